@@ -1,0 +1,6 @@
+namespace Actors.Bench;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}

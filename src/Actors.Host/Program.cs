@@ -1,0 +1,6 @@
+namespace Actors.Host;
+
+internal static class Program
+{
+    private static int Main() => 0;
+}
