@@ -1,0 +1,119 @@
+using System.Collections.Immutable;
+
+namespace Actors.Core.Paxos;
+
+/// <summary>
+/// The acceptor role as a deterministic state machine. It keeps the highest ballot it promised and, per
+/// slot, the value it accepted at the highest ballot. Every state change comes back as an event in
+/// <see cref="Effects.Persist"/>; the driver must make it durable before it sends the replies in
+/// <see cref="Effects.Send"/>. After a crash the acceptor is rebuilt from those events only.
+/// </summary>
+public sealed class Acceptor
+{
+    private readonly SortedDictionary<long, AcceptedSlot> _accepted = new();
+
+    public Acceptor(int self) => Self = self;
+
+    public int Self { get; }
+
+    /// <summary>Highest ballot promised; no accept below it is ever acknowledged.</summary>
+    public Ballot Promised { get; private set; } = Ballot.Zero;
+
+    /// <summary>Slots up to and including this one were compacted away (-1: none).</summary>
+    public long CompactedThrough { get; private set; } = -1;
+
+    /// <summary>Accepted values still held, by slot.</summary>
+    public IReadOnlyDictionary<long, AcceptedSlot> AcceptedSlots => _accepted;
+
+    /// <summary>Rebuilds state from a persisted event (recovery) or records one just decided (step).</summary>
+    public void Apply(IAcceptorEvent e)
+    {
+        switch (e)
+        {
+            case PromiseMade p:
+                if (p.Ballot > Promised) Promised = p.Ballot;
+                break;
+            case ValueAccepted a:
+                if (a.Ballot > Promised) Promised = a.Ballot;
+                if (a.Slot > CompactedThrough) _accepted[a.Slot] = new AcceptedSlot(a.Slot, a.Ballot, a.Value);
+                break;
+            case CompactedThrough c:
+                if (c.ThroughSlot <= CompactedThrough) break;
+                CompactedThrough = c.ThroughSlot;
+                while (_accepted.Count > 0)
+                {
+                    var first = _accepted.Keys.First();
+                    if (first > c.ThroughSlot) break;
+                    _accepted.Remove(first);
+                }
+                break;
+            case AcceptorSnapshot s:
+                _accepted.Clear();
+                Promised = s.Promised;
+                CompactedThrough = s.CompactedThrough;
+                foreach (var a in s.Accepted) _accepted[a.Slot] = a;
+                break;
+        }
+    }
+
+    /// <summary>The whole state, for a journal snapshot.</summary>
+    public AcceptorSnapshot Snapshot() => new(Promised, CompactedThrough, _accepted.Values.ToImmutableArray());
+
+    /// <summary>Handles one message and says what to persist and send.</summary>
+    public Effects Step(IPaxosMessage message)
+    {
+        var fx = new Effects();
+        switch (message)
+        {
+            case Prepare p:
+                OnPrepare(p, fx);
+                break;
+            case Accept a:
+                OnAccept(a, fx);
+                break;
+            case Compact c when c.ThroughSlot > CompactedThrough:
+                Record(new CompactedThrough(c.ThroughSlot), fx);
+                break;
+        }
+        return fx;
+    }
+
+    private void OnPrepare(Prepare p, Effects fx)
+    {
+        if (p.Ballot < Promised)
+        {
+            fx.Send.Add(new Outbound(p.From, PaxosRole.Proposer, new Nack(p.Ballot, Promised, Self)));
+            return;
+        }
+        // A repeated prepare at the promised ballot is answered again: the promise is already recorded.
+        if (p.Ballot > Promised) Record(new PromiseMade(p.Ballot), fx);
+
+        var from = Math.Max(p.FromSlot, CompactedThrough + 1);
+        var accepted = _accepted.Count == 0
+            ? ImmutableArray<AcceptedSlot>.Empty
+            : _accepted.Values.Where(a => a.Slot >= from).ToImmutableArray();
+        fx.Send.Add(new Outbound(p.From, PaxosRole.Proposer, new Promise(p.Ballot, Self, accepted, CompactedThrough)));
+    }
+
+    private void OnAccept(Accept a, Effects fx)
+    {
+        if (a.Ballot < Promised)
+        {
+            fx.Send.Add(new Outbound(a.From, PaxosRole.Proposer, new Nack(a.Ballot, Promised, Self)));
+            return;
+        }
+        // A compacted slot is chosen and applied everywhere a snapshot covers it; nothing to do.
+        if (a.Slot <= CompactedThrough) return;
+
+        // A leader proposes one value per slot and ballot, so a repeat at the held ballot is a retransmission.
+        if (!(_accepted.TryGetValue(a.Slot, out var held) && held.Ballot == a.Ballot))
+            Record(new ValueAccepted(a.Ballot, a.Slot, a.Value), fx);
+        fx.Send.Add(new Outbound(a.From, PaxosRole.Proposer, new Accepted(a.Ballot, a.Slot, Self)));
+    }
+
+    private void Record(IAcceptorEvent e, Effects fx)
+    {
+        Apply(e);
+        fx.Persist.Add(e);
+    }
+}

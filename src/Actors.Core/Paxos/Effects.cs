@@ -1,0 +1,26 @@
+using Actors.Core.Kv;
+
+namespace Actors.Core.Paxos;
+
+/// <summary>A command the replica applied, with the reply its client gets.</summary>
+public sealed record AppliedCommand(KvCommand Command, KvResult Result);
+
+/// <summary>
+/// What one step of a role asks its driver to do, in this order: persist <see cref="Persist"/> (acceptor) or
+/// <see cref="SaveSnapshot"/> (replica), and only once that is durable send <see cref="Send"/> and deliver
+/// <see cref="Applied"/> replies.
+/// </summary>
+public sealed class Effects
+{
+    public List<Outbound> Send { get; } = new();
+
+    /// <summary>Acceptor events to make durable before anything in <see cref="Send"/> leaves.</summary>
+    public List<IAcceptorEvent> Persist { get; } = new();
+
+    public List<AppliedCommand> Applied { get; } = new();
+
+    /// <summary>A snapshot the replica wants saved; the driver answers with <see cref="SnapshotSaved"/>.</summary>
+    public KvSnapshot? SaveSnapshot { get; set; }
+
+    public bool IsEmpty => Send.Count == 0 && Persist.Count == 0 && Applied.Count == 0 && SaveSnapshot is null;
+}

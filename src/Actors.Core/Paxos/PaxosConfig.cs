@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+
+namespace Actors.Core.Paxos;
+
+/// <summary>
+/// Parameters shared by the roles of one node. Timing is counted in ticks of the driver's timer.
+/// </summary>
+/// <param name="Members">Node ids of the acceptor set (every member also runs a proposer and a replica).</param>
+/// <param name="Window">Slots the leader keeps in phase 2 at once.</param>
+/// <param name="MaxBatch">Client commands batched into one slot at most.</param>
+/// <param name="HeartbeatTicks">Ticks between leader heartbeats.</param>
+/// <param name="ElectionTimeoutTicks">Minimum ticks without a heartbeat before a follower campaigns; the actual
+/// timeout is drawn from [t, 2t) each time.</param>
+/// <param name="RetransmitTicks">Ticks before an unanswered accept or catch-up request is sent again.</param>
+/// <param name="SnapshotEvery">Applied slots between snapshots.</param>
+/// <param name="CatchUpBatch">Chosen values per catch-up answer at most.</param>
+/// <param name="MaxPending">Client commands a proposer buffers while no leader is known.</param>
+public sealed record PaxosConfig(
+    ImmutableArray<int> Members,
+    int Window = 16,
+    int MaxBatch = 512,
+    int HeartbeatTicks = 2,
+    int ElectionTimeoutTicks = 10,
+    int RetransmitTicks = 4,
+    int SnapshotEvery = 1000,
+    int CatchUpBatch = 500,
+    int MaxPending = 100_000)
+{
+    /// <summary>Acceptors that make a majority.</summary>
+    public int Quorum => Members.Length / 2 + 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid parameter.</summary>
+    public PaxosConfig Validate()
+    {
+        if (Members.IsDefaultOrEmpty) throw new ArgumentException("paxos: the member list is empty");
+        if (Members.Distinct().Count() != Members.Length) throw new ArgumentException("paxos: member ids must be distinct");
+        if (Window < 1) throw new ArgumentException("paxos: window must be at least 1");
+        if (MaxBatch < 1) throw new ArgumentException("paxos: max-batch must be at least 1");
+        if (HeartbeatTicks < 1) throw new ArgumentException("paxos: heartbeat ticks must be at least 1");
+        if (ElectionTimeoutTicks <= HeartbeatTicks) throw new ArgumentException("paxos: the election timeout must be longer than the heartbeat interval");
+        if (RetransmitTicks < 1) throw new ArgumentException("paxos: retransmit ticks must be at least 1");
+        if (SnapshotEvery < 1) throw new ArgumentException("paxos: snapshot-every must be at least 1");
+        if (CatchUpBatch < 1) throw new ArgumentException("paxos: catch-up batch must be at least 1");
+        return this;
+    }
+}

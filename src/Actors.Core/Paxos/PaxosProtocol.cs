@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using Actors.Core.Kv;
+
+namespace Actors.Core.Paxos;
+
+/// <summary>Marker for every message exchanged by the Paxos roles; binds them to the Paxos serializer.</summary>
+public interface IPaxosMessage;
+
+/// <summary>The three roles every member node runs.</summary>
+public enum PaxosRole
+{
+    Acceptor = 0,
+    Proposer = 1,
+    Replica = 2,
+}
+
+/// <summary>A message a role wants delivered to role <see cref="Role"/> on node <see cref="To"/>.</summary>
+public sealed record Outbound(int To, PaxosRole Role, IPaxosMessage Message);
+
+/// <summary>The value of one log slot: a batch of client commands. An empty batch is a no-op.</summary>
+public sealed record SlotValue(ImmutableArray<KvCommand> Commands)
+{
+    /// <summary>Fills a gap in the log; applies nothing.</summary>
+    public static readonly SlotValue NoOp = new(ImmutableArray<KvCommand>.Empty);
+
+    public bool IsNoOp => Commands.IsDefaultOrEmpty;
+}
+
+/// <summary>A value an acceptor accepted in a slot, and the ballot it accepted it in.</summary>
+public sealed record AcceptedSlot(long Slot, Ballot Ballot, SlotValue Value);
+
+/// <summary>A chosen value and its slot.</summary>
+public sealed record DecidedSlot(long Slot, SlotValue Value);
+
+// ---- Phase 1 -------------------------------------------------------------------------------------
+
+/// <summary>Phase 1a: asks acceptors to promise <see cref="Ballot"/> for every slot from <see cref="FromSlot"/> on.</summary>
+public sealed record Prepare(Ballot Ballot, long FromSlot, int From) : IPaxosMessage;
+
+/// <summary>
+/// Phase 1b: the acceptor promised <see cref="Ballot"/>; <see cref="Accepted"/> holds what it accepted from
+/// the requested slot on. Slots up to <see cref="CompactedThrough"/> are decided and were dropped.
+/// </summary>
+public sealed record Promise(Ballot Ballot, int From, ImmutableArray<AcceptedSlot> Accepted, long CompactedThrough) : IPaxosMessage;
+
+// ---- Phase 2 -------------------------------------------------------------------------------------
+
+/// <summary>Phase 2a: asks acceptors to accept <see cref="Value"/> in <see cref="Slot"/> at <see cref="Ballot"/>.</summary>
+public sealed record Accept(Ballot Ballot, long Slot, SlotValue Value, int From) : IPaxosMessage;
+
+/// <summary>Phase 2b: the acceptor durably accepted the value proposed in <see cref="Slot"/> at <see cref="Ballot"/>.</summary>
+public sealed record Accepted(Ballot Ballot, long Slot, int From) : IPaxosMessage;
+
+/// <summary>The acceptor refused <see cref="Rejected"/> because it promised the higher <see cref="Promised"/>.</summary>
+public sealed record Nack(Ballot Rejected, Ballot Promised, int From) : IPaxosMessage;
+
+/// <summary>Local: the replica's snapshot through <see cref="ThroughSlot"/> is durable, so the acceptor may drop those slots.</summary>
+public sealed record Compact(long ThroughSlot) : IPaxosMessage;
+
+// ---- Leadership ----------------------------------------------------------------------------------
+
+/// <summary>A timer tick. Roles count ticks; they never read a clock.</summary>
+public sealed record Tick : IPaxosMessage
+{
+    public static readonly Tick Instance = new();
+}
+
+/// <summary>Sent by the leader to every proposer; also tells how far the log is chosen.</summary>
+public sealed record Heartbeat(Ballot Ballot, int Leader, long FirstUnchosen) : IPaxosMessage;
+
+/// <summary>Answer to a heartbeat from a leader that has been superseded by <see cref="Known"/>.</summary>
+public sealed record HeartbeatNack(Ballot Known, int From) : IPaxosMessage;
+
+/// <summary>Client commands on their way to the leader; <see cref="Hops"/> bounds forwarding.</summary>
+public sealed record Submit(ImmutableArray<KvCommand> Commands, int Hops) : IPaxosMessage;
+
+/// <summary>Local: the replica applied every slot up to and including <see cref="Slot"/>.</summary>
+public sealed record AppliedThrough(long Slot) : IPaxosMessage;
+
+/// <summary>Local: the proposer's view of the leader and of the first slot not yet known chosen.</summary>
+public sealed record CommitInfo(int Leader, long FirstUnchosen) : IPaxosMessage;
+
+// ---- Learning ------------------------------------------------------------------------------------
+
+/// <summary>The leader saw a majority accept <see cref="Value"/> in <see cref="Slot"/>: it is chosen.</summary>
+public sealed record Decision(long Slot, SlotValue Value) : IPaxosMessage;
+
+/// <summary>A lagging replica asks a peer for chosen values from <see cref="FromSlot"/> on.</summary>
+public sealed record CatchUpRequest(int From, long FromSlot) : IPaxosMessage;
+
+/// <summary>
+/// Answer to <see cref="CatchUpRequest"/>: a snapshot when the requested slots were compacted away, then
+/// consecutive chosen values.
+/// </summary>
+public sealed record CatchUpResponse(KvSnapshot? Snapshot, ImmutableArray<DecidedSlot> Decisions) : IPaxosMessage;
+
+/// <summary>Local: the snapshot through <see cref="Slot"/> is durable.</summary>
+public sealed record SnapshotSaved(long Slot) : IPaxosMessage;

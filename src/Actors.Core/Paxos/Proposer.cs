@@ -1,0 +1,308 @@
+using System.Collections.Immutable;
+using Actors.Core.Kv;
+
+namespace Actors.Core.Paxos;
+
+/// <summary>Where a proposer stands.</summary>
+public enum ProposerRole
+{
+    Follower = 0,
+    Candidate = 1,
+    Leader = 2,
+}
+
+/// <summary>
+/// The proposer role (distinguished proposer when leading) as a deterministic state machine.
+/// <para>
+/// A follower that hears no heartbeat for a randomized election timeout becomes a candidate: it runs
+/// phase 1 once for every slot from the first one it does not know chosen. With a majority of promises
+/// it leads: it re-proposes, per open slot, the value accepted at the highest ballot, fills gaps with
+/// no-ops, and from then on runs phase 2 only, with up to <see cref="PaxosConfig.Window"/> slots in
+/// flight, each carrying a batch of client commands. A nack with a higher ballot makes it step down and
+/// wait a fresh random timeout before it campaigns again.
+/// </para>
+/// The proposer never reads a clock or draws randomness of its own: time arrives as <see cref="Tick"/>
+/// inputs and randomness from the <see cref="Random"/> it is given.
+/// </summary>
+public sealed class Proposer
+{
+    private sealed class InFlight(SlotValue value, long sentAt)
+    {
+        public SlotValue Value { get; } = value;
+        public HashSet<int> AcceptedBy { get; } = new();
+        public long SentAt { get; set; } = sentAt;
+    }
+
+    private readonly PaxosConfig _config;
+    private readonly Random _random;
+    private readonly Dictionary<int, Promise> _promises = new();
+    private readonly SortedDictionary<long, InFlight> _inFlight = new();
+    private readonly HashSet<long> _chosenAhead = new();
+    private readonly Queue<KvCommand> _pending = new();
+
+    private long _now;
+    private long _lastHeard;
+    private long _lastHeartbeat;
+    private long _campaignStarted;
+    private int _electionTimeout;
+
+    public Proposer(PaxosConfig config, int self, Random random)
+    {
+        _config = config.Validate();
+        if (!config.Members.Contains(self)) throw new ArgumentException($"paxos: node {self} is not in the member list");
+        Self = self;
+        _random = random;
+        _electionTimeout = NextElectionTimeout();
+    }
+
+    public int Self { get; }
+
+    public ProposerRole Role { get; private set; } = ProposerRole.Follower;
+
+    /// <summary>This proposer's ballot while it campaigns or leads.</summary>
+    public Ballot Ballot { get; private set; } = Ballot.Zero;
+
+    /// <summary>The highest ballot seen anywhere.</summary>
+    public Ballot HighestSeen { get; private set; } = Ballot.Zero;
+
+    /// <summary>The leader this node follows (itself when leading), or null while unknown.</summary>
+    public int? Leader { get; private set; }
+
+    /// <summary>Every slot below this one is known chosen.</summary>
+    public long FirstUnchosen { get; private set; }
+
+    /// <summary>Next slot a new batch goes into (meaningful while leading).</summary>
+    public long NextSlot { get; private set; }
+
+    public int InFlightCount => _inFlight.Count;
+
+    public int PendingCount => _pending.Count;
+
+    /// <summary>Handles one input.</summary>
+    public Effects Step(IPaxosMessage message)
+    {
+        var fx = new Effects();
+        switch (message)
+        {
+            case Tick:
+                OnTick(fx);
+                break;
+            case Submit s:
+                OnSubmit(s, fx);
+                break;
+            case Promise p:
+                OnPromise(p, fx);
+                break;
+            case Accepted a:
+                OnAccepted(a, fx);
+                break;
+            case Nack n:
+                if (n.Promised > Ballot && Role != ProposerRole.Follower) StepDown(n.Promised, fx);
+                else See(n.Promised);
+                break;
+            case Heartbeat h:
+                OnHeartbeat(h, fx);
+                break;
+            case HeartbeatNack hn:
+                if (hn.Known > Ballot && Role != ProposerRole.Follower) StepDown(hn.Known, fx);
+                else See(hn.Known);
+                break;
+            case AppliedThrough applied:
+                if (applied.Slot + 1 > FirstUnchosen) FirstUnchosen = applied.Slot + 1;
+                break;
+        }
+        return fx;
+    }
+
+    private int NextElectionTimeout() =>
+        _config.ElectionTimeoutTicks + _random.Next(_config.ElectionTimeoutTicks);
+
+    private void See(Ballot b)
+    {
+        if (b > HighestSeen) HighestSeen = b;
+    }
+
+    private void OnTick(Effects fx)
+    {
+        _now++;
+        switch (Role)
+        {
+            case ProposerRole.Leader:
+                if (_now - _lastHeartbeat >= _config.HeartbeatTicks) SendHeartbeats(fx);
+                Retransmit(fx);
+                break;
+            case ProposerRole.Candidate:
+                if (_now - _campaignStarted >= _electionTimeout) Campaign(fx);
+                break;
+            default:
+                if (_now - _lastHeard >= _electionTimeout) Campaign(fx);
+                break;
+        }
+    }
+
+    private void Campaign(Effects fx)
+    {
+        Role = ProposerRole.Candidate;
+        Leader = null;
+        Ballot = Ballot.Above(HighestSeen > Ballot ? HighestSeen : Ballot, Self);
+        See(Ballot);
+        _promises.Clear();
+        _inFlight.Clear();
+        _campaignStarted = _now;
+        _electionTimeout = NextElectionTimeout();
+        foreach (var m in _config.Members)
+            fx.Send.Add(new Outbound(m, PaxosRole.Acceptor, new Prepare(Ballot, FirstUnchosen, Self)));
+    }
+
+    private void OnPromise(Promise p, Effects fx)
+    {
+        See(p.Ballot);
+        if (Role != ProposerRole.Candidate || p.Ballot != Ballot) return;
+        _promises[p.From] = p;
+        if (_promises.Count < _config.Quorum) return;
+        BecomeLeader(fx);
+    }
+
+    private void BecomeLeader(Effects fx)
+    {
+        Role = ProposerRole.Leader;
+        Leader = Self;
+
+        // Slots an acceptor compacted are chosen and covered by a snapshot: never propose into them.
+        var start = Math.Max(FirstUnchosen, _promises.Values.Max(p => p.CompactedThrough) + 1);
+        var highest = new Dictionary<long, AcceptedSlot>();
+        foreach (var a in _promises.Values.SelectMany(p => p.Accepted))
+        {
+            if (a.Slot < start) continue;
+            if (!highest.TryGetValue(a.Slot, out var h) || a.Ballot > h.Ballot) highest[a.Slot] = a;
+        }
+        var end = highest.Count == 0 ? start : Math.Max(start, highest.Keys.Max() + 1);
+
+        FirstUnchosen = start;
+        NextSlot = start;
+        _promises.Clear();
+        _chosenAhead.RemoveWhere(s => s < start);
+        for (var slot = start; slot < end; slot++)
+            Propose(highest.TryGetValue(slot, out var a) ? a.Value : SlotValue.NoOp, fx);
+
+        SendHeartbeats(fx);
+        ProposePending(fx);
+    }
+
+    private void Propose(SlotValue value, Effects fx)
+    {
+        var slot = NextSlot++;
+        _inFlight[slot] = new InFlight(value, _now);
+        var accept = new Accept(Ballot, slot, value, Self);
+        foreach (var m in _config.Members)
+            fx.Send.Add(new Outbound(m, PaxosRole.Acceptor, accept));
+    }
+
+    private void ProposePending(Effects fx)
+    {
+        while (Role == ProposerRole.Leader && _pending.Count > 0 && _inFlight.Count < _config.Window)
+        {
+            var n = Math.Min(_pending.Count, _config.MaxBatch);
+            var batch = ImmutableArray.CreateBuilder<KvCommand>(n);
+            for (var i = 0; i < n; i++) batch.Add(_pending.Dequeue());
+            Propose(new SlotValue(batch.MoveToImmutable()), fx);
+        }
+    }
+
+    private void OnAccepted(Accepted a, Effects fx)
+    {
+        if (Role != ProposerRole.Leader || a.Ballot != Ballot) return;
+        if (!_inFlight.TryGetValue(a.Slot, out var entry)) return;
+        entry.AcceptedBy.Add(a.From);
+        if (entry.AcceptedBy.Count < _config.Quorum) return;
+
+        _inFlight.Remove(a.Slot);
+        var decision = new Decision(a.Slot, entry.Value);
+        foreach (var m in _config.Members)
+            fx.Send.Add(new Outbound(m, PaxosRole.Replica, decision));
+
+        _chosenAhead.Add(a.Slot);
+        while (_chosenAhead.Remove(FirstUnchosen)) FirstUnchosen++;
+        ProposePending(fx);
+    }
+
+    private void OnHeartbeat(Heartbeat h, Effects fx)
+    {
+        See(h.Ballot);
+        if (h.Leader == Self) return;
+        var current = Role == ProposerRole.Follower ? (Leader is null ? Ballot.Zero : Ballot) : Ballot;
+        if (h.Ballot < current || h.Ballot < HighestSeen)
+        {
+            fx.Send.Add(new Outbound(h.Leader, PaxosRole.Proposer, new HeartbeatNack(HighestSeen, Self)));
+            return;
+        }
+
+        var wasFollowing = Role == ProposerRole.Follower && Leader == h.Leader;
+        Role = ProposerRole.Follower;
+        Ballot = h.Ballot;
+        Leader = h.Leader;
+        _lastHeard = _now;
+        _inFlight.Clear();
+        _promises.Clear();
+        fx.Send.Add(new Outbound(Self, PaxosRole.Replica, new CommitInfo(h.Leader, h.FirstUnchosen)));
+        if (!wasFollowing || _pending.Count > 0) ForwardPending(fx);
+    }
+
+    private void StepDown(Ballot higher, Effects fx)
+    {
+        See(higher);
+        Role = ProposerRole.Follower;
+        Leader = null;
+        _inFlight.Clear();
+        _promises.Clear();
+        _lastHeard = _now;
+        _electionTimeout = NextElectionTimeout();
+    }
+
+    private void OnSubmit(Submit s, Effects fx)
+    {
+        if (Role == ProposerRole.Leader)
+        {
+            foreach (var c in s.Commands) _pending.Enqueue(c);
+            ProposePending(fx);
+            return;
+        }
+        if (Leader is { } leader && s.Hops < 2)
+        {
+            fx.Send.Add(new Outbound(leader, PaxosRole.Proposer, s with { Hops = s.Hops + 1 }));
+            return;
+        }
+        // No leader known: hold the commands until one is; clients retry whatever overflows.
+        foreach (var c in s.Commands)
+            if (_pending.Count < _config.MaxPending) _pending.Enqueue(c);
+    }
+
+    private void ForwardPending(Effects fx)
+    {
+        if (_pending.Count == 0 || Leader is not { } leader) return;
+        var all = _pending.ToImmutableArray();
+        _pending.Clear();
+        fx.Send.Add(new Outbound(leader, PaxosRole.Proposer, new Submit(all, 1)));
+    }
+
+    private void SendHeartbeats(Effects fx)
+    {
+        _lastHeartbeat = _now;
+        var hb = new Heartbeat(Ballot, Self, FirstUnchosen);
+        foreach (var m in _config.Members)
+            if (m != Self) fx.Send.Add(new Outbound(m, PaxosRole.Proposer, hb));
+        fx.Send.Add(new Outbound(Self, PaxosRole.Replica, new CommitInfo(Self, FirstUnchosen)));
+    }
+
+    private void Retransmit(Effects fx)
+    {
+        foreach (var (slot, entry) in _inFlight)
+        {
+            if (_now - entry.SentAt < _config.RetransmitTicks) continue;
+            entry.SentAt = _now;
+            var accept = new Accept(Ballot, slot, entry.Value, Self);
+            foreach (var m in _config.Members)
+                if (!entry.AcceptedBy.Contains(m)) fx.Send.Add(new Outbound(m, PaxosRole.Acceptor, accept));
+        }
+    }
+}

@@ -1,0 +1,193 @@
+using System.Collections.Immutable;
+using Actors.Core.Kv;
+
+namespace Actors.Core.Paxos;
+
+/// <summary>
+/// The learner/replica role as a deterministic state machine: it learns chosen values, applies them to the
+/// key-value state machine strictly in slot order, snapshots every <see cref="PaxosConfig.SnapshotEvery"/>
+/// applied slots, and catches up from a peer (chosen values, or its snapshot when they were compacted)
+/// when it learns that the log has moved past it.
+/// </summary>
+public sealed class Replica
+{
+    private readonly PaxosConfig _config;
+    private readonly KvLimits _limits;
+    private readonly SortedDictionary<long, SlotValue> _log = new();
+    private KvStateMachine _machine;
+    private KvSnapshot _lastSnapshot;
+    private long _now;
+    private long _catchUpSentAt = long.MinValue;
+    private int _catchUpRotation;
+    private long _appliedSinceSnapshot;
+    private bool _snapshotInProgress;
+
+    /// <param name="config">Shared Paxos parameters.</param>
+    /// <param name="self">This node's id.</param>
+    /// <param name="limits">Key and value limits the state machine enforces.</param>
+    /// <param name="recovered">The latest durable snapshot of this node, if any.</param>
+    public Replica(PaxosConfig config, int self, KvLimits limits, KvSnapshot? recovered = null)
+    {
+        _config = config.Validate();
+        _limits = limits;
+        Self = self;
+        _lastSnapshot = recovered ?? KvSnapshot.Empty;
+        _machine = new KvStateMachine(limits, _lastSnapshot);
+        NextToApply = _lastSnapshot.AppliedThrough + 1;
+    }
+
+    public int Self { get; }
+
+    /// <summary>The next slot to apply; every slot below it is applied.</summary>
+    public long NextToApply { get; private set; }
+
+    /// <summary>The first slot not known chosen, as the leader last said.</summary>
+    public long KnownCommit { get; private set; }
+
+    /// <summary>The leader last heard of, or null.</summary>
+    public int? Leader { get; private set; }
+
+    /// <summary>The latest snapshot this replica holds.</summary>
+    public KvSnapshot LastSnapshot => _lastSnapshot;
+
+    /// <summary>The state machine (reads through it are not linearizable).</summary>
+    public KvStateMachine Machine => _machine;
+
+    /// <summary>Chosen values held but not yet applied, or applied after the latest snapshot.</summary>
+    public int LogLength => _log.Count;
+
+    /// <summary>Handles one input.</summary>
+    public Effects Step(IPaxosMessage message)
+    {
+        var fx = new Effects();
+        switch (message)
+        {
+            case Decision d:
+                Learn(d.Slot, d.Value);
+                ApplyReady(fx);
+                break;
+            case CommitInfo c:
+                Leader = c.Leader;
+                if (c.FirstUnchosen > KnownCommit) KnownCommit = c.FirstUnchosen;
+                MaybeCatchUp(fx);
+                break;
+            case CatchUpRequest r:
+                Serve(r, fx);
+                break;
+            case CatchUpResponse r:
+                OnCatchUp(r, fx);
+                break;
+            case SnapshotSaved s:
+                OnSnapshotSaved(s, fx);
+                break;
+            case Tick:
+                _now++;
+                MaybeCatchUp(fx);
+                break;
+        }
+        return fx;
+    }
+
+    private void Learn(long slot, SlotValue value)
+    {
+        if (slot < NextToApply) return;
+        _log.TryAdd(slot, value);
+        if (slot + 1 > KnownCommit) KnownCommit = slot + 1;
+    }
+
+    private void ApplyReady(Effects fx)
+    {
+        var before = NextToApply;
+        while (_log.TryGetValue(NextToApply, out var value))
+        {
+            if (!value.IsNoOp)
+                foreach (var command in value.Commands)
+                    fx.Applied.Add(new AppliedCommand(command, _machine.Apply(command)));
+            NextToApply++;
+            _appliedSinceSnapshot++;
+        }
+        if (NextToApply == before) return;
+
+        fx.Send.Add(new Outbound(Self, PaxosRole.Proposer, new AppliedThrough(NextToApply - 1)));
+        if (_appliedSinceSnapshot >= _config.SnapshotEvery && !_snapshotInProgress)
+        {
+            _snapshotInProgress = true;
+            _appliedSinceSnapshot = 0;
+            fx.SaveSnapshot = _machine.Snapshot(NextToApply - 1);
+            _lastSnapshot = fx.SaveSnapshot;
+        }
+        if (NextToApply >= KnownCommit) _catchUpSentAt = long.MinValue;
+    }
+
+    private void MaybeCatchUp(Effects fx)
+    {
+        if (NextToApply >= KnownCommit) return;
+        if (_catchUpSentAt != long.MinValue && _now - _catchUpSentAt < _config.RetransmitTicks) return;
+        var peer = PickPeer();
+        if (peer is null) return;
+        _catchUpSentAt = _now;
+        fx.Send.Add(new Outbound(peer.Value, PaxosRole.Replica, new CatchUpRequest(Self, NextToApply)));
+    }
+
+    private int? PickPeer()
+    {
+        if (Leader is { } leader && leader != Self && _catchUpRotation % 2 == 0)
+        {
+            _catchUpRotation++;
+            return leader;
+        }
+        var peers = _config.Members.Where(m => m != Self).ToArray();
+        if (peers.Length == 0) return null;
+        return peers[_catchUpRotation++ % peers.Length];
+    }
+
+    private void Serve(CatchUpRequest r, Effects fx)
+    {
+        KvSnapshot? snapshot = null;
+        var from = r.FromSlot;
+        if (from <= _lastSnapshot.AppliedThrough && from < FirstHeldSlot())
+        {
+            snapshot = _lastSnapshot;
+            from = _lastSnapshot.AppliedThrough + 1;
+        }
+
+        var decisions = ImmutableArray.CreateBuilder<DecidedSlot>();
+        for (var slot = from; decisions.Count < _config.CatchUpBatch && _log.TryGetValue(slot, out var v); slot++)
+            decisions.Add(new DecidedSlot(slot, v));
+        if (snapshot is null && decisions.Count == 0) return;
+        fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, new CatchUpResponse(snapshot, decisions.ToImmutable())));
+    }
+
+    private long FirstHeldSlot() => _log.Count == 0 ? NextToApply : Math.Min(_log.Keys.First(), NextToApply);
+
+    private void OnCatchUp(CatchUpResponse r, Effects fx)
+    {
+        if (r.Snapshot is { } snap && snap.AppliedThrough >= NextToApply)
+        {
+            _machine = new KvStateMachine(_limits, snap);
+            _lastSnapshot = snap;
+            NextToApply = snap.AppliedThrough + 1;
+            foreach (var stale in _log.Keys.Where(s => s < NextToApply).ToList()) _log.Remove(stale);
+            if (NextToApply > KnownCommit) KnownCommit = NextToApply;
+            _appliedSinceSnapshot = 0;
+            _snapshotInProgress = true;
+            fx.SaveSnapshot = snap;
+            fx.Send.Add(new Outbound(Self, PaxosRole.Proposer, new AppliedThrough(NextToApply - 1)));
+        }
+        foreach (var d in r.Decisions) Learn(d.Slot, d.Value);
+        var snapshotFromPeer = fx.SaveSnapshot;
+        ApplyReady(fx);
+        // A snapshot taken while applying replaces the peer's one; either way one save is in progress.
+        if (fx.SaveSnapshot is null) fx.SaveSnapshot = snapshotFromPeer;
+        _catchUpSentAt = long.MinValue;
+        MaybeCatchUp(fx);
+    }
+
+    private void OnSnapshotSaved(SnapshotSaved s, Effects fx)
+    {
+        _snapshotInProgress = false;
+        // Keep the chosen values after the snapshot; older ones are covered by it and go.
+        foreach (var old in _log.Keys.TakeWhile(k => k <= s.Slot).ToList()) _log.Remove(old);
+        fx.Send.Add(new Outbound(Self, PaxosRole.Acceptor, new Compact(s.Slot)));
+    }
+}

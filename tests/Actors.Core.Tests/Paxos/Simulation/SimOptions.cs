@@ -1,0 +1,32 @@
+namespace Actors.Core.Tests.Paxos.Simulation;
+
+/// <summary>Knobs of one simulated run. Times are in simulated units; a tick is <see cref="TickEvery"/> units.</summary>
+public sealed record SimOptions
+{
+    public int Nodes { get; init; } = 3;
+    public int Clients { get; init; } = 4;
+    public int OpsPerClient { get; init; } = 12;
+    public int Keys { get; init; } = 3;
+    public int TickEvery { get; init; } = 10;
+    public int MinDelay { get; init; } = 1;
+    public int MaxDelay { get; init; } = 12;
+    public double DropRate { get; init; } = 0.05;
+    public double DuplicateRate { get; init; } = 0.03;
+    public double LongDelayRate { get; init; } = 0.02;
+    public int LongDelay { get; init; } = 150;
+    public double CrashRatePerTick { get; init; } = 0.004;
+    public int MaxDownTicks { get; init; } = 40;
+    public double PartitionRatePerTick { get; init; } = 0.003;
+    public int MaxPartitionTicks { get; init; } = 40;
+    /// <summary>Faults happen only before this time; afterwards the network is reliable and every node is up.</summary>
+    public int FaultPhase { get; init; } = 4000;
+    /// <summary>The run fails if clients have not finished by this time.</summary>
+    public int Deadline { get; init; } = 30000;
+    public int ClientTimeout { get; init; } = 400;
+    public int ClientRetries { get; init; } = 3;
+    public int SnapshotEvery { get; init; } = 7;
+    public int Window { get; init; } = 4;
+    public int MaxBatch { get; init; } = 3;
+    /// <summary>Failpoint for tests of the checker: the acceptor sends replies but loses what it persisted on a crash.</summary>
+    public bool AcceptorSkipsPersist { get; init; }
+}

@@ -1,0 +1,373 @@
+using System.Collections.Immutable;
+using System.Text;
+using Actors.Core.Kv;
+using Actors.Core.Paxos;
+
+namespace Actors.Core.Tests.Paxos.Simulation;
+
+/// <summary>One client operation as the client saw it.</summary>
+public sealed record SimOp(
+    int Client, string Kind, string Key, string? Value, string? Expected,
+    long Invoke, long Complete, SimOutcome Outcome, string? Output, bool Swapped);
+
+public enum SimOutcome { Ok, Failed, Indeterminate }
+
+/// <summary>What a run observed.</summary>
+public sealed record SimReport(
+    int Seed,
+    IReadOnlyList<SimOp> History,
+    IReadOnlyList<string> Violations,
+    int Decisions,
+    int Crashes,
+    int Partitions,
+    long MessagesDelivered,
+    long EndTime);
+
+/// <summary>
+/// A seeded discrete-event simulation of a Paxos cluster: every node runs an acceptor, a proposer and a
+/// replica; the network drops, duplicates, delays and reorders messages and cuts links; nodes crash and
+/// restart with only what they persisted. Clients issue KV commands, retry with the same sequence number
+/// and record a history. The same seed always gives the same run.
+/// </summary>
+public sealed class Simulator
+{
+    private sealed class Node(int id)
+    {
+        public int Id { get; } = id;
+        public bool Up = true;
+        public Acceptor Acceptor = null!;
+        public Proposer Proposer = null!;
+        public Replica Replica = null!;
+        public readonly List<IAcceptorEvent> Journal = new();
+        public KvSnapshot? Snapshot;
+        public long DownUntil;
+        public int Incarnation;
+    }
+
+    private sealed record Envelope(long At, long Order, int From, Outbound Out);
+
+    private sealed class Client(int id)
+    {
+        public int Id { get; } = id;
+        public string ClientId => $"c{Id}";
+        public long Seq;
+        public int Done;
+        public KvCommand? Current;
+        public int Target;
+        public long Invoked;
+        public long SentAt;
+        public int Retries;
+        public bool Finished;
+    }
+
+    private readonly SimOptions _o;
+    private readonly int _seed;
+    private readonly Random _rng;
+    private readonly PaxosConfig _config;
+    private readonly Node[] _nodes;
+    private readonly Client[] _clients;
+    private readonly PriorityQueue<Envelope, (long, long)> _net = new();
+    private readonly Dictionary<long, SlotValue> _chosen = new();
+    private readonly List<SimOp> _history = new();
+    private readonly List<string> _violations = new();
+    private readonly HashSet<(int, int)> _cut = new();
+    private long _cutUntil;
+    private long _now;
+    private long _order;
+    private long _delivered;
+    private int _crashes;
+    private int _partitions;
+
+    public Simulator(int seed, SimOptions options)
+    {
+        _seed = seed;
+        _o = options;
+        _rng = new Random(seed);
+        _config = new PaxosConfig(
+            Enumerable.Range(0, options.Nodes).ToImmutableArray(),
+            Window: options.Window, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
+            RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5);
+        _nodes = Enumerable.Range(0, options.Nodes).Select(i => new Node(i)).ToArray();
+        foreach (var n in _nodes) Boot(n);
+        _clients = Enumerable.Range(0, options.Clients).Select(i => new Client(i)).ToArray();
+    }
+
+    private void Boot(Node n)
+    {
+        n.Incarnation++;
+        n.Acceptor = new Acceptor(n.Id);
+        foreach (var e in n.Journal) n.Acceptor.Apply(e);
+        n.Proposer = new Proposer(_config, n.Id, new Random(_seed * 31 + n.Id * 7 + n.Incarnation));
+        n.Replica = new Replica(_config, n.Id, KvLimits.Default, n.Snapshot);
+        n.Up = true;
+        // The driver tells the proposer how far the recovered replica is.
+        Handle(n, new Outbound(n.Id, PaxosRole.Proposer, new AppliedThrough(n.Replica.NextToApply - 1)));
+    }
+
+    public SimReport Run()
+    {
+        while (_now < _o.Deadline && _violations.Count == 0)
+        {
+            _now++;
+            if (_now < _o.FaultPhase) InjectFaults();
+            else Heal();
+
+            while (_net.TryPeek(out var env, out _) && env.At <= _now)
+            {
+                _net.Dequeue();
+                Deliver(env);
+            }
+
+            if (_now % _o.TickEvery == 0)
+                foreach (var n in _nodes.Where(n => n.Up))
+                {
+                    Handle(n, new Outbound(n.Id, PaxosRole.Proposer, Tick.Instance));
+                    Handle(n, new Outbound(n.Id, PaxosRole.Replica, Tick.Instance));
+                }
+
+            DriveClients();
+            if (_now > _o.FaultPhase && _clients.All(c => c.Finished)) break;
+        }
+
+        if (_violations.Count == 0 && !_clients.All(c => c.Finished))
+            _violations.Add($"liveness: clients not finished by {_o.Deadline} ({string.Join(", ", _clients.Select(c => $"{c.ClientId}:{c.Done}"))}); " +
+                            $"leaders: {string.Join(", ", _nodes.Select(n => $"{n.Id}:{n.Proposer.Role}/{n.Proposer.Leader}/{n.Proposer.Ballot}/fu{n.Proposer.FirstUnchosen}/next{n.Replica.NextToApply}/commit{n.Replica.KnownCommit}"))}");
+        if (_violations.Count == 0) CheckConvergence();
+
+        return new SimReport(_seed, _history, _violations, _chosen.Count, _crashes, _partitions, _delivered, _now);
+    }
+
+    private void CheckConvergence()
+    {
+        // With the network reliable and every node up, all replicas reach the same slot and state.
+        for (var i = 0; i < 2000 && !Converged(); i++)
+        {
+            _now++;
+            while (_net.TryPeek(out var env, out _) && env.At <= _now) { _net.Dequeue(); Deliver(env); }
+            if (_now % _o.TickEvery == 0)
+                foreach (var n in _nodes)
+                {
+                    Handle(n, new Outbound(n.Id, PaxosRole.Proposer, Tick.Instance));
+                    Handle(n, new Outbound(n.Id, PaxosRole.Replica, Tick.Instance));
+                }
+        }
+        if (!Converged())
+            _violations.Add("replicas did not converge: " + string.Join(", ", _nodes.Select(n => $"{n.Id}@{n.Replica.NextToApply}")));
+        else
+        {
+            var states = _nodes.Select(n => Fingerprint(n.Replica.Machine.Snapshot(n.Replica.NextToApply - 1))).Distinct().ToList();
+            if (states.Count != 1) _violations.Add("replicas applied the same slots but hold different states");
+        }
+    }
+
+    private bool Converged()
+    {
+        var target = _nodes.Max(n => n.Replica.KnownCommit);
+        return _nodes.All(n => n.Up && n.Replica.NextToApply == target && n.Replica.NextToApply == _nodes[0].Replica.NextToApply);
+    }
+
+    private static string Fingerprint(KvSnapshot s) =>
+        string.Join(";", s.Entries.Select(e => e.Key + "=" + Convert.ToHexString(e.Value)));
+
+    // ---- faults ---------------------------------------------------------------------------------
+
+    private void InjectFaults()
+    {
+        if (_now % _o.TickEvery != 0) return;
+        var maxDown = (_o.Nodes - 1) / 2;
+        foreach (var n in _nodes)
+        {
+            if (!n.Up && _now >= n.DownUntil) Boot(n);
+        }
+        if (_rng.NextDouble() < _o.CrashRatePerTick * _o.Nodes && _nodes.Count(n => !n.Up) < maxDown + (_rng.NextDouble() < 0.2 ? 1 : 0))
+        {
+            var victim = _nodes[_rng.Next(_nodes.Length)];
+            if (victim.Up)
+            {
+                Crash(victim);
+                victim.DownUntil = _now + _o.TickEvery * (1 + _rng.Next(_o.MaxDownTicks));
+            }
+        }
+        if (_now >= _cutUntil && _cut.Count > 0) _cut.Clear();
+        if (_cut.Count == 0 && _rng.NextDouble() < _o.PartitionRatePerTick)
+        {
+            _partitions++;
+            var side = _nodes.Where(_ => _rng.Next(2) == 0).Select(n => n.Id).ToHashSet();
+            foreach (var a in _nodes)
+            foreach (var b in _nodes)
+                if (side.Contains(a.Id) != side.Contains(b.Id)) _cut.Add((a.Id, b.Id));
+            // Sometimes a one-way cut only.
+            if (_rng.Next(4) == 0) _cut.RemoveWhere(p => p.Item1 < p.Item2);
+            _cutUntil = _now + _o.TickEvery * (1 + _rng.Next(_o.MaxPartitionTicks));
+        }
+    }
+
+    private void Heal()
+    {
+        _cut.Clear();
+        foreach (var n in _nodes.Where(n => !n.Up)) Boot(n);
+    }
+
+    private void Crash(Node n)
+    {
+        _crashes++;
+        n.Up = false;
+        if (_o.AcceptorSkipsPersist) n.Journal.Clear();
+    }
+
+    // ---- network --------------------------------------------------------------------------------
+
+    private void Send(int from, Outbound o)
+    {
+        var local = from == o.To;
+        if (!local && _now < _o.FaultPhase)
+        {
+            if (_cut.Contains((from, o.To))) return;
+            if (_rng.NextDouble() < _o.DropRate) return;
+            if (_rng.NextDouble() < _o.DuplicateRate) Enqueue(from, o, Delay());
+        }
+        Enqueue(from, o, local ? 0 : Delay());
+    }
+
+    private long Delay()
+    {
+        var d = _o.MinDelay + _rng.Next(_o.MaxDelay - _o.MinDelay + 1);
+        if (_now < _o.FaultPhase && _rng.NextDouble() < _o.LongDelayRate) d += _rng.Next(_o.LongDelay);
+        return d;
+    }
+
+    private void Enqueue(int from, Outbound o, long delay)
+    {
+        var env = new Envelope(_now + delay, _order++, from, o);
+        _net.Enqueue(env, (env.At, env.Order));
+    }
+
+    private void Deliver(Envelope env)
+    {
+        var n = _nodes[env.Out.To];
+        if (!n.Up) return;
+        _delivered++;
+        Handle(n, env.Out);
+    }
+
+    private void Handle(Node n, Outbound o)
+    {
+        Effects fx = o.Role switch
+        {
+            PaxosRole.Acceptor => n.Acceptor.Step(o.Message),
+            PaxosRole.Proposer => n.Proposer.Step(o.Message),
+            _ => n.Replica.Step(o.Message),
+        };
+
+        // Persist, then send: an acceptor's events are durable before its replies leave.
+        if (!_o.AcceptorSkipsPersist) n.Journal.AddRange(fx.Persist);
+        if (fx.SaveSnapshot is { } snap)
+        {
+            if (n.Snapshot is null || snap.AppliedThrough > n.Snapshot.AppliedThrough) n.Snapshot = snap;
+            Enqueue(n.Id, new Outbound(n.Id, PaxosRole.Replica, new SnapshotSaved(snap.AppliedThrough)), 1);
+        }
+        foreach (var m in fx.Send)
+        {
+            if (m.Message is Decision d) RecordChosen(d.Slot, d.Value);
+            if (m.Message is CatchUpResponse r) foreach (var ds in r.Decisions) RecordChosen(ds.Slot, ds.Value);
+            Send(n.Id, m);
+        }
+        foreach (var applied in fx.Applied) OnApplied(n, applied);
+    }
+
+    private void RecordChosen(long slot, SlotValue value)
+    {
+        if (!_chosen.TryGetValue(slot, out var existing))
+            _chosen[slot] = value;
+        else if (!ReferenceEquals(existing, value) && !(existing.IsNoOp && value.IsNoOp))
+            _violations.Add($"agreement: slot {slot} chosen twice with different values at t={_now}");
+    }
+
+    // ---- clients --------------------------------------------------------------------------------
+
+    private void DriveClients()
+    {
+        foreach (var c in _clients)
+        {
+            if (c.Finished) continue;
+            if (c.Current is null)
+            {
+                if (c.Done >= _o.OpsPerClient) { c.Finished = true; continue; }
+                if (_rng.Next(3) != 0) continue; // think time
+                c.Seq++;
+                c.Current = new KvCommand(c.ClientId, c.Seq, RandomOp());
+                c.Invoked = _now;
+                c.Retries = 0;
+                c.Target = _rng.Next(_nodes.Length);
+                SubmitCurrent(c);
+            }
+            else if (_now - c.SentAt >= _o.ClientTimeout)
+            {
+                if (c.Retries >= _o.ClientRetries && _now < _o.FaultPhase)
+                {
+                    Complete(c, SimOutcome.Indeterminate, null);
+                    continue;
+                }
+                c.Retries++;
+                c.Target = (c.Target + 1) % _nodes.Length;
+                SubmitCurrent(c);
+            }
+        }
+    }
+
+    private void SubmitCurrent(Client c)
+    {
+        c.SentAt = _now;
+        var n = _nodes[c.Target];
+        if (!n.Up) return;
+        Enqueue(-1, new Outbound(n.Id, PaxosRole.Proposer, new Submit(ImmutableArray.Create(c.Current!), 0)), Delay());
+    }
+
+    private KvOp RandomOp()
+    {
+        var key = "k" + _rng.Next(_o.Keys);
+        var v = Encoding.UTF8.GetBytes("v" + _rng.Next(6));
+        return _rng.Next(10) switch
+        {
+            < 4 => new KvPut(key, v),
+            < 7 => new KvGet(key),
+            < 9 => new KvCas(key, _rng.Next(4) == 0 ? null : Encoding.UTF8.GetBytes("v" + _rng.Next(6)), v),
+            _ => new KvDelete(key),
+        };
+    }
+
+    private void OnApplied(Node n, AppliedCommand applied)
+    {
+        var c = _clients.FirstOrDefault(x => x.ClientId == applied.Command.ClientId);
+        if (c?.Current is null || c.Current.Seq != applied.Command.Seq || c.Target != n.Id) return;
+        if (applied.Result.Status is KvStatus.Stale or KvStatus.Rejected)
+        {
+            _violations.Add($"client {c.ClientId} seq {c.Seq} got {applied.Result.Status} for its current command");
+            return;
+        }
+        Complete(c, SimOutcome.Ok, applied.Result);
+    }
+
+    private void Complete(Client c, SimOutcome outcome, KvResult? result)
+    {
+        var op = c.Current!.Op;
+        string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
+        var (kind, value, expected) = op switch
+        {
+            KvPut p => ("put", S(p.Value), (string?)null),
+            KvGet => ("get", null, null),
+            KvCas cas => ("cas", S(cas.NewValue), S(cas.Expected)),
+            _ => ("delete", (string?)null, (string?)null),
+        };
+        string? output = null;
+        var swapped = false;
+        if (result is not null)
+        {
+            if (op is KvGet) output = result.Status == KvStatus.Ok ? S(result.Value) : null;
+            if (op is KvCas) swapped = result.Status == KvStatus.Ok;
+        }
+        _history.Add(new SimOp(c.Id, kind, op.Key, value, expected, c.Invoked, _now, outcome, output, swapped));
+        c.Current = null;
+        c.Done++;
+    }
+}
