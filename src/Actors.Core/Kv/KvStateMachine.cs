@@ -13,6 +13,12 @@ public sealed class KvStateMachine
     private readonly Dictionary<string, KvSession> _sessions = new(StringComparer.Ordinal);
     private readonly KvLimits _limits;
 
+    /// <summary>
+    /// Client ids starting with this prefix are single-use (one per request from a client that gave no id):
+    /// their commands keep no session, so they cost nothing after they are answered.
+    /// </summary>
+    public const string EphemeralPrefix = "~";
+
     public KvStateMachine(KvLimits limits, KvSnapshot? snapshot = null)
     {
         _limits = limits;
@@ -37,7 +43,8 @@ public sealed class KvStateMachine
         }
 
         var result = Execute(command.Op);
-        _sessions[command.ClientId] = new KvSession(command.ClientId, command.Seq, result);
+        if (!command.ClientId.StartsWith(EphemeralPrefix, StringComparison.Ordinal))
+            _sessions[command.ClientId] = new KvSession(command.ClientId, command.Seq, result);
         return result;
     }
 

@@ -15,6 +15,7 @@ namespace Actors.Core.Paxos;
 /// <param name="SnapshotEvery">Applied slots between snapshots.</param>
 /// <param name="CatchUpBatch">Chosen values per catch-up answer at most.</param>
 /// <param name="MaxPending">Client commands a proposer buffers while no leader is known.</param>
+/// <param name="MaxBatchBytes">Approximate bytes of commands in one slot at most (one command always fits).</param>
 public sealed record PaxosConfig(
     ImmutableArray<int> Members,
     int Window = 16,
@@ -24,7 +25,8 @@ public sealed record PaxosConfig(
     int RetransmitTicks = 4,
     int SnapshotEvery = 1000,
     int CatchUpBatch = 500,
-    int MaxPending = 100_000)
+    int MaxPending = 100_000,
+    int MaxBatchBytes = 4 * 1024 * 1024)
 {
     /// <summary>Acceptors that make a majority.</summary>
     public int Quorum => Members.Length / 2 + 1;
@@ -40,6 +42,7 @@ public sealed record PaxosConfig(
         if (ElectionTimeoutTicks <= HeartbeatTicks) throw new ArgumentException("paxos: the election timeout must be longer than the heartbeat interval");
         if (RetransmitTicks < 1) throw new ArgumentException("paxos: retransmit ticks must be at least 1");
         if (SnapshotEvery < 1) throw new ArgumentException("paxos: snapshot-every must be at least 1");
+        if (MaxBatchBytes < 1) throw new ArgumentException("paxos: max-batch-bytes must be at least 1");
         if (CatchUpBatch < 1) throw new ArgumentException("paxos: catch-up batch must be at least 1");
         return this;
     }

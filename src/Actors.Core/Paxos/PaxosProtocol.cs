@@ -24,6 +24,17 @@ public sealed record SlotValue(ImmutableArray<KvCommand> Commands)
     public static readonly SlotValue NoOp = new(ImmutableArray<KvCommand>.Empty);
 
     public bool IsNoOp => Commands.IsDefaultOrEmpty;
+
+    /// <summary>Rough wire size of a command, used to bound batches and catch-up answers.</summary>
+    public static long ApproximateSize(KvCommand c) => 32 + c.ClientId.Length + c.Op.Key.Length + c.Op switch
+    {
+        KvPut p => p.Value.Length,
+        KvCas cas => cas.NewValue.Length + (cas.Expected?.Length ?? 0),
+        _ => 0,
+    };
+
+    /// <summary>Rough wire size of the whole batch.</summary>
+    public long ApproximateSize() => IsNoOp ? 8 : 8 + Commands.Sum(ApproximateSize);
 }
 
 /// <summary>A value an acceptor accepted in a slot, and the ballot it accepted it in.</summary>

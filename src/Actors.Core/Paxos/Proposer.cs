@@ -202,10 +202,16 @@ public sealed class Proposer
     {
         while (Role == ProposerRole.Leader && _pending.Count > 0 && _inFlight.Count < _config.Window)
         {
-            var n = Math.Min(_pending.Count, _config.MaxBatch);
-            var batch = ImmutableArray.CreateBuilder<KvCommand>(n);
-            for (var i = 0; i < n; i++) batch.Add(_pending.Dequeue());
-            Propose(new SlotValue(batch.MoveToImmutable()), fx);
+            var batch = ImmutableArray.CreateBuilder<KvCommand>(Math.Min(_pending.Count, _config.MaxBatch));
+            long bytes = 0;
+            while (_pending.Count > 0 && batch.Count < _config.MaxBatch)
+            {
+                var size = SlotValue.ApproximateSize(_pending.Peek());
+                if (batch.Count > 0 && bytes + size > _config.MaxBatchBytes) break;
+                bytes += size;
+                batch.Add(_pending.Dequeue());
+            }
+            Propose(new SlotValue(batch.ToImmutable()), fx);
         }
     }
 

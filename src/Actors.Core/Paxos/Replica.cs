@@ -152,8 +152,13 @@ public sealed class Replica
         }
 
         var decisions = ImmutableArray.CreateBuilder<DecidedSlot>();
+        long bytes = 0;
         for (var slot = from; decisions.Count < _config.CatchUpBatch && _log.TryGetValue(slot, out var v); slot++)
+        {
+            bytes += v.ApproximateSize();
+            if (decisions.Count > 0 && bytes > _config.MaxBatchBytes) break;
             decisions.Add(new DecidedSlot(slot, v));
+        }
         if (snapshot is null && decisions.Count == 0) return;
         fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, new CatchUpResponse(snapshot, decisions.ToImmutable())));
     }

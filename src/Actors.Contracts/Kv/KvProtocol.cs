@@ -1,0 +1,51 @@
+namespace Actors.Contracts.Kv;
+
+/// <summary>
+/// A request to the key-value store, sent to <c>/user/kv</c> on any node. Keys are non-empty UTF-8 strings
+/// (1 KiB at most by default), values byte arrays (1 MiB at most by default).
+/// <para>
+/// (<see cref="ClientId"/>, <see cref="Seq"/>) identifies a command: a retry with the same pair is applied at
+/// most once and answered with the original reply. A client that sends an empty <see cref="ClientId"/> gets a
+/// fresh identity for that one request (no deduplication across its own retries).
+/// </para>
+/// </summary>
+public abstract record KvRequest(string Key, string ClientId, long Seq) : IActorsMessage;
+
+/// <summary>Stores <see cref="Value"/> under the key. Replied with <see cref="KvReplyStatus.Ok"/>.</summary>
+public sealed record Put(string Key, byte[] Value, string ClientId = "", long Seq = 0) : KvRequest(Key, ClientId, Seq);
+
+/// <summary>Reads the key linearizably (through the log). Replied with Ok and the value, or NotFound.</summary>
+public sealed record Get(string Key, string ClientId = "", long Seq = 0) : KvRequest(Key, ClientId, Seq);
+
+/// <summary>
+/// Stores <see cref="NewValue"/> only if the current value equals <see cref="Expected"/> (null: the key is absent).
+/// Replied with Ok when swapped, CasFailed with the current value otherwise.
+/// </summary>
+public sealed record CompareAndSet(string Key, byte[]? Expected, byte[] NewValue, string ClientId = "", long Seq = 0)
+    : KvRequest(Key, ClientId, Seq);
+
+/// <summary>Removes the key. Replied with Ok when it existed, NotFound otherwise.</summary>
+public sealed record Delete(string Key, string ClientId = "", long Seq = 0) : KvRequest(Key, ClientId, Seq);
+
+/// <summary>How a key-value request ended.</summary>
+public enum KvReplyStatus
+{
+    Ok = 0,
+    NotFound = 1,
+    CasFailed = 2,
+
+    /// <summary>The request was invalid (empty key, oversized value, ...); nothing changed.</summary>
+    Rejected = 3,
+
+    /// <summary>No answer in time: the command may or may not be applied. Retry with the same (client id, seq).</summary>
+    Timeout = 4,
+
+    /// <summary>The node cannot serve now (no quorum, shutting down). Nothing was applied by this attempt's node.</summary>
+    Unavailable = 5,
+}
+
+/// <summary>The answer to every <see cref="KvRequest"/>.</summary>
+/// <param name="Status">Outcome.</param>
+/// <param name="Value">Get: the value; CasFailed: the current value (null when absent).</param>
+/// <param name="Error">A message for Rejected, Timeout and Unavailable.</param>
+public sealed record KvReply(KvReplyStatus Status, byte[]? Value = null, string? Error = null) : IActorsMessage;

@@ -1,0 +1,85 @@
+using System.Runtime.Serialization;
+using Actors.Contracts.Kv;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace Actors.Contracts.Serialization;
+
+/// <summary>
+/// Serializer of every <see cref="IActorsMessage"/>: a compact binary body and a short, stable string manifest
+/// per type. Unknown manifests and malformed bytes raise <see cref="SerializationException"/>, which Akka logs
+/// before dropping the message.
+/// </summary>
+public sealed class ContractsSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    /// <summary>Registered serializer id; stable across versions.</summary>
+    public const int Id = 1300;
+
+    private const string PutManifest = "kv.put";
+    private const string GetManifest = "kv.get";
+    private const string CasManifest = "kv.cas";
+    private const string DeleteManifest = "kv.delete";
+    private const string ReplyManifest = "kv.reply";
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        Put => PutManifest,
+        Get => GetManifest,
+        CompareAndSet => CasManifest,
+        Delete => DeleteManifest,
+        KvReply => ReplyManifest,
+        _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        var w = new WireWriter();
+        switch (obj)
+        {
+            case Put p:
+                w.String(p.Key).Bytes(p.Value).String(p.ClientId).Long(p.Seq);
+                break;
+            case Get g:
+                w.String(g.Key).String(g.ClientId).Long(g.Seq);
+                break;
+            case CompareAndSet c:
+                w.String(c.Key).Bytes(c.Expected).Bytes(c.NewValue).String(c.ClientId).Long(c.Seq);
+                break;
+            case Delete d:
+                w.String(d.Key).String(d.ClientId).Long(d.Seq);
+                break;
+            case KvReply r:
+                w.Byte((byte)r.Status).Bytes(r.Value).String(r.Error);
+                break;
+            default:
+                throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
+        }
+        return w.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        var r = new WireReader(bytes);
+        object result = manifest switch
+        {
+            PutManifest => new Put(r.ReadString(), r.ReadBytes(), r.ReadString(), r.ReadLong()),
+            GetManifest => new Get(r.ReadString(), r.ReadString(), r.ReadLong()),
+            CasManifest => new CompareAndSet(r.ReadString(), r.ReadBytesOrNull(), r.ReadBytes(), r.ReadString(), r.ReadLong()),
+            DeleteManifest => new Delete(r.ReadString(), r.ReadString(), r.ReadLong()),
+            ReplyManifest => new KvReply(ReadStatus(ref r), r.ReadBytesOrNull(), r.ReadStringOrNull()),
+            _ => throw new SerializationException($"unknown manifest '{manifest}'"),
+        };
+        r.End();
+        return result;
+    }
+
+    private static KvReplyStatus ReadStatus(ref WireReader r)
+    {
+        var b = r.ReadByte();
+        return Enum.IsDefined(typeof(KvReplyStatus), (int)b)
+            ? (KvReplyStatus)b
+            : throw new SerializationException($"malformed message: unknown status {b}");
+    }
+}

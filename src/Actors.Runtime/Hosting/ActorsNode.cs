@@ -1,0 +1,81 @@
+using Actors.Runtime.Kv;
+using Actors.Runtime.Paxos;
+using Akka.Actor;
+using Akka.Configuration;
+using Microsoft.Data.Sqlite;
+
+namespace Actors.Runtime.Hosting;
+
+/// <summary>Builds a node's configuration and starts its actors in an ActorSystem.</summary>
+public static class ActorsNode
+{
+    /// <summary>
+    /// The node's configuration: <paramref name="options"/> first, then <paramref name="overrides"/>, then
+    /// node.conf, then the reference actors.conf. Creates the data directory and its SQLite database.
+    /// </summary>
+    public static Config BuildConfig(NodeOptions options, Config? overrides = null)
+    {
+        var dataDir = Path.GetFullPath(options.DataDir);
+        Directory.CreateDirectory(dataDir);
+        var db = Path.Combine(dataDir, "actors.db");
+        var connection = PrepareSqlite(db);
+        string Q(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        string List(IEnumerable<string> xs) => "[" + string.Join(", ", xs.Select(Q)) + "]";
+
+        var seeds = options.Seeds.IsDefaultOrEmpty ? [options.Endpoint] : options.Seeds;
+        var hocon = $$"""
+            actors.node.data-dir = {{Q(dataDir)}}
+            actors.paxos.members = {{List(options.Members.IsDefaultOrEmpty ? [options.Endpoint] : options.Members)}}
+            actors.paxos.self = {{Q(options.Endpoint)}}
+            akka.remote.dot-netty.tcp.hostname = {{Q(options.Host)}}
+            akka.remote.dot-netty.tcp.port = {{options.Port}}
+            akka.cluster.seed-nodes = {{List(seeds.Select(s => $"akka.tcp://{PaxosSettings.SystemName}@{s}"))}}
+            akka.persistence.journal.sql.connection-string = {{Q(connection)}}
+            akka.persistence.snapshot-store.sql.connection-string = {{Q(connection)}}
+            """;
+        if (options.CommandPort is { } cmdPort) hocon += $"\nactors.cmd.port = {cmdPort}";
+        if (options.CommandHost is { } cmdHost) hocon += $"\nactors.cmd.host = {Q(cmdHost)}";
+        if (options.CommandToken is { } token) hocon += $"\nactors.cmd.token = {Q(token)}";
+
+        var config = ConfigurationFactory.ParseString(hocon);
+        if (overrides is not null) config = config.WithFallback(overrides);
+        return config
+            .WithFallback(ConfigurationFactory.ParseString(ActorsConfig.ReadResource("node.conf")))
+            .WithFallback(ActorsConfig.Reference)
+            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>
+    /// Creates the database file in WAL mode (durable with synchronous=FULL, one fsync per commit) and
+    /// returns its connection string.
+    /// </summary>
+    public static string PrepareSqlite(string path)
+    {
+        var cs = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        using var conn = new SqliteConnection(cs);
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode=WAL;";
+        cmd.ExecuteNonQuery();
+        return cs;
+    }
+
+    /// <summary>
+    /// Starts <c>/user/kv</c> and <c>/user/paxos</c> (acceptor, proposer, replica) with settings read from
+    /// the system's configuration.
+    /// </summary>
+    public static ActorsNodeRefs Start(ActorSystem system)
+    {
+        var config = system.Settings.Config;
+        var paxos = PaxosSettings.Create(config);
+        var kv = KvSettings.Create(config);
+        var transport = new PaxosTransport(system, paxos);
+        var proposerPath = system.ActorSelection("/user/paxos/proposer");
+        var kvActor = system.ActorOf(KvEntryActor.Props(kv, () => proposerPath), "kv");
+        var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Limits, kvActor), "paxos");
+        return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv);
+    }
+}
+
+/// <summary>The top-level actors of a node and the settings they run with.</summary>
+public sealed record ActorsNodeRefs(IActorRef Kv, IActorRef Paxos, PaxosSettings PaxosSettings, KvSettings KvSettings);

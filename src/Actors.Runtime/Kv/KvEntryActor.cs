@@ -1,0 +1,124 @@
+using System.Collections.Immutable;
+using Actors.Contracts.Kv;
+using Actors.Core.Kv;
+using Actors.Core.Paxos;
+using Actors.Runtime.Paxos;
+using Akka.Actor;
+
+namespace Actors.Runtime.Kv;
+
+/// <summary>
+/// <c>/user/kv</c> on every node: validates requests, submits them to the local proposer (which forwards them
+/// to the leader), and answers each client when this node's replica applies its command. Invalid input is
+/// answered <see cref="KvReplyStatus.Rejected"/> and never reaches the log; a command not applied within
+/// <c>actors.kv.request-timeout</c> is answered <see cref="KvReplyStatus.Timeout"/>.
+/// </summary>
+public sealed class KvEntryActor : ReceiveActor, IWithTimers
+{
+    private sealed record Sweep
+    {
+        public static readonly Sweep Instance = new();
+    }
+
+    private readonly record struct Waiter(IActorRef ReplyTo, DateTime Deadline);
+
+    private readonly KvSettings _settings;
+    private readonly Func<ICanTell> _proposer;
+    private readonly string _ephemeralPrefix;
+    private readonly Dictionary<(string, long), Waiter> _waiting = new();
+    private long _ephemeralSeq;
+
+    public KvEntryActor(KvSettings settings, Func<ICanTell> proposer)
+    {
+        _settings = settings;
+        _proposer = proposer;
+        _ephemeralPrefix = KvStateMachine.EphemeralPrefix + Guid.NewGuid().ToString("N")[..12];
+
+        Receive<KvRequest>(OnRequest);
+        Receive<AppliedBatch>(OnApplied);
+        Receive<Sweep>(_ => Expire());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(KvSettings settings, Func<ICanTell> proposer) =>
+        Akka.Actor.Props.Create(() => new KvEntryActor(settings, proposer));
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.FromMilliseconds(200));
+
+    private void OnRequest(KvRequest request)
+    {
+        KvOp op;
+        try
+        {
+            op = request switch
+            {
+                Put p => new KvPut(request.Key, p.Value ?? throw new ArgumentException("value must not be null")),
+                Get => new KvGet(request.Key),
+                CompareAndSet c => new KvCas(request.Key, c.Expected, c.NewValue ?? throw new ArgumentException("new value must not be null")),
+                Delete => new KvDelete(request.Key),
+                _ => throw new ArgumentException($"unknown request {request.GetType().Name}"),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, e.Message));
+            return;
+        }
+
+        var error = _settings.Limits.Validate(op);
+        if (error is not null)
+        {
+            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, error));
+            return;
+        }
+        if (!string.IsNullOrEmpty(request.ClientId) && request.ClientId.StartsWith(KvStateMachine.EphemeralPrefix, StringComparison.Ordinal))
+        {
+            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"client ids must not start with '{KvStateMachine.EphemeralPrefix}'"));
+            return;
+        }
+
+        var command = string.IsNullOrEmpty(request.ClientId)
+            ? new KvCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
+            : new KvCommand(request.ClientId, request.Seq, op);
+        _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, DateTime.UtcNow + _settings.RequestTimeout);
+        _proposer().Tell(new Submit(ImmutableArray.Create(command), 0), ActorRefs.NoSender);
+    }
+
+    private void OnApplied(AppliedBatch batch)
+    {
+        if (_waiting.Count == 0) return;
+        foreach (var applied in batch.Commands)
+        {
+            var key = (applied.Command.ClientId, applied.Command.Seq);
+            if (!_waiting.Remove(key, out var waiter)) continue;
+            waiter.ReplyTo.Tell(ToReply(applied.Result));
+        }
+    }
+
+    private static KvReply ToReply(KvResult r) => r.Status switch
+    {
+        KvStatus.Ok => new KvReply(KvReplyStatus.Ok, r.Value),
+        KvStatus.NotFound => new KvReply(KvReplyStatus.NotFound),
+        KvStatus.CasFailed => new KvReply(KvReplyStatus.CasFailed, r.Value),
+        KvStatus.Stale => new KvReply(KvReplyStatus.Rejected, null, r.Error),
+        _ => new KvReply(KvReplyStatus.Rejected, null, r.Error),
+    };
+
+    private void Expire()
+    {
+        if (_waiting.Count == 0) return;
+        var now = DateTime.UtcNow;
+        List<(string, long)>? expired = null;
+        foreach (var (key, w) in _waiting)
+            if (w.Deadline <= now) (expired ??= new()).Add(key);
+        if (expired is null) return;
+        foreach (var key in expired)
+        {
+            _waiting.Remove(key, out var w);
+            w.ReplyTo.Tell(new KvReply(KvReplyStatus.Timeout, null,
+                $"not applied within {_settings.RequestTimeout.TotalSeconds:0.#}s (no leader or no quorum?); it may still be applied: retry with the same client id and seq"));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Actors.Core.Paxos;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace Actors.Runtime.Paxos;
+
+/// <summary>
+/// Durable shell around <see cref="Acceptor"/>. Promises and accepted values are persisted to the journal
+/// (Akka.Persistence.Sql) before the reply that depends on them is sent; a restarted acceptor is rebuilt from
+/// its journal and snapshot only. After compaction the acceptor saves a snapshot and deletes the journal
+/// below it.
+/// </summary>
+public sealed class AcceptorActor : ReceivePersistentActor
+{
+    private readonly PaxosTransport _transport;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Acceptor _core;
+
+    public AcceptorActor(PaxosTransport transport)
+    {
+        _transport = transport;
+        _core = new Acceptor(transport.Settings.Self);
+        PersistenceId = $"paxos-acceptor-{transport.Settings.Self}";
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is AcceptorSnapshot s) _core.Apply(s);
+        });
+        Recover<IAcceptorEvent>(e => _core.Apply(e));
+        Recover<RecoveryCompleted>(_ =>
+            _log.Info("acceptor {0} recovered: promised {1}, {2} accepted slots, compacted through {3}",
+                _core.Self, _core.Promised, _core.AcceptedSlots.Count, _core.CompactedThrough));
+
+        Command<SaveSnapshotSuccess>(ok =>
+        {
+            DeleteMessages(ok.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "acceptor snapshot failed; the journal is kept"));
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "acceptor journal truncation failed"));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+        Command<GetState>(_ => Sender.Tell(_core.Snapshot()));
+        Command<IPaxosMessage>(Handle);
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new AcceptorActor(transport));
+
+    /// <summary>For tests and status: the state this acceptor holds now.</summary>
+    public sealed record GetState
+    {
+        public static readonly GetState Instance = new();
+    }
+
+    private void Handle(IPaxosMessage message)
+    {
+        var fx = _core.Step(message);
+        if (fx.Persist.Count == 0)
+        {
+            // Replies may depend on events still being written: send only after those are durable.
+            if (fx.Send.Count > 0) DeferAsync(fx, f => _transport.Send(f.Send));
+            return;
+        }
+
+        var remaining = fx.Persist.Count;
+        var compacted = fx.Persist.Any(e => e is CompactedThrough);
+        PersistAllAsync(fx.Persist, _ =>
+        {
+            if (--remaining > 0) return;
+            _transport.Send(fx.Send);
+            if (compacted) SaveSnapshot(_core.Snapshot());
+        });
+    }
+}

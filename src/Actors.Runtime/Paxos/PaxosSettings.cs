@@ -1,0 +1,83 @@
+using System.Collections.Immutable;
+using Actors.Core.Paxos;
+using Akka.Configuration;
+
+namespace Actors.Runtime.Paxos;
+
+/// <summary>
+/// Settings of the consensus roles, read from <c>actors.paxos</c>. Members are "host:port" Akka.Remote
+/// endpoints of the ActorSystem <see cref="SystemName"/>; a member's node id is its index in the list.
+/// </summary>
+public sealed class PaxosSettings
+{
+    /// <summary>The ActorSystem name every member runs.</summary>
+    public const string SystemName = "actors";
+
+    private PaxosSettings(ImmutableArray<string> members, int self, TimeSpan tick, PaxosConfig core)
+    {
+        Members = members;
+        Self = self;
+        TickInterval = tick;
+        Core = core;
+    }
+
+    /// <summary>"host:port" of each member, by node id.</summary>
+    public ImmutableArray<string> Members { get; }
+
+    /// <summary>This node's id.</summary>
+    public int Self { get; }
+
+    public TimeSpan TickInterval { get; }
+
+    /// <summary>The parameters the pure roles run with.</summary>
+    public PaxosConfig Core { get; }
+
+    /// <summary>Akka address of member <paramref name="node"/>.</summary>
+    public string AddressOf(int node) => $"akka.tcp://{SystemName}@{Members[node]}";
+
+    /// <summary>Reads and validates the settings; <paramref name="config"/> is the whole system configuration.</summary>
+    public static PaxosSettings Create(Config config)
+    {
+        var c = config.WithFallback(ActorsConfig.Reference);
+        const string p = "actors.paxos.";
+        var self = c.GetString(p + "self", "");
+        if (string.IsNullOrWhiteSpace(self))
+            self = $"{c.GetString("akka.remote.dot-netty.tcp.hostname")}:{c.GetInt("akka.remote.dot-netty.tcp.port")}";
+        var members = (c.HasPath(p + "members") ? c.GetStringList(p + "members") : []).Select(m => m.Trim()).ToImmutableArray();
+        if (members.IsEmpty) members = [self];
+        foreach (var m in members)
+            if (!IsEndpoint(m)) throw new ConfigurationException($"actors.paxos.members: '{m}' is not host:port");
+        if (members.Distinct().Count() != members.Length)
+            throw new ConfigurationException("actors.paxos.members: a member is listed twice");
+        var id = members.IndexOf(self);
+        if (id < 0)
+            throw new ConfigurationException($"actors.paxos.members does not list this node ({self}); members: {string.Join(", ", members)}");
+
+        var core = new PaxosConfig(
+            Enumerable.Range(0, members.Length).ToImmutableArray(),
+            Window: ActorsConfig.Int(c, p + "window", 1, 1024),
+            MaxBatch: ActorsConfig.Int(c, p + "max-batch", 1),
+            HeartbeatTicks: ActorsConfig.Int(c, p + "heartbeat-ticks", 1),
+            ElectionTimeoutTicks: ActorsConfig.Int(c, p + "election-timeout-ticks", 2),
+            RetransmitTicks: ActorsConfig.Int(c, p + "retransmit-ticks", 1),
+            SnapshotEvery: ActorsConfig.Int(c, p + "snapshot-every", 1),
+            CatchUpBatch: ActorsConfig.Int(c, p + "catch-up-batch", 1),
+            MaxPending: ActorsConfig.Int(c, p + "max-pending", 1),
+            MaxBatchBytes: (int)ActorsConfig.Bytes(c, p + "max-batch-bytes", 1024, 64L * 1024 * 1024));
+        try
+        {
+            core.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException("actors." + e.Message.Replace(": ", ".", StringComparison.Ordinal), e);
+        }
+        return new PaxosSettings(members, id, ActorsConfig.Duration(c, p + "tick-interval"), core);
+    }
+
+    private static bool IsEndpoint(string s)
+    {
+        var i = s.LastIndexOf(':');
+        return i > 0 && int.TryParse(s[(i + 1)..], out var port) && port is > 0 and < 65536;
+    }
+}

@@ -1,0 +1,24 @@
+using Actors.Core.Paxos;
+
+namespace Actors.Runtime.Paxos;
+
+/// <summary>Asks the local proposer for <see cref="ProposerStatus"/>.</summary>
+public sealed record GetProposerStatus
+{
+    public static readonly GetProposerStatus Instance = new();
+}
+
+/// <summary>The proposer's view: role, leader, ballot and the first slot not known chosen.</summary>
+public sealed record ProposerStatus(int Self, ProposerRole Role, int? Leader, Ballot Ballot, long FirstUnchosen, int InFlight, int Pending);
+
+/// <summary>Asks the local replica for <see cref="ReplicaStatus"/>.</summary>
+public sealed record GetReplicaStatus
+{
+    public static readonly GetReplicaStatus Instance = new();
+}
+
+/// <summary>The replica's view: the last applied slot, the known commit point, the latest snapshot and the key count.</summary>
+public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long SnapshotThrough, int Keys);
+
+/// <summary>Commands applied by the local replica, for the key-value entry point to answer its clients.</summary>
+public sealed record AppliedBatch(IReadOnlyList<AppliedCommand> Commands);

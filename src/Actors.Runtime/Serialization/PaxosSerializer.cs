@@ -1,0 +1,252 @@
+using System.Collections.Immutable;
+using System.Runtime.Serialization;
+using Actors.Contracts.Serialization;
+using Actors.Core.Kv;
+using Actors.Core.Paxos;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace Actors.Runtime.Serialization;
+
+/// <summary>
+/// Serializer of every <see cref="IPaxosMessage"/> (including the acceptor's journal events) and of
+/// <see cref="KvSnapshot"/>: compact binary bodies with short, stable string manifests. Malformed input
+/// raises <see cref="SerializationException"/>.
+/// </summary>
+public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    public const int Id = 1301;
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        Prepare => "px.prepare",
+        Promise => "px.promise",
+        Accept => "px.accept",
+        Accepted => "px.accepted",
+        Nack => "px.nack",
+        Compact => "px.compact",
+        Tick => "px.tick",
+        Heartbeat => "px.hb",
+        HeartbeatNack => "px.hbnack",
+        Submit => "px.submit",
+        AppliedThrough => "px.applied",
+        CommitInfo => "px.commit",
+        Decision => "px.decision",
+        CatchUpRequest => "px.catchup",
+        CatchUpResponse => "px.catchup-r",
+        SnapshotSaved => "px.snapsaved",
+        PromiseMade => "px.e.promised",
+        ValueAccepted => "px.e.accepted",
+        CompactedThrough => "px.e.compacted",
+        AcceptorSnapshot => "px.e.snapshot",
+        KvSnapshot => "kv.snapshot",
+        _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        var w = new WireWriter(obj is Accept or Decision or CatchUpResponse or KvSnapshot ? 4096 : 64);
+        switch (obj)
+        {
+            case Prepare m: WriteBallot(w, m.Ballot); w.Long(m.FromSlot).Int(m.From); break;
+            case Promise m:
+                WriteBallot(w, m.Ballot);
+                w.Int(m.From).Long(m.CompactedThrough).Int(m.Accepted.Length);
+                foreach (var a in m.Accepted) WriteAccepted(w, a);
+                break;
+            case Accept m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); w.Int(m.From); break;
+            case Accepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot).Int(m.From); break;
+            case Nack m: WriteBallot(w, m.Rejected); WriteBallot(w, m.Promised); w.Int(m.From); break;
+            case Compact m: w.Long(m.ThroughSlot); break;
+            case Tick: break;
+            case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen); break;
+            case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
+            case Submit m:
+                w.Int(m.Hops).Int(m.Commands.Length);
+                foreach (var c in m.Commands) WriteCommand(w, c);
+                break;
+            case AppliedThrough m: w.Long(m.Slot); break;
+            case CommitInfo m: w.Int(m.Leader).Long(m.FirstUnchosen); break;
+            case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); break;
+            case CatchUpRequest m: w.Int(m.From).Long(m.FromSlot); break;
+            case CatchUpResponse m:
+                w.Bool(m.Snapshot is not null);
+                if (m.Snapshot is not null) WriteSnapshot(w, m.Snapshot);
+                w.Int(m.Decisions.Length);
+                foreach (var d in m.Decisions) { w.Long(d.Slot); WriteValue(w, d.Value); }
+                break;
+            case SnapshotSaved m: w.Long(m.Slot); break;
+            case PromiseMade m: WriteBallot(w, m.Ballot); break;
+            case ValueAccepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); break;
+            case CompactedThrough m: w.Long(m.ThroughSlot); break;
+            case AcceptorSnapshot m:
+                WriteBallot(w, m.Promised);
+                w.Long(m.CompactedThrough).Int(m.Accepted.Length);
+                foreach (var a in m.Accepted) WriteAccepted(w, a);
+                break;
+            case KvSnapshot m: WriteSnapshot(w, m); break;
+            default: throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
+        }
+        return w.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        var r = new WireReader(bytes);
+        object result;
+        switch (manifest)
+        {
+            case "px.prepare": result = new Prepare(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
+            case "px.promise":
+            {
+                var b = ReadBallot(ref r);
+                var from = r.ReadInt();
+                var compacted = r.ReadLong();
+                result = new Promise(b, from, ReadAcceptedList(ref r), compacted);
+                break;
+            }
+            case "px.accept": result = new Accept(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r), r.ReadInt()); break;
+            case "px.accepted": result = new Accepted(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
+            case "px.nack": result = new Nack(ReadBallot(ref r), ReadBallot(ref r), r.ReadInt()); break;
+            case "px.compact": result = new Compact(r.ReadLong()); break;
+            case "px.tick": result = Tick.Instance; break;
+            case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong()); break;
+            case "px.hbnack": result = new HeartbeatNack(ReadBallot(ref r), r.ReadInt()); break;
+            case "px.submit":
+            {
+                var hops = r.ReadInt();
+                var n = r.ReadCount(16);
+                var cmds = ImmutableArray.CreateBuilder<KvCommand>(n);
+                for (var i = 0; i < n; i++) cmds.Add(ReadCommand(ref r));
+                result = new Submit(cmds.MoveToImmutable(), hops);
+                break;
+            }
+            case "px.applied": result = new AppliedThrough(r.ReadLong()); break;
+            case "px.commit": result = new CommitInfo(r.ReadInt(), r.ReadLong()); break;
+            case "px.decision": result = new Decision(r.ReadLong(), ReadValue(ref r)); break;
+            case "px.catchup": result = new CatchUpRequest(r.ReadInt(), r.ReadLong()); break;
+            case "px.catchup-r":
+            {
+                var snap = r.ReadBool() ? ReadSnapshot(ref r) : null;
+                var n = r.ReadCount(12);
+                var ds = ImmutableArray.CreateBuilder<DecidedSlot>(n);
+                for (var i = 0; i < n; i++) ds.Add(new DecidedSlot(r.ReadLong(), ReadValue(ref r)));
+                result = new CatchUpResponse(snap, ds.MoveToImmutable());
+                break;
+            }
+            case "px.snapsaved": result = new SnapshotSaved(r.ReadLong()); break;
+            case "px.e.promised": result = new PromiseMade(ReadBallot(ref r)); break;
+            case "px.e.accepted": result = new ValueAccepted(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r)); break;
+            case "px.e.compacted": result = new CompactedThrough(r.ReadLong()); break;
+            case "px.e.snapshot":
+            {
+                var b = ReadBallot(ref r);
+                var compacted = r.ReadLong();
+                result = new AcceptorSnapshot(b, compacted, ReadAcceptedList(ref r));
+                break;
+            }
+            case "kv.snapshot": result = ReadSnapshot(ref r); break;
+            default: throw new SerializationException($"unknown manifest '{manifest}'");
+        }
+        r.End();
+        return result;
+    }
+
+    private static void WriteBallot(WireWriter w, Ballot b) => w.Long(b.Round).Int(b.Node);
+
+    private static Ballot ReadBallot(ref WireReader r) => new(r.ReadLong(), r.ReadInt());
+
+    private static void WriteAccepted(WireWriter w, AcceptedSlot a)
+    {
+        w.Long(a.Slot);
+        WriteBallot(w, a.Ballot);
+        WriteValue(w, a.Value);
+    }
+
+    private static ImmutableArray<AcceptedSlot> ReadAcceptedList(ref WireReader r)
+    {
+        var n = r.ReadCount(24);
+        var list = ImmutableArray.CreateBuilder<AcceptedSlot>(n);
+        for (var i = 0; i < n; i++) list.Add(new AcceptedSlot(r.ReadLong(), ReadBallot(ref r), ReadValue(ref r)));
+        return list.MoveToImmutable();
+    }
+
+    private static void WriteValue(WireWriter w, SlotValue v)
+    {
+        var cmds = v.Commands.IsDefault ? ImmutableArray<KvCommand>.Empty : v.Commands;
+        w.Int(cmds.Length);
+        foreach (var c in cmds) WriteCommand(w, c);
+    }
+
+    private static SlotValue ReadValue(ref WireReader r)
+    {
+        var n = r.ReadCount(16);
+        if (n == 0) return SlotValue.NoOp;
+        var cmds = ImmutableArray.CreateBuilder<KvCommand>(n);
+        for (var i = 0; i < n; i++) cmds.Add(ReadCommand(ref r));
+        return new SlotValue(cmds.MoveToImmutable());
+    }
+
+    private static void WriteCommand(WireWriter w, KvCommand c)
+    {
+        w.String(c.ClientId).Long(c.Seq);
+        switch (c.Op)
+        {
+            case KvPut p: w.Byte(1).String(p.Key).Bytes(p.Value); break;
+            case KvGet g: w.Byte(2).String(g.Key); break;
+            case KvCas cas: w.Byte(3).String(cas.Key).Bytes(cas.Expected).Bytes(cas.NewValue); break;
+            case KvDelete d: w.Byte(4).String(d.Key); break;
+            default: throw new SerializationException($"cannot serialize operation {c.Op.GetType().Name}");
+        }
+    }
+
+    private static KvCommand ReadCommand(ref WireReader r)
+    {
+        var client = r.ReadString();
+        var seq = r.ReadLong();
+        KvOp op = r.ReadByte() switch
+        {
+            1 => new KvPut(r.ReadString(), r.ReadBytes()),
+            2 => new KvGet(r.ReadString()),
+            3 => new KvCas(r.ReadString(), r.ReadBytesOrNull(), r.ReadBytes()),
+            4 => new KvDelete(r.ReadString()),
+            var t => throw new SerializationException($"malformed message: unknown operation {t}"),
+        };
+        return new KvCommand(client, seq, op);
+    }
+
+    private static void WriteResult(WireWriter w, KvResult res) => w.Byte((byte)res.Status).Bytes(res.Value).String(res.Error);
+
+    private static KvResult ReadResult(ref WireReader r)
+    {
+        var s = r.ReadByte();
+        if (!Enum.IsDefined(typeof(KvStatus), (int)s)) throw new SerializationException($"malformed message: unknown status {s}");
+        return new KvResult((KvStatus)s, r.ReadBytesOrNull(), r.ReadStringOrNull());
+    }
+
+    private static void WriteSnapshot(WireWriter w, KvSnapshot s)
+    {
+        w.Long(s.AppliedThrough).Int(s.Entries.Length);
+        foreach (var e in s.Entries) w.String(e.Key).Bytes(e.Value);
+        w.Int(s.Sessions.Length);
+        foreach (var x in s.Sessions)
+        {
+            w.String(x.ClientId).Long(x.Seq);
+            WriteResult(w, x.Result);
+        }
+    }
+
+    private static KvSnapshot ReadSnapshot(ref WireReader r)
+    {
+        var applied = r.ReadLong();
+        var n = r.ReadCount(8);
+        var entries = ImmutableArray.CreateBuilder<KvEntry>(n);
+        for (var i = 0; i < n; i++) entries.Add(new KvEntry(r.ReadString(), r.ReadBytes()));
+        var m = r.ReadCount(17);
+        var sessions = ImmutableArray.CreateBuilder<KvSession>(m);
+        for (var i = 0; i < m; i++) sessions.Add(new KvSession(r.ReadString(), r.ReadLong(), ReadResult(ref r)));
+        return new KvSnapshot(applied, entries.MoveToImmutable(), sessions.MoveToImmutable());
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using Actors.Contracts.Kv;
+using Actors.Runtime.Hosting;
+using Actors.Runtime.Paxos;
+using Akka.Actor;
+using Akka.Configuration;
+
+namespace Actors.Runtime.Tests.Support;
+
+/// <summary>Several member ActorSystems in one process, on loopback, each with its own SQLite file.</summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    private static readonly Config Fast = ConfigurationFactory.ParseString("""
+        actors.paxos.tick-interval = 50ms
+        actors.paxos.snapshot-every = 20
+        actors.kv.request-timeout = 5s
+        akka.loglevel = WARNING
+        akka.cluster.split-brain-resolver.stable-after = 5s
+        """);
+
+    private readonly string _root;
+    private readonly int[] _ports;
+
+    public LocalCluster(int size)
+    {
+        _root = Path.Combine(Path.GetTempPath(), "actors-tests-" + Guid.NewGuid().ToString("N")[..8]);
+        _ports = FreePorts.Take(size);
+        Systems = new ActorSystem?[size];
+        Nodes = new ActorsNodeRefs?[size];
+        for (var i = 0; i < size; i++) Start(i);
+    }
+
+    public ActorSystem?[] Systems { get; }
+
+    public ActorsNodeRefs?[] Nodes { get; }
+
+    public ImmutableArray<string> Members => _ports.Select(p => $"127.0.0.1:{p}").ToImmutableArray();
+
+    public void Start(int i)
+    {
+        var options = new NodeOptions
+        {
+            Port = _ports[i],
+            Members = Members,
+            Seeds = Members,
+            DataDir = Path.Combine(_root, $"node-{i}"),
+        };
+        var system = ActorSystem.Create(PaxosSettings.SystemName, ActorsNode.BuildConfig(options, Fast));
+        Systems[i] = system;
+        Nodes[i] = ActorsNode.Start(system);
+    }
+
+    public async Task StopAsync(int i)
+    {
+        if (Systems[i] is { } s) await s.Terminate();
+        Systems[i] = null;
+        Nodes[i] = null;
+    }
+
+    public Task<KvReply> AskKv(int node, KvRequest request) =>
+        Nodes[node]!.Kv.Ask<KvReply>(request, TimeSpan.FromSeconds(10));
+
+    public Task<ProposerStatus> ProposerStatusOf(int node) =>
+        Systems[node]!.ActorSelection("/user/paxos/proposer").Ask<ProposerStatus>(GetProposerStatus.Instance, TimeSpan.FromSeconds(5));
+
+    public Task<ReplicaStatus> ReplicaStatusOf(int node) =>
+        Systems[node]!.ActorSelection("/user/paxos/replica").Ask<ReplicaStatus>(GetReplicaStatus.Instance, TimeSpan.FromSeconds(5));
+
+    /// <summary>Polls until every running node agrees on one leader; returns it.</summary>
+    public async Task<int> AwaitLeader(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var statuses = new List<ProposerStatus>();
+            for (var i = 0; i < Systems.Length; i++)
+                if (Systems[i] is not null)
+                    try { statuses.Add(await ProposerStatusOf(i)); } catch (AskTimeoutException) { }
+            var leaders = statuses.Select(s => s.Leader).Distinct().ToList();
+            if (statuses.Count == Systems.Count(s => s is not null) && leaders.Count == 1 && leaders[0] is { } l
+                && Systems[l] is not null && statuses.Any(s => s.Self == l && s.Role == Core.Paxos.ProposerRole.Leader))
+                return l;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("no single leader: " + string.Join(", ", statuses.Select(s => $"{s.Self}:{s.Role}/{s.Leader}/{s.Ballot}")));
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = 0; i < Systems.Length; i++) await StopAsync(i);
+        try { Directory.Delete(_root, true); } catch (IOException) { }
+    }
+}
