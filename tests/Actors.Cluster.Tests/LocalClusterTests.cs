@@ -1,0 +1,98 @@
+using System.Net.Sockets;
+using Actors.Cluster.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Actors.Cluster.Tests;
+
+public sealed class LocalClusterTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Kv_through_the_cli_survives_kill_9_of_the_leader_and_the_restarted_node_catches_up()
+    {
+        await using var c = new ProcessCluster(remoteBase: 24150, cmdBase: 29150);
+        var start = await c.Script("start", "3");
+        output.WriteLine(start.ToString());
+        Assert.True(start.ExitCode == 0, start.ToString());
+
+        var put = await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "kv", "put", "a", "1");
+        Assert.True(put.ExitCode == 0, put.ToString());
+        var get = await c.Cli(3, "kv", "get", "a");
+        Assert.Equal(0, get.ExitCode);
+        Assert.Equal("1", get.Stdout.Trim());
+
+        var missing = await c.Cli(2, "kv", "get", "no-such-key");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("", missing.Stdout);
+
+        var leader = await c.Leader(1) ?? throw new Xunit.Sdk.XunitException("no leader");
+        var killed = await c.Script("kill", leader.ToString());
+        Assert.True(killed.ExitCode == 0, killed.ToString());
+        var survivor = leader % 3 + 1;
+
+        // Writes continue on the majority once a new leader is elected.
+        var afterKill = await c.CliUntil(survivor, 0, TimeSpan.FromSeconds(60), "kv", "put", "a", "2");
+        Assert.True(afterKill.ExitCode == 0, afterKill.ToString());
+        for (var i = 0; i < 20; i++)
+            Assert.Equal(0, (await c.CliUntil(survivor, 0, TimeSpan.FromSeconds(30), "kv", "put", $"k{i}", $"v{i}")).ExitCode);
+        var cas = await c.Cli(survivor, "kv", "cas", "a", "2", "3");
+        Assert.True(cas.ExitCode == 0, cas.ToString());
+        var casFails = await c.Cli(survivor, "kv", "cas", "a", "2", "4");
+        Assert.Equal(1, casFails.ExitCode);
+
+        var restart = await c.Script("restart", leader.ToString());
+        Assert.True(restart.ExitCode == 0, restart.ToString());
+        var latest = await c.CliUntil(leader, 0, TimeSpan.FromSeconds(90), "kv", "get", "a");
+        Assert.True(latest.ExitCode == 0, latest.ToString());
+        Assert.Equal("3", latest.Stdout.Trim());
+        Assert.Equal("v19", (await c.CliUntil(leader, 0, TimeSpan.FromSeconds(30), "kv", "get", "k19")).Stdout.Trim());
+
+        var deleted = await c.Cli(leader, "kv", "delete", "a");
+        Assert.Equal(0, deleted.ExitCode);
+        Assert.Equal(1, (await c.Cli(1, "kv", "get", "a")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_a_clear_error_and_the_node_keeps_serving()
+    {
+        await using var c = new ProcessCluster(remoteBase: 24160, cmdBase: 29160, extraConfig: "actors.kv.max-value-bytes = 1000");
+        var start = await c.Script("start", "3");
+        Assert.True(start.ExitCode == 0, start.ToString());
+        Assert.Equal(0, (await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "kv", "put", "x", "before")).ExitCode);
+
+        var empty = await c.Cli(1, "kv", "put", "", "v");
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Contains("key must not be empty", empty.Stderr);
+
+        var big = await c.Cli(1, "kv", "put", "big", new string('v', 2000));
+        Assert.Equal(2, big.ExitCode);
+        Assert.Contains("limit", big.Stderr);
+
+        var palette = await c.Cli(1, "nope", "thing");
+        Assert.Equal(2, palette.ExitCode);
+        Assert.Contains("unknown palette 'nope'", palette.Stderr);
+
+        var command = await c.Cli(1, "kv", "frobnicate");
+        Assert.Equal(2, command.ExitCode);
+        Assert.Contains("unknown command 'frobnicate'", command.Stderr);
+
+        // Garbage bytes straight onto the command port.
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync("127.0.0.1", c.CmdBase + 1);
+            var junk = new byte[4096];
+            new Random(3).NextBytes(junk);
+            junk[^1] = (byte)'\n';
+            await tcp.GetStream().WriteAsync(junk);
+            var buffer = new byte[1024];
+            var n = await tcp.GetStream().ReadAsync(buffer);
+            Assert.Contains("error", System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+        }
+
+        var after = await c.Cli(1, "kv", "get", "x");
+        Assert.Equal(0, after.ExitCode);
+        Assert.Equal("before", after.Stdout.Trim());
+        Assert.Equal(0, (await c.Cli(2, "kv", "put", "x", "after")).ExitCode);
+        Assert.Equal("after", (await c.Cli(3, "kv", "get", "x")).Stdout.Trim());
+    }
+}
