@@ -5,14 +5,14 @@ namespace Actors.Cmd;
 
 /// <summary>
 /// Parses <c>actors-cmd [--json] [--token T] [--timeout SECONDS] HOST:PORT [PALETTE [COMMAND [ARGS...]]]</c>.
-/// Options come before <c>HOST:PORT</c>; everything after the palette is passed on verbatim, so
-/// arguments may start with <c>--</c>. The token defaults to <c>ACTORS_CMD_TOKEN</c>.
+/// Options come before or right after <c>HOST:PORT</c>; everything after the palette is passed on
+/// verbatim, so arguments may start with <c>--</c>. The token defaults to <c>ACTORS_CMD_TOKEN</c>.
 /// </summary>
 internal static class CommandLineParser
 {
     public const string Usage =
         """
-        usage: actors-cmd [--json] [--token T] [--timeout SECONDS] HOST:PORT [PALETTE COMMAND [ARGS...]]
+        usage: actors-cmd [--json] [--token T] [--timeout SECONDS] HOST:PORT [OPTIONS] [PALETTE COMMAND [ARGS...]]
 
           HOST:PORT           command port of a node, e.g. 127.0.0.1:9110 or [::1]:9110
           PALETTE COMMAND     run one command and exit with its exit code
@@ -32,40 +32,52 @@ internal static class CommandLineParser
         string? token = null;
         var timeout = CommandLineOptions.DefaultTimeout;
         var i = 0;
-        for (; i < argv.Count && argv[i].StartsWith('-'); i++)
+
+        // Options may stand before HOST:PORT and right after it (pbm style); the palette ends them.
+        CommandLineParse? Options()
         {
-            var (name, inline) = SplitOption(argv[i]);
-            switch (name)
+            for (; i < argv.Count && argv[i].StartsWith('-'); i++)
             {
-                case "-h" or "--help" when inline is null:
-                    return CommandLineParse.Help;
-                case "--json" when inline is null:
-                    json = true;
-                    break;
-                case "--token":
-                    if (!TryValue(argv, ref i, inline, out token))
-                    {
-                        return CommandLineParse.Failed("--token needs a value");
-                    }
+                var (name, inline) = SplitOption(argv[i]);
+                switch (name)
+                {
+                    case "-h" or "--help" when inline is null:
+                        return CommandLineParse.Help;
+                    case "--json" when inline is null:
+                        json = true;
+                        break;
+                    case "--token":
+                        if (!TryValue(argv, ref i, inline, out token))
+                        {
+                            return CommandLineParse.Failed("--token needs a value");
+                        }
 
-                    break;
-                case "--timeout":
-                    if (!TryValue(argv, ref i, inline, out var seconds))
-                    {
-                        return CommandLineParse.Failed("--timeout needs a value");
-                    }
+                        break;
+                    case "--timeout":
+                        if (!TryValue(argv, ref i, inline, out var seconds))
+                        {
+                            return CommandLineParse.Failed("--timeout needs a value");
+                        }
 
-                    if (!double.TryParse(seconds, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-                        || !(value > 0) || value > int.MaxValue / 1000)
-                    {
-                        return CommandLineParse.Failed($"--timeout must be a positive number of seconds, got '{seconds}'");
-                    }
+                        if (!double.TryParse(seconds, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+                            || !(value > 0) || value > int.MaxValue / 1000)
+                        {
+                            return CommandLineParse.Failed($"--timeout must be a positive number of seconds, got '{seconds}'");
+                        }
 
-                    timeout = TimeSpan.FromSeconds(value);
-                    break;
-                default:
-                    return CommandLineParse.Failed($"unknown option '{argv[i]}'");
+                        timeout = TimeSpan.FromSeconds(value);
+                        break;
+                    default:
+                        return CommandLineParse.Failed($"unknown option '{argv[i]}'");
+                }
             }
+
+            return null;
+        }
+
+        if (Options() is { } early)
+        {
+            return early;
         }
 
         if (i == argv.Count)
@@ -79,6 +91,11 @@ internal static class CommandLineParser
         }
 
         i++;
+        if (Options() is { } late)
+        {
+            return late;
+        }
+
         var palette = i < argv.Count ? argv[i] : null;
         var command = i + 1 < argv.Count ? argv[i + 1] : string.Empty;
         var args = i + 2 < argv.Count ? argv.Skip(i + 2).ToArray() : [];
