@@ -66,8 +66,8 @@ internal sealed class CommandHostService(ActorSystem system, Config config) : IH
         _host = new CommandHost(CommandHostSettings.Create(config), palettes, log);
         await _host.StartAsync(cancellationToken);
         log.Info("command host listening on {0}; remote {1}; node {2} of {3}",
-            _host.EndPoint, paxos.Members[paxos.Self], paxos.Self, paxos.Members.Length);
-        Console.WriteLine($"actors node {paxos.Self} up: remote akka.tcp://actors@{paxos.Members[paxos.Self]}, commands {_host.EndPoint}");
+            _host.EndPoint, paxos.EndpointOf(paxos.Self), paxos.Self, paxos.Members.Length);
+        Console.WriteLine($"actors node {paxos.Self} up: remote akka.tcp://actors@{paxos.EndpointOf(paxos.Self)}, commands {_host.EndPoint}");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

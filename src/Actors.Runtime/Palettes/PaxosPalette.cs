@@ -39,8 +39,9 @@ public sealed class PaxosPalette : CommandPalette
 
         var cluster = Cluster.Get(_system);
         var state = cluster.State;
-        var members = _settings.Members.Select((endpoint, id) =>
+        var members = _settings.Ids.Select(id =>
         {
+            var endpoint = _settings.EndpointOf(id);
             var address = Address.Parse(_settings.AddressOf(id));
             var member = state.Members.FirstOrDefault(m => m.Address.Equals(address));
             var reachable = id == _settings.Self
@@ -61,7 +62,7 @@ public sealed class PaxosPalette : CommandPalette
             return ctx.Ok(JsonSerializer.Serialize(new
             {
                 node = p.Self,
-                endpoint = _settings.Members[p.Self],
+                endpoint = _settings.EndpointOf(p.Self),
                 role = p.Role.ToString().ToLowerInvariant(),
                 leader = p.Leader,
                 ballot = p.Ballot.ToString(),
@@ -77,7 +78,7 @@ public sealed class PaxosPalette : CommandPalette
         }
 
         var sb = new StringBuilder();
-        string Node(int? id) => id is { } n ? $"{n} ({_settings.Members[n]})" : "unknown";
+        string Node(int? id) => id is { } n ? $"{n} ({_settings.EndpointOf(n)})" : "unknown";
         sb.AppendLine($"node:           {Node(p.Self)}");
         sb.AppendLine($"role:           {p.Role.ToString().ToLowerInvariant()}");
         sb.AppendLine($"leader:         {Node(p.Leader)}");

@@ -6,7 +6,8 @@ namespace Actors.Runtime.Paxos;
 
 /// <summary>
 /// Settings of the consensus roles, read from <c>actors.paxos</c>. Members are "host:port" Akka.Remote
-/// endpoints of the ActorSystem <see cref="SystemName"/>; a member's node id is its index in the list.
+/// endpoints of the ActorSystem <see cref="SystemName"/>; a member's node id is its 1-based position in the
+/// list (node i of a local cluster is member i).
 /// </summary>
 public sealed class PaxosSettings
 {
@@ -21,7 +22,7 @@ public sealed class PaxosSettings
         Core = core;
     }
 
-    /// <summary>"host:port" of each member, by node id.</summary>
+    /// <summary>"host:port" of each member; member i is at index i - 1.</summary>
     public ImmutableArray<string> Members { get; }
 
     /// <summary>This node's id.</summary>
@@ -33,7 +34,13 @@ public sealed class PaxosSettings
     public PaxosConfig Core { get; }
 
     /// <summary>Akka address of member <paramref name="node"/>.</summary>
-    public string AddressOf(int node) => $"akka.tcp://{SystemName}@{Members[node]}";
+    public string AddressOf(int node) => $"akka.tcp://{SystemName}@{EndpointOf(node)}";
+
+    /// <summary>"host:port" of member <paramref name="node"/>.</summary>
+    public string EndpointOf(int node) => Members[node - 1];
+
+    /// <summary>Node ids of all members, 1 to N.</summary>
+    public IEnumerable<int> Ids => Enumerable.Range(1, Members.Length);
 
     /// <summary>Reads and validates the settings; <paramref name="config"/> is the whole system configuration.</summary>
     public static PaxosSettings Create(Config config)
@@ -49,12 +56,12 @@ public sealed class PaxosSettings
             if (!IsEndpoint(m)) throw new ConfigurationException($"actors.paxos.members: '{m}' is not host:port");
         if (members.Distinct().Count() != members.Length)
             throw new ConfigurationException("actors.paxos.members: a member is listed twice");
-        var id = members.IndexOf(self);
-        if (id < 0)
+        var id = members.IndexOf(self) + 1;
+        if (id < 1)
             throw new ConfigurationException($"actors.paxos.members does not list this node ({self}); members: {string.Join(", ", members)}");
 
         var core = new PaxosConfig(
-            Enumerable.Range(0, members.Length).ToImmutableArray(),
+            Enumerable.Range(1, members.Length).ToImmutableArray(),
             Window: ActorsConfig.Int(c, p + "window", 1, 1024),
             MaxBatch: ActorsConfig.Int(c, p + "max-batch", 1),
             HeartbeatTicks: ActorsConfig.Int(c, p + "heartbeat-ticks", 1),

@@ -53,7 +53,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         if (r.ExitCode != 0) return null;
         using var doc = JsonDocument.Parse(r.Stdout);
         return doc.RootElement.GetProperty("leader").ValueKind == JsonValueKind.Number
-            ? doc.RootElement.GetProperty("leader").GetInt32() + 1
+            ? doc.RootElement.GetProperty("leader").GetInt32()
             : null;
     }
 

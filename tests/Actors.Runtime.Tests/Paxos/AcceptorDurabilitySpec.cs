@@ -37,12 +37,12 @@ public sealed class AcceptorDurabilitySpec : IDisposable
     {
         var first = NewSystem();
         var (acceptor, proposer) = StartAcceptor(first);
-        acceptor.Tell(new Prepare(new Ballot(5, 0), 0, 0));
-        proposer.ExpectMsg<Promise>(p => p.Ballot == new Ballot(5, 0));
-        acceptor.Tell(new Accept(new Ballot(5, 0), 3, Value("durable"), 0));
+        acceptor.Tell(new Prepare(new Ballot(5, 1), 0, 1));
+        proposer.ExpectMsg<Promise>(p => p.Ballot == new Ballot(5, 1));
+        acceptor.Tell(new Accept(new Ballot(5, 1), 3, Value("durable"), 1));
         proposer.ExpectMsg<Accepted>(a => a.Slot == 3);
-        acceptor.Tell(new Prepare(new Ballot(7, 0), 0, 0));
-        proposer.ExpectMsg<Promise>(p => p.Ballot == new Ballot(7, 0));
+        acceptor.Tell(new Prepare(new Ballot(7, 1), 0, 1));
+        proposer.ExpectMsg<Promise>(p => p.Ballot == new Ballot(7, 1));
         first.Shutdown(verifySystemShutdown: true);
 
         // A new ActorSystem on the same database: only the journal carries the state over.
@@ -50,18 +50,18 @@ public sealed class AcceptorDurabilitySpec : IDisposable
         try
         {
             var (recovered, probe) = StartAcceptor(second);
-            recovered.Tell(new Prepare(new Ballot(6, 0), 0, 0));
+            recovered.Tell(new Prepare(new Ballot(6, 1), 0, 1));
             var nack = probe.ExpectMsg<Nack>();
-            Assert.Equal(new Ballot(7, 0), nack.Promised);
+            Assert.Equal(new Ballot(7, 1), nack.Promised);
 
-            recovered.Tell(new Accept(new Ballot(6, 0), 4, Value("late"), 0));
-            Assert.Equal(new Ballot(7, 0), probe.ExpectMsg<Nack>().Promised);
+            recovered.Tell(new Accept(new Ballot(6, 1), 4, Value("late"), 1));
+            Assert.Equal(new Ballot(7, 1), probe.ExpectMsg<Nack>().Promised);
 
-            recovered.Tell(new Prepare(new Ballot(8, 0), 0, 0));
+            recovered.Tell(new Prepare(new Ballot(8, 1), 0, 1));
             var promise = probe.ExpectMsg<Promise>();
             var slot = Assert.Single(promise.Accepted);
             Assert.Equal(3, slot.Slot);
-            Assert.Equal(new Ballot(5, 0), slot.Ballot);
+            Assert.Equal(new Ballot(5, 1), slot.Ballot);
             var put = Assert.IsType<KvPut>(Assert.Single(slot.Value.Commands).Op);
             Assert.Equal("durable", Encoding.UTF8.GetString(put.Value));
         }

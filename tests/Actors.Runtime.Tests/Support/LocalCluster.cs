@@ -66,7 +66,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public Task<ReplicaStatus> ReplicaStatusOf(int node) =>
         Systems[node]!.ActorSelection("/user/paxos/replica").Ask<ReplicaStatus>(GetReplicaStatus.Instance, TimeSpan.FromSeconds(5));
 
-    /// <summary>Polls until every running node agrees on one leader; returns it.</summary>
+    /// <summary>Polls until every running node agrees on one leader; returns its index in <see cref="Systems"/>.</summary>
     public async Task<int> AwaitLeader(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -77,9 +77,10 @@ public sealed class LocalCluster : IAsyncDisposable
                 if (Systems[i] is not null)
                     try { statuses.Add(await ProposerStatusOf(i)); } catch (AskTimeoutException) { }
             var leaders = statuses.Select(s => s.Leader).Distinct().ToList();
+            // Node ids are 1-based; Systems is indexed from 0.
             if (statuses.Count == Systems.Count(s => s is not null) && leaders.Count == 1 && leaders[0] is { } l
-                && Systems[l] is not null && statuses.Any(s => s.Self == l && s.Role == Core.Paxos.ProposerRole.Leader))
-                return l;
+                && Systems[l - 1] is not null && statuses.Any(s => s.Self == l && s.Role == Core.Paxos.ProposerRole.Leader))
+                return l - 1;
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException("no single leader: " + string.Join(", ", statuses.Select(s => $"{s.Self}:{s.Role}/{s.Leader}/{s.Ballot}")));
             await Task.Delay(100);
