@@ -19,6 +19,9 @@ public sealed class KvStateMachine
     /// </summary>
     public const string EphemeralPrefix = "~";
 
+    /// <summary>True for single-use client ids (see <see cref="EphemeralPrefix"/>).</summary>
+    public static bool IsEphemeral(string clientId) => clientId.StartsWith(EphemeralPrefix, StringComparison.Ordinal);
+
     public KvStateMachine(KvLimits limits, KvSnapshot? snapshot = null)
     {
         _limits = limits;
@@ -43,7 +46,7 @@ public sealed class KvStateMachine
         }
 
         var result = Execute(command.Op);
-        if (!command.ClientId.StartsWith(EphemeralPrefix, StringComparison.Ordinal))
+        if (!IsEphemeral(command.ClientId))
             _sessions[command.ClientId] = new KvSession(command.ClientId, command.Seq, result);
         return result;
     }

@@ -20,7 +20,16 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         public static readonly Sweep Instance = new();
     }
 
-    private readonly record struct Waiter(IActorRef ReplyTo, DateTime Deadline);
+    private sealed class Waiter(IActorRef replyTo, KvCommand command, DateTime deadline, DateTime sentAt)
+    {
+        public IActorRef ReplyTo { get; } = replyTo;
+        public KvCommand Command { get; } = command;
+        public DateTime Deadline { get; } = deadline;
+        public DateTime SentAt { get; set; } = sentAt;
+    }
+
+    /// <summary>A command not applied after this long is submitted again (the leader may have changed).</summary>
+    private static readonly TimeSpan Resubmit = TimeSpan.FromSeconds(1);
 
     private readonly KvSettings _settings;
     private readonly Func<ICanTell> _proposer;
@@ -73,7 +82,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, error));
             return;
         }
-        if (!string.IsNullOrEmpty(request.ClientId) && request.ClientId.StartsWith(KvStateMachine.EphemeralPrefix, StringComparison.Ordinal))
+        if (!string.IsNullOrEmpty(request.ClientId) && KvStateMachine.IsEphemeral(request.ClientId))
         {
             Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"client ids must not start with '{KvStateMachine.EphemeralPrefix}'"));
             return;
@@ -82,7 +91,8 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         var command = string.IsNullOrEmpty(request.ClientId)
             ? new KvCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
             : new KvCommand(request.ClientId, request.Seq, op);
-        _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, DateTime.UtcNow + _settings.RequestTimeout);
+        var now = DateTime.UtcNow;
+        _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, command, now + _settings.RequestTimeout, now);
         _proposer().Tell(new Submit(ImmutableArray.Create(command), 0), ActorRefs.NoSender);
     }
 
@@ -111,12 +121,26 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         if (_waiting.Count == 0) return;
         var now = DateTime.UtcNow;
         List<(string, long)>? expired = null;
+        List<KvCommand>? again = null;
         foreach (var (key, w) in _waiting)
-            if (w.Deadline <= now) (expired ??= new()).Add(key);
+        {
+            if (w.Deadline <= now)
+            {
+                (expired ??= new()).Add(key);
+            }
+            else if (now - w.SentAt >= Resubmit && !KvStateMachine.IsEphemeral(w.Command.ClientId))
+            {
+                // Safe to repeat: the state machine applies a (client id, seq) once. Single-use ids are not
+                // repeated, because nothing would stop a second copy from being applied.
+                w.SentAt = now;
+                (again ??= new()).Add(w.Command);
+            }
+        }
+        if (again is not null) _proposer().Tell(new Submit(again.ToImmutableArray(), 0), ActorRefs.NoSender);
         if (expired is null) return;
         foreach (var key in expired)
         {
-            _waiting.Remove(key, out var w);
+            if (!_waiting.Remove(key, out var w)) continue;
             w.ReplyTo.Tell(new KvReply(KvReplyStatus.Timeout, null,
                 $"not applied within {_settings.RequestTimeout.TotalSeconds:0.#}s (no leader or no quorum?); it may still be applied: retry with the same client id and seq"));
         }
