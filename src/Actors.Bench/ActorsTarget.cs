@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using Actors.Contracts.Kv;
+using Akka.Actor;
+
+namespace Actors.Bench;
+
+/// <summary>
+/// The system under test: a local three-node Actors cluster started and stopped with
+/// <c>scripts/local-cluster.sh</c>, reached from a separate actor system of this process (plain Akka.Remote, not a
+/// cluster member). Clients send <see cref="Put"/> with their own client id and consecutive sequence numbers to
+/// <c>/user/kv</c> of the nodes, spread round-robin, and count a success only for a <see cref="KvReplyStatus.Ok"/>.
+/// </summary>
+public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvTarget
+{
+    private const int Nodes = 3;
+    private static readonly TimeSpan FirstPutTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..12];
+    private readonly List<IActorRef> _nodes = [];
+    private ActorSystem? _system;
+    private bool _clusterStarted;
+    private int _clientsCreated;
+
+    public string Name => "actors";
+
+    private string DataDir => Path.Combine(options.WorkDir, "actors");
+
+    public async Task SetUpAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(DataDir);
+        _clusterStarted = true; // a failed start may still leave nodes running
+        var started = await LocalClusterAsync("start", Nodes.ToString());
+        if (started != 0) throw new InvalidOperationException($"local-cluster.sh start exited with {started}; see {DataDir}/node-*/node.log");
+        cancellationToken.ThrowIfCancellationRequested();
+
+        _system = ActorSystem.Create("bench", BenchAkkaConfig.Remote);
+        for (var i = 1; i <= Nodes; i++)
+        {
+            var path = $"akka.tcp://actors@127.0.0.1:{options.RemoteBase + i}/user/kv";
+            _nodes.Add(await _system.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(10), cancellationToken));
+        }
+        await FirstPutAsync(cancellationToken);
+    }
+
+    public Func<CancellationToken, Task<OpOutcome>> CreateClient(int index)
+    {
+        var node = _nodes[index % _nodes.Count];
+        var clientId = $"bench-{_runId}-{Interlocked.Increment(ref _clientsCreated)}";
+        long seq = 0;
+        return async ct =>
+        {
+            var put = new Put(workload.RandomKey(), workload.NewValue(), clientId, ++seq);
+            try
+            {
+                var reply = await node.Ask<KvReply>(put, BenchOptions.RequestTimeout, ct);
+                return Classify(reply);
+            }
+            catch (AskTimeoutException)
+            {
+                return OpOutcome.Timeout;
+            }
+        };
+    }
+
+    public async Task TearDownAsync()
+    {
+        if (_system is not null)
+        {
+            await _system.Terminate();
+            _system = null;
+        }
+        _nodes.Clear();
+        if (_clusterStarted)
+        {
+            var stopped = await LocalClusterAsync("stop");
+            if (stopped != 0) Console.Error.WriteLine($"actors: local-cluster.sh stop exited with {stopped}");
+            _clusterStarted = false;
+        }
+    }
+
+    private static OpOutcome Classify(KvReply reply) => reply.Status switch
+    {
+        KvReplyStatus.Ok => OpOutcome.Ok,
+        KvReplyStatus.Timeout => OpOutcome.Timeout,
+        _ => OpOutcome.Error,
+    };
+
+    // The cluster has a leader once local-cluster.sh start returns; a put can still meet a leader that is
+    // finishing phase 1, so retry until one is acknowledged.
+    private async Task FirstPutAsync(CancellationToken cancellationToken)
+    {
+        var op = CreateClient(0);
+        var deadline = Stopwatch.GetTimestamp() + (long)(FirstPutTimeout.TotalSeconds * Stopwatch.Frequency);
+        var last = OpOutcome.Error;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            try
+            {
+                last = await op(cancellationToken);
+                if (last == OpOutcome.Ok) return;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                last = OpOutcome.Error;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+        throw new TimeoutException($"no put acknowledged within {FirstPutTimeout.TotalSeconds:0} s (last: {last})");
+    }
+
+    private Task<int> LocalClusterAsync(params string[] args)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ACTORS_REMOTE_BASE"] = options.RemoteBase.ToString(),
+            ["ACTORS_CMD_BASE"] = options.CmdBase.ToString(),
+            ["ACTORS_DATA"] = DataDir,
+        };
+        var script = Path.Combine(options.Root, "scripts", "local-cluster.sh");
+        return ChildProcess.RunAsync("bash", [script, .. args], env, "  [cluster] ");
+    }
+}
