@@ -17,8 +17,8 @@ public static class ActorsNode
     {
         var dataDir = Path.GetFullPath(options.DataDir);
         Directory.CreateDirectory(dataDir);
-        var db = Path.Combine(dataDir, "actors.db");
-        var connection = PrepareSqlite(db);
+        var journal = PrepareSqlite(Path.Combine(dataDir, "journal.db"));
+        var snapshots = PrepareSqlite(Path.Combine(dataDir, "snapshots.db"));
         string Q(string s) => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
         string List(IEnumerable<string> xs) => "[" + string.Join(", ", xs.Select(Q)) + "]";
 
@@ -30,8 +30,8 @@ public static class ActorsNode
             akka.remote.dot-netty.tcp.hostname = {{Q(options.Host)}}
             akka.remote.dot-netty.tcp.port = {{options.Port}}
             akka.cluster.seed-nodes = {{List(seeds.Select(s => $"akka.tcp://{PaxosSettings.SystemName}@{s}"))}}
-            akka.persistence.journal.sql.connection-string = {{Q(connection)}}
-            akka.persistence.snapshot-store.sql.connection-string = {{Q(connection)}}
+            akka.persistence.journal.sql.connection-string = {{Q(journal)}}
+            akka.persistence.snapshot-store.sql.connection-string = {{Q(snapshots)}}
             """;
         if (options.CommandPort is { } cmdPort) hocon += $"\nactors.cmd.port = {cmdPort}";
         if (options.CommandHost is { } cmdHost) hocon += $"\nactors.cmd.host = {Q(cmdHost)}";
