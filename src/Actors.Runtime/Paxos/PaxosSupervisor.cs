@@ -45,6 +45,7 @@ public sealed class PaxosSupervisor : ReceiveActor, IWithTimers
         Start(PaxosRole.Acceptor);
         Start(PaxosRole.Replica);
         Start(PaxosRole.Proposer);
+        Context.ActorOf(PeerResolver.Props(_transport), "resolver");
     }
 
     private void Start(PaxosRole role)

@@ -6,8 +6,10 @@ namespace Actors.Runtime.Paxos;
 
 /// <summary>
 /// Delivers the roles' <see cref="Outbound"/> messages: to the sibling actor on this node, or over Akka.Remote
-/// to <c>/user/paxos/{role}</c> on the member with that node id. Paxos tolerates loss, so delivery is
-/// fire-and-forget.
+/// to <c>/user/paxos/{role}</c> on the member with that node id. Remote targets start as actor selections and
+/// are replaced by resolved actor references once <see cref="PeerResolver"/> identifies them (cheaper per
+/// message); a reference whose actor or node dies falls back to the selection until it is resolved again.
+/// Paxos tolerates loss, so delivery is fire-and-forget.
 /// </summary>
 public sealed class PaxosTransport
 {
@@ -40,11 +42,17 @@ public sealed class PaxosTransport
         foreach (var o in outbound) Send(o);
     }
 
-    private ICanTell Target(int node, PaxosRole role) => _targets.GetOrAdd((node, role), key =>
-    {
-        var path = key.Item1 == _settings.Self
-            ? $"/user/paxos/{RoleName(key.Item2)}"
-            : $"{_settings.AddressOf(key.Item1)}/user/paxos/{RoleName(key.Item2)}";
-        return _system.ActorSelection(path);
-    });
+    /// <summary>The selection of a role on a node; always valid, slower than a resolved reference.</summary>
+    public ActorSelection Selection(int node, PaxosRole role) => _system.ActorSelection(node == _settings.Self
+        ? $"/user/paxos/{RoleName(role)}"
+        : $"{_settings.AddressOf(node)}/user/paxos/{RoleName(role)}");
+
+    /// <summary>Uses <paramref name="actor"/> for a remote role from now on.</summary>
+    internal void Resolved(int node, PaxosRole role, IActorRef actor) => _targets[(node, role)] = actor;
+
+    /// <summary>Goes back to the selection for a remote role whose resolved actor died.</summary>
+    internal void Unresolved(int node, PaxosRole role) => _targets[(node, role)] = Selection(node, role);
+
+    private ICanTell Target(int node, PaxosRole role) =>
+        _targets.GetOrAdd((node, role), key => Selection(key.Item1, key.Item2));
 }
