@@ -1,0 +1,9 @@
+namespace Actors.Core.Linearizability;
+
+/// <summary>What the search concluded about one key's history.</summary>
+internal enum KeyVerdict
+{
+    Linearizable,
+    NotLinearizable,
+    BudgetExceeded,
+}
