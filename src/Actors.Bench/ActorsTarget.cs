@@ -45,20 +45,16 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
     public Func<CancellationToken, Task<OpOutcome>> CreateClient(int index)
     {
         var node = _nodes[index % _nodes.Count];
-        var clientId = $"bench-{_runId}-{Interlocked.Increment(ref _clientsCreated)}";
+        var n = Interlocked.Increment(ref _clientsCreated);
+        var clientId = $"bench-{_runId}-{n}";
+        var client = _system!.ActorOf(ClientActor.Props(), $"client-{n}");
         long seq = 0;
         return async ct =>
         {
             var put = new Put(workload.RandomKey(), workload.NewValue(), clientId, ++seq);
-            try
-            {
-                var reply = await node.Ask<KvReply>(put, BenchOptions.RequestTimeout, ct);
-                return Classify(reply);
-            }
-            catch (AskTimeoutException)
-            {
-                return OpOutcome.Timeout;
-            }
+            var reply = await ClientActor.SendAsync(client, node, put, BenchOptions.RequestTimeout, ct);
+            // A timed-out put is retried by the next one with a new seq; the node deduplicates per seq.
+            return reply is null ? OpOutcome.Timeout : Classify(reply);
         };
     }
 

@@ -32,19 +32,13 @@ public sealed class AkkaRemoteTarget : IKvTarget
 
     public Func<CancellationToken, Task<OpOutcome>> CreateClient(int index)
     {
-        var pong = _pong;
+        var pong = _pong!;
         var ping = new Get("bench-" + index);
+        var client = _pingSystem!.ActorOf(ClientActor.Props(), $"client-{index}-{Guid.NewGuid():N}");
         return async ct =>
         {
-            try
-            {
-                var reply = await pong.Ask<KvReply>(ping, BenchOptions.RequestTimeout, ct);
-                return reply.Status == KvReplyStatus.Ok ? OpOutcome.Ok : OpOutcome.Error;
-            }
-            catch (AskTimeoutException)
-            {
-                return OpOutcome.Timeout;
-            }
+            var reply = await ClientActor.SendAsync(client, pong, ping, BenchOptions.RequestTimeout, ct);
+            return reply is null ? OpOutcome.Timeout : reply.Status == KvReplyStatus.Ok ? OpOutcome.Ok : OpOutcome.Error;
         };
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Actors.Core.Kv;
 using Actors.Core.Paxos;
 using Akka.Actor;
 using Akka.Event;
@@ -13,7 +15,15 @@ public sealed class ProposerActor : UntypedActor, IWithTimers
     private readonly PaxosTransport _transport;
     private readonly Proposer _core;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<(int To, int Hops), List<KvCommand>> _forward = new();
+    private bool _flushQueued;
     private int? _lastLeader;
+
+    /// <summary>Sends the commands collected for forwarding (see <see cref="Dispatch"/>).</summary>
+    private sealed record FlushForward
+    {
+        public static readonly FlushForward Instance = new();
+    }
 
     public ProposerActor(PaxosTransport transport)
     {
@@ -22,6 +32,32 @@ public sealed class ProposerActor : UntypedActor, IWithTimers
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>
+    /// Sends the core's messages, except client commands forwarded to another node: those are collected and
+    /// sent in one message after every message already in the mailbox is handled, so a burst of client
+    /// requests crosses the network once instead of once per command.
+    /// </summary>
+    private void Dispatch(List<Outbound> send)
+    {
+        foreach (var o in send)
+        {
+            if (o.Message is Submit s && o.To != _core.Self)
+            {
+                if (!_forward.TryGetValue((o.To, s.Hops), out var list)) _forward[(o.To, s.Hops)] = list = new();
+                list.AddRange(s.Commands);
+                if (!_flushQueued)
+                {
+                    _flushQueued = true;
+                    Self.Tell(FlushForward.Instance);
+                }
+            }
+            else
+            {
+                _transport.Send(o);
+            }
+        }
+    }
 
     public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new ProposerActor(transport));
 
@@ -32,9 +68,15 @@ public sealed class ProposerActor : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case FlushForward:
+                _flushQueued = false;
+                foreach (var ((to, hops), commands) in _forward)
+                    _transport.Send(new Outbound(to, PaxosRole.Proposer, new Submit(commands.ToImmutableArray(), hops)));
+                _forward.Clear();
+                break;
             case IPaxosMessage m:
                 var fx = _core.Step(m);
-                _transport.Send(fx.Send);
+                Dispatch(fx.Send);
                 if (_core.Leader != _lastLeader)
                 {
                     _lastLeader = _core.Leader;
