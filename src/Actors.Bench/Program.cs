@@ -15,7 +15,7 @@ public static class Program
           --seconds N             measured seconds per point (10)
           --clients 1,16,64,256   closed-loop client counts (1,16,64,256)
           --systems LIST          any of actors,etcd,akka-remote (all)
-          --warmup-seconds N      unmeasured warm-up per system, at 16 clients (2)
+          --warmup-seconds N      unmeasured warm-up per system, at 64 clients (8)
           --keys N                key space size (10000)
           --value-bytes N         value size (256)
           --root DIR              repository root (found from the working directory)
@@ -164,7 +164,7 @@ public static class Program
     {
         if (args.Length == 0 || args[0] != "kv") throw new ArgumentException("the first argument must be 'kv'");
         var seconds = 10.0;
-        var warmUp = 2.0;
+        var warmUp = 8.0;
         int[] clients = [1, 16, 64, 256];
         var systems = BenchOptions.KnownSystems.ToArray();
         int keys = 10_000, valueBytes = 256, remoteBase = 24250, cmdBase = 29250;
@@ -198,7 +198,7 @@ public static class Program
         workDir ??= Directory.CreateTempSubdirectory("actors-bench-").FullName;
         Directory.CreateDirectory(workDir);
 
-        var options = new BenchOptions(TimeSpan.FromSeconds(seconds), clients, systems, TimeSpan.FromSeconds(warmUp), 16,
+        var options = new BenchOptions(TimeSpan.FromSeconds(seconds), clients, systems, TimeSpan.FromSeconds(warmUp), 64,
             keys, valueBytes, root, workDir, remoteBase, cmdBase);
         return (options, ownWorkDir);
     }
