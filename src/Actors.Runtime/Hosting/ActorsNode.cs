@@ -1,6 +1,7 @@
 using Actors.Runtime.Kv;
 using Actors.Runtime.Paxos;
 using Akka.Actor;
+using Akka.Cluster.Tools.Client;
 using Akka.Configuration;
 using Microsoft.Data.Sqlite;
 
@@ -73,6 +74,8 @@ public static class ActorsNode
         var proposerPath = system.ActorSelection("/user/paxos/proposer");
         var kvActor = system.ActorOf(KvEntryActor.Props(kv, () => proposerPath), "kv");
         var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Limits, kvActor), "paxos");
+        // Systems outside the cluster reach /user/kv through ClusterClient and this node's receptionist.
+        ClusterClientReceptionist.Get(system).RegisterService(kvActor);
         return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv);
     }
 }

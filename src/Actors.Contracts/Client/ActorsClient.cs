@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Actors.Contracts.Kv;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+
+namespace Actors.Contracts.Client;
+
+/// <summary>
+/// Talks to an Actors cluster from an ActorSystem that is not a member of it (its provider must be
+/// <c>remote</c>). Requests go through <see cref="ClusterClient"/> to the receptionist of one of the contact
+/// points and on to <c>/user/kv</c>; when that node is lost the cluster client moves to another contact point.
+/// <para>
+/// Every call runs in a session: a client id and increasing sequence numbers, one command at a time. An
+/// unanswered attempt is sent again with the same (client id, seq), so a retried write is applied once and
+/// answered with its original reply. Concurrent calls use separate sessions.
+/// </para>
+/// </summary>
+public sealed class ActorsClient : IAsyncDisposable
+{
+    private readonly IActorRef _clusterClient;
+    private readonly ActorSystem _system;
+    private readonly ActorsClientOptions _options;
+    private readonly string _prefix = "client-" + Guid.NewGuid().ToString("N")[..16];
+    private readonly ConcurrentBag<Session> _idle = new();
+    private int _sessions;
+
+    private sealed class Session(string clientId)
+    {
+        public string ClientId { get; } = clientId;
+        public long Seq;
+    }
+
+    private ActorsClient(ActorSystem system, IActorRef clusterClient, ActorsClientOptions options)
+    {
+        _system = system;
+        _clusterClient = clusterClient;
+        _options = options;
+    }
+
+    /// <summary>
+    /// Creates the client and waits until one contact point answers.
+    /// </summary>
+    /// <param name="system">A non-member ActorSystem with the remote provider and the Actors serializers.</param>
+    /// <param name="contactPoints">Node addresses such as <c>akka.tcp://actors@127.0.0.1:4053</c>.</param>
+    /// <param name="options">Timeouts; <see cref="ActorsClientOptions.Default"/> when null.</param>
+    /// <param name="cancellationToken">Abandons the first contact.</param>
+    /// <exception cref="ArgumentException">No contact point, or one that is not an Akka address.</exception>
+    /// <exception cref="ActorsUnavailableException">No contact point answered within the request timeout.</exception>
+    public static async Task<ActorsClient> ConnectAsync(ActorSystem system, IEnumerable<string> contactPoints,
+        ActorsClientOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= ActorsClientOptions.Default;
+        var contacts = contactPoints.Select(c =>
+        {
+            try
+            {
+                return ActorPath.Parse($"{Address.Parse(c.TrimEnd('/'))}/system/receptionist");
+            }
+            catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+            {
+                throw new ArgumentException($"'{c}' is not an Akka address such as akka.tcp://actors@127.0.0.1:4053", nameof(contactPoints), e);
+            }
+        }).ToImmutableHashSet();
+        if (contacts.IsEmpty) throw new ArgumentException("at least one contact point is needed", nameof(contactPoints));
+
+        var settings = ClusterClientSettings.Create(system).WithInitialContacts(contacts);
+        var clusterClient = system.ActorOf(ClusterClient.Props(settings), "actors-client-" + Guid.NewGuid().ToString("N")[..8]);
+        var client = new ActorsClient(system, clusterClient, options);
+        try
+        {
+            // Any answer proves a route to the entry point; a read of a key that cannot exist changes nothing.
+            await client.SendAsync(new Get("\u0000actors-client-probe"), cancellationToken);
+        }
+        catch (ActorsClientException e)
+        {
+            await client.DisposeAsync();
+            throw new ActorsUnavailableException($"no contact point answered: {e.Message}");
+        }
+        return client;
+    }
+
+    /// <summary>Stores <paramref name="value"/> under <paramref name="key"/>.</summary>
+    public async Task PutAsync(string key, byte[] value, CancellationToken cancellationToken = default) =>
+        Expect(await SendAsync(new Put(key, value), cancellationToken), KvReplyStatus.Ok);
+
+    /// <summary>The value of <paramref name="key"/>, or null when it is absent. Linearizable.</summary>
+    public async Task<byte[]?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new Get(key), cancellationToken);
+        return reply.Status == KvReplyStatus.NotFound ? null : Expect(reply, KvReplyStatus.Ok).Value;
+    }
+
+    /// <summary>Sets <paramref name="key"/> to <paramref name="next"/> if it holds <paramref name="expected"/> (null: absent); true when it swapped.</summary>
+    public async Task<bool> CompareAndSetAsync(string key, byte[]? expected, byte[] next, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new CompareAndSet(key, expected, next), cancellationToken);
+        return reply.Status != KvReplyStatus.CasFailed && Expect(reply, KvReplyStatus.Ok).Status == KvReplyStatus.Ok;
+    }
+
+    /// <summary>Removes <paramref name="key"/>; true when it existed.</summary>
+    public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var reply = await SendAsync(new Delete(key), cancellationToken);
+        return reply.Status != KvReplyStatus.NotFound && Expect(reply, KvReplyStatus.Ok).Status == KvReplyStatus.Ok;
+    }
+
+    /// <summary>
+    /// Sends any key-value request in a session of this client (its client id and seq are replaced) and returns
+    /// the reply; Timeout and Unavailable replies are retried until the request timeout.
+    /// </summary>
+    public async Task<KvReply> SendAsync(KvRequest request, CancellationToken cancellationToken = default)
+    {
+        var session = Rent();
+        var seq = ++session.Seq;
+        KvRequest message = request switch
+        {
+            Put p => p with { ClientId = session.ClientId, Seq = seq },
+            Get g => g with { ClientId = session.ClientId, Seq = seq },
+            CompareAndSet c => c with { ClientId = session.ClientId, Seq = seq },
+            Delete d => d with { ClientId = session.ClientId, Seq = seq },
+            _ => throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request)),
+        };
+        var deadline = DateTime.UtcNow + _options.RequestTimeout;
+        var lastProblem = "no answer";
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var remaining = deadline - DateTime.UtcNow;
+                if (remaining <= TimeSpan.Zero) break;
+                var attempt = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
+                try
+                {
+                    var reply = await _clusterClient.Ask<KvReply>(new ClusterClient.Send(_options.ServicePath, message), attempt, cancellationToken);
+                    if (reply.Status is KvReplyStatus.Timeout or KvReplyStatus.Unavailable)
+                    {
+                        lastProblem = reply.Error ?? reply.Status.ToString();
+                        continue;
+                    }
+                    return reply;
+                }
+                catch (AskTimeoutException)
+                {
+                    lastProblem = $"no answer within {attempt.TotalSeconds:0.#}s";
+                }
+            }
+        }
+        finally
+        {
+            _idle.Add(session);
+        }
+        throw new ActorsTimeoutException(
+            $"{request.GetType().Name} of '{request.Key}' not answered within {_options.RequestTimeout.TotalSeconds:0.#}s ({lastProblem}); it was applied at most once");
+    }
+
+    private Session Rent() =>
+        _idle.TryTake(out var s) ? s : new Session($"{_prefix}-{Interlocked.Increment(ref _sessions)}");
+
+    private static KvReply Expect(KvReply reply, KvReplyStatus expected)
+    {
+        if (reply.Status == expected) return reply;
+        if (reply.Status == KvReplyStatus.Rejected) throw new ActorsRejectedException(reply.Error ?? "rejected");
+        throw new ActorsUnavailableException(reply.Error ?? reply.Status.ToString());
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _system.Stop(_clusterClient);
+        return ValueTask.CompletedTask;
+    }
+}

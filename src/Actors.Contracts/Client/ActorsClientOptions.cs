@@ -1,0 +1,11 @@
+namespace Actors.Contracts.Client;
+
+/// <summary>Timing of <see cref="ActorsClient"/> requests.</summary>
+/// <param name="RequestTimeout">Total time one call may take, retries included.</param>
+/// <param name="AttemptTimeout">Time after which an unanswered attempt is sent again (same client id and seq).</param>
+/// <param name="ServicePath">Path of the key-value entry point registered with every node's receptionist.</param>
+public sealed record ActorsClientOptions(TimeSpan RequestTimeout, TimeSpan AttemptTimeout, string ServicePath = "/user/kv")
+{
+    /// <summary>30 s per call, a new attempt every 3 s.</summary>
+    public static readonly ActorsClientOptions Default = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3));
+}

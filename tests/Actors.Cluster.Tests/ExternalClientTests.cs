@@ -1,0 +1,104 @@
+using System.Text;
+using Actors.Cluster.Tests.Support;
+using Actors.Contracts.Client;
+using Actors.Contracts.Kv;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Configuration;
+using System.Collections.Immutable;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Actors.Cluster.Tests;
+
+public sealed class ExternalClientTests(ITestOutputHelper output)
+{
+    private static readonly Config ClientConfig = ConfigurationFactory.ParseString("""
+        akka.actor.provider = remote
+        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
+        akka.loglevel = WARNING
+        """).WithFallback(ActorsClientConfig.Default);
+
+    private static byte[] B(long n) => Encoding.UTF8.GetBytes(n.ToString());
+
+    [Fact]
+    public async Task An_external_system_fails_over_between_contact_points_without_losing_or_repeating_writes()
+    {
+        await using var c = new ProcessCluster(remoteBase: 24190, cmdBase: 29190);
+        var start = await c.Script("start", "3");
+        Assert.True(start.ExitCode == 0, start.ToString());
+
+        using var system = ActorSystem.Create("external", ClientConfig);
+        var contacts = Enumerable.Range(1, 3).Select(i => $"akka.tcp://actors@127.0.0.1:{c.RemoteBase + i}").ToList();
+        await using var client = await ActorsClient.ConnectAsync(system, contacts,
+            new ActorsClientOptions(TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(2)));
+
+        await client.PutAsync("greeting", Encoding.UTF8.GetBytes("hello"));
+        Assert.Equal("hello", Encoding.UTF8.GetString((await client.GetAsync("greeting"))!));
+        Assert.Null(await client.GetAsync("never-written"));
+        await Assert.ThrowsAsync<ActorsRejectedException>(() => client.PutAsync("", [1]));
+
+        // A chain of compare-and-set increments: each must swap exactly once. A lost acknowledged write would
+        // break the chain, and a retry applied twice would make its own repetition fail.
+        long counter = 0;
+        Assert.True(await client.CompareAndSetAsync("counter", null, B(0)));
+        async Task Increments(int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                Assert.True(await client.CompareAndSetAsync("counter", B(counter), B(counter + 1)), $"increment from {counter} did not swap");
+                counter++;
+                await client.PutAsync($"item-{counter}", B(counter));
+            }
+        }
+
+        await Increments(10);
+        // Kill every node in turn (the one the client is connected to among them), restarting each before the next.
+        for (var node = 1; node <= 3; node++)
+        {
+            var killed = await c.Script("kill", node.ToString());
+            Assert.True(killed.ExitCode == 0, killed.ToString());
+            await Increments(5);
+            var restarted = await c.Script("restart", node.ToString());
+            Assert.True(restarted.ExitCode == 0, restarted.ToString());
+            await Increments(5);
+        }
+
+        Assert.Equal(counter.ToString(), Encoding.UTF8.GetString((await client.GetAsync("counter"))!));
+        for (var i = 1; i <= counter; i++)
+            Assert.Equal(i.ToString(), Encoding.UTF8.GetString((await client.GetAsync($"item-{i}"))!));
+        output.WriteLine($"{counter} increments survived three kills");
+    }
+
+    [Fact]
+    public async Task Raw_cluster_client_messages_get_the_reply_records()
+    {
+        await using var c = new ProcessCluster(remoteBase: 24200, cmdBase: 29200);
+        var start = await c.Script("start", "3");
+        Assert.True(start.ExitCode == 0, start.ToString());
+
+        using var system = ActorSystem.Create("raw", ClientConfig);
+        var contacts = Enumerable.Range(1, 3)
+            .Select(i => ActorPath.Parse($"akka.tcp://actors@127.0.0.1:{c.RemoteBase + i}/system/receptionist"))
+            .ToHashSet();
+        var clusterClient = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts.ToImmutableHashSet())));
+
+        KvReply? reply = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (reply?.Status != KvReplyStatus.Ok && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                reply = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("raw", Encoding.UTF8.GetBytes("v"), "raw-client", 1)), TimeSpan.FromSeconds(5));
+            }
+            catch (AskTimeoutException)
+            {
+            }
+        }
+        Assert.Equal(KvReplyStatus.Ok, reply?.Status);
+        var get = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Get("raw", "raw-client", 2)), TimeSpan.FromSeconds(30));
+        Assert.Equal("v", Encoding.UTF8.GetString(get.Value!));
+        var bad = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("", [1], "raw-client", 3)), TimeSpan.FromSeconds(30));
+        Assert.Equal(KvReplyStatus.Rejected, bad.Status);
+    }
+}
