@@ -62,7 +62,10 @@ internal sealed class CommandHostService(ActorSystem system, Config config) : IH
         var kv = Actors.Runtime.Kv.KvSettings.Create(system.Settings.Config);
         var palettes = new CommandRegistry(log)
             .Register(new KvPalette(await system.ActorSelection("/user/kv").ResolveOne(TimeSpan.FromSeconds(30), cancellationToken), kv.RequestTimeout))
-            .Register(new PaxosPalette(system, paxos));
+            .Register(new PaxosPalette(system, paxos))
+            .Register(new ClusterPalette(system))
+            .Register(new ActorPalette(system))
+            .Register(new LogPalette(system));
         _host = new CommandHost(CommandHostSettings.Create(config), palettes, log);
         await _host.StartAsync(cancellationToken);
         log.Info("command host listening on {0}; remote {1}; node {2} of {3}",

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Actors.Cluster.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Actors.Cluster.Tests;
+
+public sealed class CommandLineTests(ITestOutputHelper output)
+{
+    private static async Task<Repo.Run> Until(Func<Task<Repo.Run>> run, Func<Repo.Run, bool> done, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var r = await run();
+            if (done(r) || DateTime.UtcNow > deadline) return r;
+            await Task.Delay(500);
+        }
+    }
+
+    [Fact]
+    public async Task Cluster_palettes_show_leave_and_down_members_of_a_real_cluster()
+    {
+        await using var c = new ProcessCluster(remoteBase: 24170, cmdBase: 29170);
+        var start = await c.Script("start", "3");
+        Assert.True(start.ExitCode == 0, start.ToString());
+
+        var show = await Until(() => c.Cli(1, "cluster", "show"), r => r.Stdout.Contains("Count: 3 nodes") && !r.Stdout.Contains("Joining"), TimeSpan.FromSeconds(60));
+        output.WriteLine(show.Stdout);
+        Assert.Contains("Count: 3 nodes", show.Stdout);
+        Assert.Equal(3, show.Stdout.Split('\n').Count(l => l.Contains("| Up | Reachable")));
+
+        var json = await c.Cli(1, "--json", "cluster", "show");
+        using (var doc = JsonDocument.Parse(json.Stdout))
+            Assert.Equal(3, doc.RootElement.GetProperty("count").GetInt32());
+
+        var leader = await c.Cli(2, "cluster", "leader");
+        Assert.Equal(0, leader.ExitCode);
+        Assert.StartsWith("akka.tcp://actors@127.0.0.1:", leader.Stdout.Trim());
+
+        // Node 3 leaves gracefully: the others list two members.
+        var leave = await c.Cli(3, "cluster", "leave");
+        Assert.True(leave.ExitCode == 0, leave.ToString());
+        var afterLeave = await Until(() => c.Cli(1, "cluster", "show"), r => r.Stdout.Contains("Count: 2 nodes"), TimeSpan.FromSeconds(60));
+        Assert.Contains("Count: 2 nodes", afterLeave.Stdout);
+        Assert.DoesNotContain($":{c.RemoteBase + 3} ", afterLeave.Stdout);
+
+        // Node 2 is killed: once node 1 sees it unreachable, down-unreachable removes it.
+        Assert.Equal(0, (await c.Script("kill", "2")).ExitCode);
+        var unreachable = await Until(() => c.Cli(1, "cluster", "show"), r => r.Stdout.Contains("Unreachable"), TimeSpan.FromSeconds(60));
+        Assert.Contains("Unreachable", unreachable.Stdout);
+        var down = await c.Cli(1, "cluster", "down-unreachable");
+        Assert.True(down.ExitCode == 0, down.ToString());
+        var removed = await Until(() => c.Cli(1, "cluster", "show"), r => r.Stdout.Contains("Count: 1 nodes"), TimeSpan.FromSeconds(60));
+        Assert.Contains("Count: 1 nodes", removed.Stdout);
+        Assert.Contains($":{c.RemoteBase + 1} | [] | Up | Reachable", removed.Stdout);
+    }
+
+    [Fact]
+    public async Task Every_palette_answers_one_shot_and_in_the_interactive_prompt()
+    {
+        await using var c = new ProcessCluster(remoteBase: 24180, cmdBase: 29180);
+        var start = await c.Script("start", "3");
+        Assert.True(start.ExitCode == 0, start.ToString());
+
+        var status = await c.Cli(1, "cluster", "status");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("is Up", status.Stdout);
+
+        var tree = await c.Cli(1, "actor", "hierarchy", "-d", "2");
+        Assert.Equal(0, tree.ExitCode);
+        Assert.Contains("/user", tree.Stdout);
+        Assert.Contains("paxos", tree.Stdout);
+        Assert.Contains("acceptor", tree.Stdout);
+        var below = await c.Cli(1, "actor", "hierarchy", "-s", "/user/paxos");
+        Assert.Contains("proposer", below.Stdout);
+        Assert.DoesNotContain("/system", below.Stdout);
+        Assert.Equal(2, (await c.Cli(1, "actor", "hierarchy", "-s", "/user/nothing-here")).ExitCode);
+
+        var log = await c.Cli(1, "log", "peek", "-n", "5");
+        Assert.Equal(0, log.ExitCode);
+        var lines = log.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.InRange(lines.Length, 1, 5);
+        Assert.All(lines, l => Assert.StartsWith("[", l));
+
+        var help = await c.Cli(1, "help");
+        foreach (var palette in new[] { "kv", "paxos", "cluster", "actor", "log" }) Assert.Contains(palette + " ", help.Stdout);
+
+        var json = await c.Cli(2, "--json", "log", "peek");
+        using (var doc = JsonDocument.Parse(json.Stdout)) Assert.True(doc.RootElement.GetProperty("lines").GetArrayLength() > 0);
+
+        // Interactive: commands on standard input, one connection.
+        var session = await Repo.Exec("bash", [Path.Combine(Repo.Root, "scripts", "actors-cmd"), c.CmdEndpoint(1)],
+            timeout: TimeSpan.FromSeconds(60), stdin: "kv put i 1\nkv get i\ncluster show\nnope x\nexit\n");
+        output.WriteLine(session.ToString());
+        Assert.Contains("OK", session.Stdout);
+        Assert.Contains("Count: 3 nodes", session.Stdout);
+        Assert.Contains("unknown palette 'nope'", session.Stderr);
+    }
+}
