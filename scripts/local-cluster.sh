@@ -3,7 +3,7 @@
 #   local-cluster.sh start N    build once (Release), start N nodes, wait for Up + leader, print endpoints
 #   local-cluster.sh stop       stop every node of the cluster (by PID)
 #   local-cluster.sh kill I     SIGKILL node I
-#   local-cluster.sh restart I  start node I again on its data
+#   local-cluster.sh restart I  start node I again on its data; wait until it is Up and follows a leader
 #   local-cluster.sh status     PID and paxos status of each node
 # Node i: Akka.Remote port REMOTE_BASE+i (4053, ...), command port CMD_BASE+i (9110, ...),
 # data in DATA/node-i, log in DATA/node-i/node.log.
@@ -130,13 +130,28 @@ cmd_kill() {
   echo "node $i killed (pid $p)"
 }
 
+wait_member_up() { # I: until node I is Up in the cluster and follows a leader
+  local i=$1 deadline=$((SECONDS + WAIT)) out
+  while ((SECONDS < deadline)); do
+    alive "$i" || return 1
+    out=$("$CMD" "127.0.0.1:$((CMD_BASE + i))" --json paxos status 2>/dev/null || true)
+    if grep -q '"self":true,"leader":[a-z]*,"status":"up"' <<<"$out" && grep -q '"leader":[0-9]' <<<"$out"; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  return 1
+}
+
 cmd_restart() {
   local i=${1:?restart needs a node number} n
   n=$(cluster_size)
   ((i >= 1 && i <= n)) || die "no node $i (cluster of $n)"
   [ -f "$HOST_DLL" ] || build
   start_node "$i" "$n"
-  echo "node $i started (pid $(pid_of "$i"))"
+  echo "node $i started (pid $(pid_of "$i")); waiting until it is Up and follows a leader..."
+  wait_member_up "$i" || die "node $i not Up after ${WAIT}s; see $DATA/node-$i/node.log"
+  echo "node $i is Up"
 }
 
 cmd_status() {

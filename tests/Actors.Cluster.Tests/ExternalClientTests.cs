@@ -56,9 +56,11 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         // Kill every node in turn (the one the client is connected to among them), restarting each before the next.
         for (var node = 1; node <= 3; node++)
         {
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} kill {node} at counter {counter} (data {c.Data})");
             var killed = await c.Script("kill", node.ToString());
             Assert.True(killed.ExitCode == 0, killed.ToString());
             await Increments(5);
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} restart {node} at counter {counter}");
             var restarted = await c.Script("restart", node.ToString());
             Assert.True(restarted.ExitCode == 0, restarted.ToString());
             await Increments(5);

@@ -71,6 +71,7 @@ public sealed class ProcessCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Script("stop");
+        if (Environment.GetEnvironmentVariable("ACTORS_KEEP_TEST_DATA") == "1") return;
         try { Directory.Delete(Data, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }
