@@ -20,6 +20,8 @@ try
 {
     Console.WriteLine($"connecting to {string.Join(", ", contacts)} ...");
     await using var client = await ActorsClient.ConnectAsync(system, contacts);
+    var status = await client.GetStatusAsync();
+    Console.WriteLine($"connected to node {status.Node} of {status.Members.Count}; leader is node {status.Leader}, last applied slot {status.LastApplied}");
 
     var key = "sample-" + DateTime.UtcNow.ToString("HHmmss");
     await client.PutAsync(key, Encoding.UTF8.GetBytes("hello"));

@@ -33,6 +33,10 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         await using var client = await ActorsClient.ConnectAsync(system, contacts,
             new ActorsClientOptions(TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(2)));
 
+        var status = await client.GetStatusAsync();
+        Assert.Equal(3, status.Members.Count);
+        Assert.NotNull(status.Leader);
+
         await client.PutAsync("greeting", Encoding.UTF8.GetBytes("hello"));
         Assert.Equal("hello", Encoding.UTF8.GetString((await client.GetAsync("greeting"))!));
         Assert.Null(await client.GetAsync("never-written"));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Actors.Contracts.Kv;
+using Actors.Contracts.Status;
 using Akka.Actor;
 using Akka.Cluster.Tools.Client;
 
@@ -103,6 +104,21 @@ public sealed class ActorsClient : IAsyncDisposable
     {
         var reply = await SendAsync(new Delete(key), cancellationToken);
         return reply.Status != KvReplyStatus.NotFound && Expect(reply, KvReplyStatus.Ok).Status == KvReplyStatus.Ok;
+    }
+
+    /// <summary>The consensus status of whichever node the client is connected to.</summary>
+    /// <exception cref="ActorsTimeoutException">No node answered within the request timeout.</exception>
+    public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _clusterClient.Ask<NodeStatus>(new ClusterClient.Send(_options.ServicePath, GetNodeStatus.Instance),
+                _options.RequestTimeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new ActorsTimeoutException($"no status within {_options.RequestTimeout.TotalSeconds:0.#}s");
+        }
     }
 
     /// <summary>

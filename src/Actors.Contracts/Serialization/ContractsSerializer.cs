@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using Actors.Contracts.Kv;
+using Actors.Contracts.Status;
 using Akka.Actor;
 using Akka.Serialization;
 
@@ -20,6 +21,8 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
     private const string CasManifest = "kv.cas";
     private const string DeleteManifest = "kv.delete";
     private const string ReplyManifest = "kv.reply";
+    private const string GetStatusManifest = "status.get";
+    private const string StatusManifest = "status";
 
     public override int Identifier => Id;
 
@@ -30,6 +33,8 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         CompareAndSet => CasManifest,
         Delete => DeleteManifest,
         KvReply => ReplyManifest,
+        GetNodeStatus => GetStatusManifest,
+        NodeStatus => StatusManifest,
         _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
     };
 
@@ -53,6 +58,12 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
             case KvReply r:
                 w.Byte((byte)r.Status).Bytes(r.Value).String(r.Error);
                 break;
+            case GetNodeStatus:
+                break;
+            case NodeStatus s:
+                w.Int(s.Node).Int(s.Leader ?? -1).String(s.Role).String(s.Ballot).Long(s.FirstUnchosen).Long(s.LastApplied).Int(s.Members.Count);
+                foreach (var m in s.Members) w.String(m);
+                break;
             default:
                 throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
@@ -69,10 +80,26 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
             CasManifest => new CompareAndSet(r.ReadString(), r.ReadBytesOrNull(), r.ReadBytes(), r.ReadString(), r.ReadLong()),
             DeleteManifest => new Delete(r.ReadString(), r.ReadString(), r.ReadLong()),
             ReplyManifest => new KvReply(ReadStatus(ref r), r.ReadBytesOrNull(), r.ReadStringOrNull()),
+            GetStatusManifest => GetNodeStatus.Instance,
+            StatusManifest => ReadNodeStatus(ref r),
             _ => throw new SerializationException($"unknown manifest '{manifest}'"),
         };
         r.End();
         return result;
+    }
+
+    private static NodeStatus ReadNodeStatus(ref WireReader r)
+    {
+        var node = r.ReadInt();
+        var leader = r.ReadInt();
+        var role = r.ReadString();
+        var ballot = r.ReadString();
+        var firstUnchosen = r.ReadLong();
+        var lastApplied = r.ReadLong();
+        var n = r.ReadCount(4);
+        var members = new string[n];
+        for (var i = 0; i < n; i++) members[i] = r.ReadString();
+        return new NodeStatus(node, leader < 0 ? null : leader, role, ballot, firstUnchosen, lastApplied, members);
     }
 
     private static KvReplyStatus ReadStatus(ref WireReader r)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Contracts.Kv;
+using Actors.Contracts.Status;
 using Actors.Core.Kv;
 using Actors.Core.Paxos;
 using Actors.Runtime.Paxos;
@@ -44,6 +45,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         _ephemeralPrefix = KvStateMachine.EphemeralPrefix + Guid.NewGuid().ToString("N")[..12];
 
         Receive<KvRequest>(OnRequest);
+        Receive<GetNodeStatus>(_ => StatusOf(_proposer, Context.System).PipeTo(Sender));
         Receive<AppliedBatch>(OnApplied);
         Receive<Sweep>(_ => Expire());
     }
@@ -94,6 +96,16 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         var now = DateTime.UtcNow;
         _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, command, now + _settings.RequestTimeout, now);
         _proposer().Tell(new Submit(ImmutableArray.Create(command), 0), ActorRefs.NoSender);
+    }
+
+    private static async Task<NodeStatus> StatusOf(Func<ICanTell> proposer, ActorSystem system)
+    {
+        var timeout = TimeSpan.FromSeconds(5);
+        var p = await system.ActorSelection("/user/paxos/proposer").Ask<ProposerStatus>(GetProposerStatus.Instance, timeout);
+        var r = await system.ActorSelection("/user/paxos/replica").Ask<ReplicaStatus>(GetReplicaStatus.Instance, timeout);
+        var settings = PaxosSettings.Create(system.Settings.Config);
+        return new NodeStatus(p.Self, p.Leader, p.Role.ToString().ToLowerInvariant(), p.Ballot.ToString(), p.FirstUnchosen,
+            r.LastApplied, settings.Members);
     }
 
     private void OnApplied(AppliedBatch batch)

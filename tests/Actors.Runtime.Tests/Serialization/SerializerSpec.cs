@@ -7,14 +7,23 @@ using Actors.Core.Kv;
 using Actors.Core.Paxos;
 using Actors.Runtime.Serialization;
 using Akka.Serialization;
-using Akka.TestKit.Xunit2;
 using Xunit;
 
 namespace Actors.Runtime.Tests.Serialization;
 
-public sealed class SerializerSpec() : TestKit(Runtime.ActorsConfig.Reference.WithFallback(
-    Akka.Configuration.ConfigurationFactory.ParseString("akka.actor.provider = local")))
+/// <summary>One local ActorSystem with the node's serializer bindings, shared by every case.</summary>
+public sealed class SerializationSystem : IDisposable
 {
+    public Akka.Actor.ActorSystem Sys { get; } = Akka.Actor.ActorSystem.Create("serialization",
+        Akka.Configuration.ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(Runtime.ActorsConfig.Reference));
+
+    public void Dispose() => Sys.Terminate().Wait(TimeSpan.FromSeconds(10));
+}
+
+public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<SerializationSystem>
+{
+    private Akka.Actor.ActorSystem Sys => fixture.Sys;
+
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
     private static readonly SlotValue Batch = new(ImmutableArray.Create(
@@ -59,6 +68,9 @@ public sealed class SerializerSpec() : TestKit(Runtime.ActorsConfig.Reference.Wi
         new Delete("k"),
         new KvReply(KvReplyStatus.CasFailed, B("cur")),
         new KvReply(KvReplyStatus.Rejected, null, "key must not be empty"),
+        Contracts.Status.GetNodeStatus.Instance,
+        new Contracts.Status.NodeStatus(2, 1, "follower", "3.1", 10, 9, ["127.0.0.1:4053", "127.0.0.1:4054"]),
+        new Contracts.Status.NodeStatus(1, null, "candidate", "0.-1", 0, -1, []),
     }.Select(m => new[] { m });
 
     [Theory]
