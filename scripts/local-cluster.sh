@@ -7,7 +7,8 @@
 #   local-cluster.sh status     PID and paxos status of each node
 # Node i: Akka.Remote port REMOTE_BASE+i (4053, ...), command port CMD_BASE+i (9110, ...),
 # data in DATA/node-i, log in DATA/node-i/node.log.
-# Environment: ACTORS_REMOTE_BASE (4052), ACTORS_CMD_BASE (9109), ACTORS_DATA (data), ACTORS_WAIT (120 s).
+# Environment: ACTORS_REMOTE_BASE (4052), ACTORS_CMD_BASE (9109), ACTORS_DATA (data), ACTORS_WAIT (120 s),
+# ACTORS_CONFIG (extra HOCON file for every node), ACTORS_CONFIGURATION (build configuration, Release).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,14 +16,15 @@ REMOTE_BASE="${ACTORS_REMOTE_BASE:-4052}"
 CMD_BASE="${ACTORS_CMD_BASE:-9109}"
 DATA="${ACTORS_DATA:-$ROOT/data}"
 WAIT="${ACTORS_WAIT:-120}"
-HOST_DLL="$ROOT/src/Actors.Host/bin/Release/net10.0/Actors.Host.dll"
+CONFIGURATION="${ACTORS_CONFIGURATION:-Release}"
+HOST_DLL="$ROOT/src/Actors.Host/bin/$CONFIGURATION/net10.0/Actors.Host.dll"
 CMD="$ROOT/scripts/actors-cmd"
 
 die() { echo "local-cluster: $*" >&2; exit 2; }
 
 build() {
-  echo "building (Release)..."
-  dotnet build "$ROOT/src/Actors.Host/Actors.Host.csproj" -c Release -nologo -v q >"$DATA/build.log" 2>&1 \
+  echo "building ($CONFIGURATION)..."
+  dotnet build "$ROOT/src/Actors.Host/Actors.Host.csproj" -c "$CONFIGURATION" -nologo -v q >"$DATA/build.log" 2>&1 \
     || { cat "$DATA/build.log" >&2; die "build failed"; }
   dotnet build "$ROOT/src/Actors.Cmd/Actors.Cmd.csproj" -c Release -nologo -v q >>"$DATA/build.log" 2>&1 \
     || { cat "$DATA/build.log" >&2; die "build failed"; }

@@ -66,6 +66,11 @@ internal sealed class CommandHostService(ActorSystem system, Config config) : IH
             .Register(new ClusterPalette(system))
             .Register(new ActorPalette(system))
             .Register(new LogPalette(system));
+        if (system.Settings.Config.GetBoolean("actors.faults.enabled", false))
+        {
+            palettes.Register(new FaultsPalette(Actors.Runtime.Paxos.PaxosFaults.For(system), paxos));
+            log.Warning("fault injection is enabled (actors.faults.enabled): the faults palette can cut this node's Paxos traffic");
+        }
         _host = new CommandHost(CommandHostSettings.Create(config), palettes, log);
         await _host.StartAsync(cancellationToken);
         log.Info("command host listening on {0}; remote {1}; node {2} of {3}",

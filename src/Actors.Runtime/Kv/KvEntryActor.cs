@@ -90,6 +90,14 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             return;
         }
 
+#if ACTORS_FAILPOINTS
+        if (Failpoints.LocalReads && request is Get)
+        {
+            Context.System.ActorSelection("/user/paxos/replica")
+                .Ask<KvReply>(new ReplicaActor.PeekLocal(request.Key), TimeSpan.FromSeconds(5)).PipeTo(Sender);
+            return;
+        }
+#endif
         var command = string.IsNullOrEmpty(request.ClientId)
             ? new KvCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
             : new KvCommand(request.ClientId, request.Seq, op);

@@ -66,6 +66,14 @@ public sealed class AcceptorActor : ReceivePersistentActor
             return;
         }
 
+#if ACTORS_FAILPOINTS
+        if (Failpoints.AcceptorRepliesBeforePersisting)
+        {
+            _transport.Send(fx.Send);
+            PersistAllAsync(fx.Persist, _ => { });
+            return;
+        }
+#endif
         var remaining = fx.Persist.Count;
         var compacted = fx.Persist.Any(e => e is CompactedThrough);
         PersistAllAsync(fx.Persist, _ =>

@@ -16,11 +16,13 @@ public sealed class PaxosTransport
     private readonly ActorSystem _system;
     private readonly PaxosSettings _settings;
     private readonly ConcurrentDictionary<(int, PaxosRole), ICanTell> _targets = new();
+    private readonly PaxosFaults _faults;
 
     public PaxosTransport(ActorSystem system, PaxosSettings settings)
     {
         _system = system;
         _settings = settings;
+        _faults = PaxosFaults.For(system);
     }
 
     public PaxosSettings Settings => _settings;
@@ -35,7 +37,26 @@ public sealed class PaxosTransport
         _ => "replica",
     };
 
-    public void Send(Outbound o) => Target(o.To, o.Role).Tell(o.Message, ActorRefs.NoSender);
+    public void Send(Outbound o)
+    {
+        if (o.To == _settings.Self)
+        {
+            Target(o.To, o.Role).Tell(o.Message, ActorRefs.NoSender);
+            return;
+        }
+        switch (_faults.Decide(o.To))
+        {
+            case null:
+                return;
+            case { } delay when delay > TimeSpan.Zero:
+                var target = Target(o.To, o.Role);
+                _system.Scheduler.Advanced.ScheduleOnce(delay, () => target.Tell(o.Message, ActorRefs.NoSender));
+                return;
+            default:
+                Target(o.To, o.Role).Tell(o.Message, ActorRefs.NoSender);
+                return;
+        }
+    }
 
     public void Send(IEnumerable<Outbound> outbound)
     {

@@ -63,8 +63,18 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             // Keeps a restarted proposer informed of how far this node has applied.
             _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
         });
+#if ACTORS_FAILPOINTS
+        Command<PeekLocal>(p => Sender.Tell(_core.Machine.Peek(p.Key) is { } v
+            ? new Contracts.Kv.KvReply(Contracts.Kv.KvReplyStatus.Ok, v)
+            : new Contracts.Kv.KvReply(Contracts.Kv.KvReplyStatus.NotFound)));
+#endif
         Command<IPaxosMessage>(Handle);
     }
+
+#if ACTORS_FAILPOINTS
+    /// <summary>Failpoint: reads a key from this replica's state, bypassing the log.</summary>
+    public sealed record PeekLocal(string Key);
+#endif
 
     public override string PersistenceId { get; }
 

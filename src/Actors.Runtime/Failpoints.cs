@@ -1,0 +1,21 @@
+#if ACTORS_FAILPOINTS
+namespace Actors.Runtime;
+
+/// <summary>
+/// Deliberate bugs, compiled only into the Failpoints build configuration and switched on by the
+/// ACTORS_FAILPOINT environment variable (a comma list), so that the fault harness can show it detects them.
+/// </summary>
+internal static class Failpoints
+{
+    private static readonly HashSet<string> Enabled =
+        (Environment.GetEnvironmentVariable("ACTORS_FAILPOINT") ?? "")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The acceptor sends its promise or accept reply before the event is durable.</summary>
+    public static bool AcceptorRepliesBeforePersisting => Enabled.Contains("acceptor-reply-before-persist");
+
+    /// <summary>Gets are answered from this node's local state instead of through the log.</summary>
+    public static bool LocalReads => Enabled.Contains("local-reads");
+}
+#endif
