@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace Actors.Chaos;
+
+/// <summary>Command-line settings of one chaos run.</summary>
+/// <param name="Nodes">Cluster size, 3 to 9.</param>
+/// <param name="Duration">How long clients run and faults are injected.</param>
+/// <param name="Seed">Seed of the fault schedule and of the clients' choices.</param>
+/// <param name="Clients">Number of concurrent closed-loop clients.</param>
+/// <param name="Keys">Number of keys the clients work on.</param>
+/// <param name="OutDir">Directory for the cluster's data, the history and the summary.</param>
+/// <param name="Configuration">Build configuration of the nodes (Release or Failpoints).</param>
+public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Clients, int Keys, string OutDir, string Configuration)
+{
+    /// <summary>Akka.Remote port base: node i listens on base + i.</summary>
+    public const int RemoteBase = 24300;
+
+    /// <summary>Command port base: node i listens on base + i.</summary>
+    public const int CmdBase = 29300;
+
+    /// <summary>Usage text printed on a bad command line.</summary>
+    public const string Usage =
+        "usage: chaos [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--out DIR] [--configuration Release|Failpoints]";
+
+    /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
+    public static ChaosOptions Parse(IReadOnlyList<string> args, string root)
+    {
+        var nodes = 5;
+        var duration = TimeSpan.FromMinutes(2);
+        var seed = Environment.TickCount & 0x7fffffff;
+        var clients = 10;
+        var keys = 4;
+        string? outDir = null;
+        var configuration = "Release";
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            int Int(int min, int max)
+            {
+                var text = Value();
+                if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < min || v > max)
+                    throw new ArgumentException($"{name} must be an integer from {min} to {max}, not '{text}'");
+                return v;
+            }
+
+            switch (name)
+            {
+                case "--nodes": nodes = Int(3, 9); break;
+                case "--minutes": duration = TimeSpan.FromMinutes(Int(1, 24 * 60)); break;
+                case "--seconds": duration = TimeSpan.FromSeconds(Int(10, 24 * 3600)); break;
+                case "--seed": seed = Int(0, int.MaxValue); break;
+                case "--clients": clients = Int(1, 200); break;
+                case "--keys": keys = Int(1, 1000); break;
+                case "--out": outDir = Value(); break;
+                case "--configuration":
+                    configuration = Value();
+                    if (configuration is not ("Release" or "Failpoints"))
+                        throw new ArgumentException($"--configuration must be Release or Failpoints, not '{configuration}'");
+                    break;
+                default: throw new ArgumentException($"unknown option '{name}'");
+            }
+        }
+
+        outDir = Path.GetFullPath(outDir ?? Path.Combine(root, "data", $"chaos-{seed}"));
+        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration);
+    }
+}

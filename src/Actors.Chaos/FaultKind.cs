@@ -1,0 +1,32 @@
+namespace Actors.Chaos;
+
+/// <summary>The faults the injector chooses from.</summary>
+public enum FaultKind
+{
+    /// <summary>SIGKILL of a random node, restarted at the heal.</summary>
+    KillNode,
+
+    /// <summary>SIGKILL of the current leader, restarted at the heal.</summary>
+    KillLeader,
+
+    /// <summary>A minority of random nodes cut off from the majority, both directions.</summary>
+    Partition,
+
+    /// <summary>The leader alone on one side of a partition.</summary>
+    IsolateLeader,
+
+    /// <summary>Two halves that cannot talk to each other, and one node that talks to both.</summary>
+    Bridge,
+
+    /// <summary>Paxos messages among some nodes delayed by 50 to 300 ms.</summary>
+    SlowLinks,
+
+    /// <summary>Paxos messages among some nodes dropped with probability 0.1 to 0.4.</summary>
+    LossyLinks,
+
+    /// <summary>SIGSTOP of a random node, SIGCONT at the heal.</summary>
+    PauseNode,
+
+    /// <summary>SIGSTOP of the leader, SIGCONT at the heal.</summary>
+    PauseLeader,
+}

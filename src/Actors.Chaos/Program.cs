@@ -1,0 +1,158 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Actors.Chaos;
+using Actors.Contracts.Client;
+using Actors.Core.Linearizability;
+using Akka.Actor;
+using Akka.Configuration;
+
+// Exit codes: 0 no violation, 1 linearizability violation or lost acknowledged write, 2 usage or setup error.
+var root = FindRoot();
+ChaosOptions options;
+try
+{
+    options = ChaosOptions.Parse(args, root);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"chaos: {e.Message}\n{ChaosOptions.Usage}");
+    return 2;
+}
+
+Directory.CreateDirectory(options.OutDir);
+File.WriteAllText(Path.Combine(options.OutDir, "seed.txt"), options.Seed + "\n");
+Console.WriteLine($"chaos: seed {options.Seed}, {options.Nodes} nodes, {options.Clients} clients, {options.Keys} keys, " +
+                  $"{options.Duration.TotalSeconds:0} s, configuration {options.Configuration}, out {options.OutDir}");
+
+using var abort = new CancellationTokenSource();
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+
+var cluster = new ClusterControl(root, Path.Combine(options.OutDir, "cluster"), options.Nodes, options.Configuration);
+ActorSystem? system = null;
+var clients = new List<ActorsClient>();
+try
+{
+    Console.WriteLine($"{Clock.Stamp} starting {options.Nodes} nodes...");
+    var (code, output) = await cluster.Script("start", options.Nodes.ToString());
+    if (code != 0)
+    {
+        Console.Error.WriteLine($"chaos: cluster did not start:\n{output}");
+        return 2;
+    }
+    Console.WriteLine($"{Clock.Stamp} cluster ready");
+
+    // Killed and paused nodes make the client system log disassociations by the hundred; outcomes say what matters.
+    system = ActorSystem.Create("chaos", ConfigurationFactory.ParseString(
+            "akka.actor.provider = remote\nakka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }\nakka.loglevel = OFF")
+        .WithFallback(ActorsClientConfig.Default));
+    var clientOptions = new ActorsClientOptions(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(2));
+    for (var i = 0; i < options.Clients; i++)
+        clients.Add(await ActorsClient.ConnectAsync(system, cluster.ContactPoints, clientOptions, abort.Token));
+    Console.WriteLine($"{Clock.Stamp} {clients.Count} clients connected; running for {options.Duration.TotalSeconds:0} s");
+
+    var history = new History();
+    var nemesis = new Nemesis(cluster, options.Seed);
+    using var stopClients = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
+    var until = DateTime.UtcNow + options.Duration;
+    var workload = new Workload(clients, options.Keys, options.Seed, history).Run(stopClients.Token);
+    var progress = Progress(history, stopClients.Token);
+
+    await nemesis.Run(until, abort.Token);
+    var rest = until - DateTime.UtcNow;
+    if (rest > TimeSpan.Zero && !abort.IsCancellationRequested)
+    {
+        try { await Task.Delay(rest, abort.Token); } catch (OperationCanceledException) { }
+    }
+    stopClients.Cancel();
+    await workload;
+    await progress;
+    if (abort.IsCancellationRequested)
+    {
+        Console.Error.WriteLine("chaos: interrupted");
+        return 2;
+    }
+
+    Console.WriteLine($"{Clock.Stamp} workload stopped; healing and waiting for every node to follow a leader");
+    await nemesis.Heal();
+    if (!await cluster.WaitAllFollowLeader(TimeSpan.FromSeconds(90)))
+        Console.WriteLine($"{Clock.Stamp} warning: not every node reports the same leader; reading anyway");
+
+    var finalState = await FinalReads(clients[0], options.Keys, history, abort.Token);
+    var ops = history.Snapshot();
+    var json = new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+    File.WriteAllLines(Path.Combine(options.OutDir, "history.jsonl"), ops.Select(o => JsonSerializer.Serialize(o, json)));
+
+    Console.WriteLine($"{Clock.Stamp} checking {ops.Count} operations...");
+    // A get that timed out constrains nothing, so leaving it out changes no verdict and spares the search.
+    var checkable = ops.Where(o => !(o.Kind == KvOpKind.Get && o.Outcome == KvOutcome.Indeterminate)).ToList();
+    var (check, checkTime) = Report.Timed(() => LinearizabilityChecker.Check(checkable));
+    var lost = AcknowledgedWrites.Lost(ops, finalState);
+    var violation = !check.IsLinearizable || lost.Count > 0;
+    var summary = Report.Summary(options, ops, nemesis.Faults, check, checkTime, lost, violation);
+    File.WriteAllText(Path.Combine(options.OutDir, "summary.txt"), summary);
+    Console.WriteLine();
+    Console.Write(summary);
+    Console.WriteLine($"history: {Path.Combine(options.OutDir, "history.jsonl")} (timestamps in Stopwatch ticks, {System.Diagnostics.Stopwatch.Frequency}/s)");
+    return violation ? 1 : 0;
+}
+catch (Exception e) when (e is not OutOfMemoryException)
+{
+    Console.Error.WriteLine($"chaos: setup error: {e.Message}");
+    return 2;
+}
+finally
+{
+    foreach (var c in clients) await c.DisposeAsync();
+    if (system is not null) await system.Terminate();
+    await cluster.StopAll();
+}
+
+void Interrupt(PosixSignalContext context)
+{
+    context.Cancel = true;
+    Console.Error.WriteLine("chaos: stopping (signal)...");
+    abort.Cancel();
+}
+
+static async Task Progress(History history, CancellationToken stop)
+{
+    while (!stop.IsCancellationRequested)
+    {
+        try { await Task.Delay(TimeSpan.FromSeconds(10), stop); } catch (OperationCanceledException) { return; }
+        var (total, ok, failed, unknown) = history.Counts();
+        Console.WriteLine($"{Clock.Stamp} ops {total}: ok {ok}, failed {failed}, indeterminate {unknown}");
+    }
+}
+
+static async Task<Dictionary<string, string?>> FinalReads(ActorsClient client, int keys, History history, CancellationToken abort)
+{
+    var state = new Dictionary<string, string?>();
+    for (var k = 0; k < keys; k++)
+    {
+        var key = "k" + k;
+        for (var attempt = 0; attempt < 10 && !abort.IsCancellationRequested; attempt++)
+        {
+            var op = await KvCaller.Run(client, 0, KvOpKind.Get, key, null, null);
+            history.Add(op);
+            if (op.Outcome != KvOutcome.Ok) continue;
+            state[key] = op.Output;
+            break;
+        }
+        if (!state.ContainsKey(key)) throw new InvalidOperationException($"final read of {key} never succeeded");
+    }
+    Console.WriteLine($"{Clock.Stamp} final state: {string.Join(", ", state.Select(kv => $"{kv.Key}={kv.Value ?? "<missing>"}"))}");
+    return state;
+}
+
+static string FindRoot()
+{
+    var dir = new DirectoryInfo(Environment.GetEnvironmentVariable("ACTORS_ROOT") ?? AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) dir = dir.Parent;
+    return dir?.FullName ?? throw new InvalidOperationException("Actors.sln not found above " + AppContext.BaseDirectory);
+}

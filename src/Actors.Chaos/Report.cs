@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Actors.Core.Linearizability;
+
+namespace Actors.Chaos;
+
+/// <summary>Builds the human-readable summary of a run.</summary>
+public static class Report
+{
+    /// <summary>The summary text: operations, faults, recovery times, checker verdict and the final result line.</summary>
+    public static string Summary(ChaosOptions options, IReadOnlyList<KvOperation> history, IReadOnlyList<FaultRecord> faults,
+        CheckResult check, TimeSpan checkTime, IReadOnlyList<KvOperation> lost, bool violation)
+    {
+        var sb = new StringBuilder();
+        var ci = CultureInfo.InvariantCulture;
+        sb.AppendLine(ci, $"chaos run: seed {options.Seed}, {options.Nodes} nodes, {options.Clients} clients, {options.Keys} keys, {options.Duration.TotalSeconds:0} s, configuration {options.Configuration}");
+        sb.AppendLine(ci, $"replay: scripts/chaos.sh --nodes {options.Nodes} --seconds {options.Duration.TotalSeconds:0} --seed {options.Seed} --clients {options.Clients} --keys {options.Keys} --configuration {options.Configuration}");
+        sb.AppendLine();
+        sb.AppendLine(ci, $"operations: {history.Count}");
+        sb.AppendLine("  kind   ok        failed    indeterminate");
+        foreach (var kind in history.Select(o => o.Kind).Distinct().Order())
+        {
+            var ops = history.Where(o => o.Kind == kind).ToList();
+            var extra = kind == KvOpKind.Cas ? $"   (swapped {ops.Count(o => o.Outcome == KvOutcome.Ok && o.Swapped)})" : "";
+            sb.AppendLine(ci, $"  {kind.ToString().ToLowerInvariant(),-6} {ops.Count(o => o.Outcome == KvOutcome.Ok),-9} {ops.Count(o => o.Outcome == KvOutcome.Failed),-9} {ops.Count(o => o.Outcome == KvOutcome.Indeterminate)}{extra}");
+        }
+        sb.AppendLine();
+        sb.AppendLine(ci, $"faults by type: {faults.Count} in all");
+        foreach (var group in faults.GroupBy(f => f.Kind).OrderBy(g => g.Key))
+            sb.AppendLine(ci, $"  {group.Key}: {group.Count()}");
+        sb.AppendLine();
+
+        var recoveries = faults.Select(f => (Fault: f, Seconds: Recovery.After(f, history))).ToList();
+        var known = recoveries.Where(r => r.Seconds is not null).Select(r => r.Seconds!.Value).Order().ToList();
+        sb.AppendLine(known.Count == 0
+            ? "recovery after heal (first Ok write): none measured"
+            : string.Create(ci, $"recovery after heal (first Ok write): min {known[0]:0.000} s, median {known[known.Count / 2]:0.000} s, max {known[^1]:0.000} s"));
+        foreach (var (f, s) in recoveries)
+            sb.AppendLine(ci, $"  #{f.Number,-3} at {Clock.ToSeconds(f.Injected),6:0.0}s  {f.Kind,-13} {f.Description,-36} held {Clock.ToSeconds(f.Healed - f.Injected),5:0.0}s  recovery {(s is { } v ? v.ToString("0.000", ci) + " s" : "none")}");
+        sb.AppendLine();
+
+        sb.AppendLine(ci, $"linearizability: {(check.IsLinearizable ? "linearizable" : "NOT linearizable")} ({check.StatesExplored} states, {checkTime.TotalMilliseconds:0} ms)");
+        if (!check.IsLinearizable) sb.AppendLine(ci, $"  key {check.FailingKey}: {check.Explanation}");
+        sb.AppendLine(ci, $"acknowledged writes: {AcknowledgedWrites.Count(history)} checked, {lost.Count} lost");
+        foreach (var w in lost.Take(10)) sb.AppendLine(ci, $"  lost: client {w.ClientId} {w.Kind} {w.Key} = {w.Value ?? "<missing>"} at {Clock.ToSeconds(w.Invoke):0.000}..{Clock.ToSeconds(w.Complete):0.000}s");
+        sb.AppendLine();
+        sb.AppendLine(violation
+            ? "RESULT: VIOLATION (linearizability violation or lost acknowledged write)"
+            : "RESULT: OK (no violation found)");
+        return sb.ToString();
+    }
+
+    /// <summary>Times <paramref name="check"/>.</summary>
+    public static (T Result, TimeSpan Elapsed) Timed<T>(Func<T> check)
+    {
+        var sw = Stopwatch.StartNew();
+        var result = check();
+        return (result, sw.Elapsed);
+    }
+}

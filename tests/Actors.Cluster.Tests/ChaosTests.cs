@@ -1,0 +1,63 @@
+using System.Text.RegularExpressions;
+using Actors.Cluster.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Actors.Cluster.Tests;
+
+public sealed class ChaosTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_short_chaos_profile_finds_no_violation()
+    {
+        var dir = TempDir();
+        try
+        {
+            var run = await Chaos(["--nodes", "3", "--seconds", "100", "--seed", "7", "--out", dir]);
+            Assert.True(run.ExitCode == 0, run.ToString());
+
+            var summary = File.ReadAllText(Path.Combine(dir, "summary.txt"));
+            Assert.Matches(new Regex(@"^\s+KillLeader: [1-9]", RegexOptions.Multiline), summary);
+            Assert.Matches(new Regex(@"^\s+Partition: [1-9]", RegexOptions.Multiline), summary);
+            Assert.Contains("RESULT: OK", summary);
+            Assert.Equal("7", File.ReadAllText(Path.Combine(dir, "seed.txt")).Trim());
+            Assert.NotEmpty(File.ReadLines(Path.Combine(dir, "history.jsonl")));
+        }
+        finally
+        {
+            Cleanup(dir);
+        }
+    }
+
+    [Fact]
+    public async Task The_harness_reports_a_violation_when_reads_come_from_local_state()
+    {
+        var dir = TempDir();
+        try
+        {
+            var run = await Chaos(["--nodes", "3", "--seconds", "90", "--seed", "11", "--configuration", "Failpoints", "--out", dir],
+                new Dictionary<string, string> { ["ACTORS_FAILPOINT"] = "local-reads" });
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains("RESULT: VIOLATION", run.Stdout);
+        }
+        finally
+        {
+            Cleanup(dir);
+        }
+    }
+
+    private async Task<Repo.Run> Chaos(string[] args, IDictionary<string, string>? env = null)
+    {
+        var run = await Repo.Exec("bash", ["scripts/chaos.sh", .. args], env, TimeSpan.FromMinutes(10));
+        output.WriteLine(run.ToString());
+        return run;
+    }
+
+    private static string TempDir() => Path.Combine(Path.GetTempPath(), "actors-chaos-" + Guid.NewGuid().ToString("N")[..8]);
+
+    private static void Cleanup(string dir)
+    {
+        if (Environment.GetEnvironmentVariable("ACTORS_KEEP_TEST_DATA") == "1") return;
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+    }
+}
