@@ -18,7 +18,7 @@ namespace Actors.Core.Paxos;
 /// <param name="MaxBatchBytes">Approximate bytes of commands in one slot at most (one command always fits).</param>
 public sealed record PaxosConfig(
     ImmutableArray<int> Members,
-    int Window = 16,
+    int Window = 4,
     int MaxBatch = 512,
     int HeartbeatTicks = 2,
     int ElectionTimeoutTicks = 10,
