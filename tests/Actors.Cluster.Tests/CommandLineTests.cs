@@ -7,6 +7,10 @@ namespace Actors.Cluster.Tests;
 
 public sealed class CommandLineTests(ITestOutputHelper output)
 {
+    /// <summary>
+    /// Repeats a CLI call until its output shows the awaited cluster state. Each call is a process round trip to
+    /// the node, which paces the loop; the deadline only bounds it.
+    /// </summary>
     private static async Task<Repo.Run> Until(Func<Task<Repo.Run>> run, Func<Repo.Run, bool> done, TimeSpan within)
     {
         var deadline = DateTime.UtcNow + within;
@@ -14,7 +18,6 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         {
             var r = await run();
             if (done(r) || DateTime.UtcNow > deadline) return r;
-            await Task.Delay(500);
         }
     }
 

@@ -21,15 +21,13 @@ public sealed class PartitionSpec
         PaxosFaults.For(c.Systems[old]!).Block(others.Select(i => i + 1));
         foreach (var i in others) PaxosFaults.For(c.Systems[i]!).Block([old + 1]);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        int? newLeader = null;
-        while (newLeader is null && DateTime.UtcNow < deadline)
+        await c.AwaitAssertAsync(async () =>
         {
-            foreach (var i in others)
-                if ((await c.ProposerStatusOf(i)).Role == ProposerRole.Leader) newLeader = i;
-            if (newLeader is null) await Task.Delay(100);
-        }
-        Assert.NotNull(newLeader);
+            var roles = new List<ProposerRole>();
+            foreach (var i in others) roles.Add((await c.ProposerStatusOf(i)).Role);
+            Assert.Contains(ProposerRole.Leader, roles);
+        }, TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
 
         KvReply put;
         do put = await c.AskKv(others[0], new Put("p", Encoding.UTF8.GetBytes("during"), "ps", 2));

@@ -52,11 +52,11 @@ public sealed class GarbageOnTheWireSpec
         kv.Tell(new UnknownKind("x"));
         kv.Tell(new TruncatedPut("y"));
 
-        var log = LogRing.For(target);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline && !log.Last(LogRing.Capacity).Any(l => l.Contains("kv.nope")))
-            await Task.Delay(100);
-        Assert.Contains(log.Last(LogRing.Capacity), l => l.Contains("kv.nope"));
+        await c.AwaitAssertAsync(() =>
+        {
+            Assert.Contains(LogRing.For(target).Last(LogRing.Capacity), l => l.Contains("kv.nope"));
+            return Task.CompletedTask;
+        }, TimeSpan.FromSeconds(20));
 
         var reply = await c.AskKv(0, new Put("after-garbage", Encoding.UTF8.GetBytes("fine"), "g", 1));
         Assert.Equal(KvReplyStatus.Ok, reply.Status);

@@ -4,6 +4,7 @@ using Actors.Runtime.Hosting;
 using Actors.Runtime.Paxos;
 using Akka.Actor;
 using Akka.Configuration;
+using Xunit;
 
 namespace Actors.Runtime.Tests.Support;
 
@@ -20,6 +21,9 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private readonly string _root;
     private readonly int[] _ports;
+
+    /// <summary>A local probe system whose TestKit polls conditions across the member systems.</summary>
+    private readonly Akka.TestKit.Xunit2.TestKit _kit = new("akka.loglevel = WARNING");
 
     public LocalCluster(int size)
     {
@@ -66,30 +70,35 @@ public sealed class LocalCluster : IAsyncDisposable
     public Task<ReplicaStatus> ReplicaStatusOf(int node) =>
         Systems[node]!.ActorSelection("/user/paxos/replica").Ask<ReplicaStatus>(GetReplicaStatus.Instance, TimeSpan.FromSeconds(5));
 
-    /// <summary>Polls until every running node agrees on one leader; returns its index in <see cref="Systems"/>.</summary>
+    /// <summary>Retries <paramref name="assertion"/> until it passes or <paramref name="within"/> runs out (TestKit's AwaitAssert).</summary>
+    public Task AwaitAssertAsync(Func<Task> assertion, TimeSpan within) =>
+        _kit.AwaitAssertAsync(assertion, within, TimeSpan.FromMilliseconds(100));
+
+    /// <summary>Waits until every running node agrees on one leader; returns its index in <see cref="Systems"/>.</summary>
     public async Task<int> AwaitLeader(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        var leader = -1;
+        await AwaitAssertAsync(async () =>
         {
             var statuses = new List<ProposerStatus>();
             for (var i = 0; i < Systems.Length; i++)
-                if (Systems[i] is not null)
-                    try { statuses.Add(await ProposerStatusOf(i)); } catch (AskTimeoutException) { }
+                if (Systems[i] is not null) statuses.Add(await ProposerStatusOf(i));
             var leaders = statuses.Select(s => s.Leader).Distinct().ToList();
+            var summary = string.Join(", ", statuses.Select(s => $"{s.Self}:{s.Role}/{s.Leader}/{s.Ballot}"));
+            Assert.True(leaders.Count == 1 && leaders[0] is not null, "no single leader: " + summary);
             // Node ids are 1-based; Systems is indexed from 0.
-            if (statuses.Count == Systems.Count(s => s is not null) && leaders.Count == 1 && leaders[0] is { } l
-                && Systems[l - 1] is not null && statuses.Any(s => s.Self == l && s.Role == Core.Paxos.ProposerRole.Leader))
-                return l - 1;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException("no single leader: " + string.Join(", ", statuses.Select(s => $"{s.Self}:{s.Role}/{s.Leader}/{s.Ballot}")));
-            await Task.Delay(100);
-        }
+            var l = leaders[0]!.Value;
+            Assert.True(Systems[l - 1] is not null && statuses.Any(s => s.Self == l && s.Role == Core.Paxos.ProposerRole.Leader),
+                "the agreed leader is not leading: " + summary);
+            leader = l - 1;
+        }, timeout);
+        return leader;
     }
 
     public async ValueTask DisposeAsync()
     {
         for (var i = 0; i < Systems.Length; i++) await StopAsync(i);
+        _kit.Shutdown();
         try { Directory.Delete(_root, true); } catch (IOException) { }
     }
 }
