@@ -72,7 +72,7 @@ public static class ActorsNode
         var kv = KvSettings.Create(config);
         var transport = new PaxosTransport(system, paxos);
         var proposerPath = system.ActorSelection("/user/paxos/proposer");
-        var kvActor = system.ActorOf(KvEntryActor.Props(kv, () => proposerPath), "kv");
+        var kvActor = system.ActorOf(KvEntryActor.Props(kv, paxos.Members, () => proposerPath), "kv");
         var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Limits, kvActor), "paxos");
         // Systems outside the cluster reach /user/kv through ClusterClient and this node's receptionist.
         ClusterClientReceptionist.Get(system).RegisterService(kvActor);

@@ -38,22 +38,25 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private readonly Dictionary<(string, long), Waiter> _waiting = new();
     private long _ephemeralSeq;
 
-    public KvEntryActor(KvSettings settings, Func<ICanTell> proposer)
+    private readonly IReadOnlyList<string> _members;
+
+    public KvEntryActor(KvSettings settings, IReadOnlyList<string> members, Func<ICanTell> proposer)
     {
+        _members = members;
         _settings = settings;
         _proposer = proposer;
         _ephemeralPrefix = KvStateMachine.EphemeralPrefix + Guid.NewGuid().ToString("N")[..12];
 
         Receive<KvRequest>(OnRequest);
-        Receive<GetNodeStatus>(_ => StatusOf(_proposer, Context.System).PipeTo(Sender));
+        Receive<GetNodeStatus>(_ => StatusOf(Context.System, _members).PipeTo(Sender));
         Receive<AppliedBatch>(OnApplied);
         Receive<Sweep>(_ => Expire());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(KvSettings settings, Func<ICanTell> proposer) =>
-        Akka.Actor.Props.Create(() => new KvEntryActor(settings, proposer));
+    public static Props Props(KvSettings settings, IReadOnlyList<string> members, Func<ICanTell> proposer) =>
+        Akka.Actor.Props.Create(() => new KvEntryActor(settings, members, proposer));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.FromMilliseconds(200));
@@ -106,14 +109,11 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         _proposer().Tell(new Submit(ImmutableArray.Create(command), 0), ActorRefs.NoSender);
     }
 
-    private static async Task<NodeStatus> StatusOf(Func<ICanTell> proposer, ActorSystem system)
+    private static async Task<NodeStatus> StatusOf(ActorSystem system, IReadOnlyList<string> members)
     {
-        var timeout = TimeSpan.FromSeconds(5);
-        var p = await system.ActorSelection("/user/paxos/proposer").Ask<ProposerStatus>(GetProposerStatus.Instance, timeout);
-        var r = await system.ActorSelection("/user/paxos/replica").Ask<ReplicaStatus>(GetReplicaStatus.Instance, timeout);
-        var settings = PaxosSettings.Create(system.Settings.Config);
+        var (p, r) = await PaxosStatusQuery.QueryAsync(system);
         return new NodeStatus(p.Self, p.Leader, p.Role.ToString().ToLowerInvariant(), p.Ballot.ToString(), p.FirstUnchosen,
-            r.LastApplied, settings.Members);
+            r.LastApplied, members);
     }
 
     private void OnApplied(AppliedBatch batch)

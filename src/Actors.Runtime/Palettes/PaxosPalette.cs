@@ -24,13 +24,11 @@ public sealed class PaxosPalette : CommandPalette
 
     private async Task<CommandResponse> Status(CommandContext ctx, CancellationToken ct)
     {
-        var timeout = TimeSpan.FromSeconds(5);
         ProposerStatus p;
         ReplicaStatus r;
         try
         {
-            p = await _system.ActorSelection("/user/paxos/proposer").Ask<ProposerStatus>(GetProposerStatus.Instance, timeout, ct);
-            r = await _system.ActorSelection("/user/paxos/replica").Ask<ReplicaStatus>(GetReplicaStatus.Instance, timeout, ct);
+            (p, r) = await PaxosStatusQuery.QueryAsync(_system, ct);
         }
         catch (AskTimeoutException)
         {

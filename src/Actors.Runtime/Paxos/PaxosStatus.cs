@@ -1,4 +1,5 @@
 using Actors.Core.Paxos;
+using Akka.Actor;
 
 namespace Actors.Runtime.Paxos;
 
@@ -22,3 +23,17 @@ public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long Snap
 
 /// <summary>Commands applied by the local replica, for the key-value entry point to answer its clients.</summary>
 public sealed record AppliedBatch(IReadOnlyList<AppliedCommand> Commands);
+
+/// <summary>Reads this node's proposer and replica status, for the command palettes and the public status query.</summary>
+public static class PaxosStatusQuery
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Both views; throws <see cref="AskTimeoutException"/> while the roles are starting or recovering.</summary>
+    public static async Task<(ProposerStatus Proposer, ReplicaStatus Replica)> QueryAsync(ActorSystem system, CancellationToken ct = default)
+    {
+        var p = system.ActorSelection("/user/paxos/proposer").Ask<ProposerStatus>(GetProposerStatus.Instance, Timeout, ct);
+        var r = system.ActorSelection("/user/paxos/replica").Ask<ReplicaStatus>(GetReplicaStatus.Instance, Timeout, ct);
+        return (await p, await r);
+    }
+}
