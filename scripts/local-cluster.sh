@@ -4,6 +4,7 @@
 #   local-cluster.sh stop       stop every node of the cluster (by PID)
 #   local-cluster.sh kill I     SIGKILL node I
 #   local-cluster.sh restart I  start node I again on its data; wait until it is Up and follows a leader
+#   local-cluster.sh launch I   start node I again on its data and return at once (the caller waits)
 #   local-cluster.sh status     PID and paxos status of each node
 # Node i: Akka.Remote port REMOTE_BASE+i (4053, ...), command port CMD_BASE+i (9110, ...),
 # data in DATA/node-i, log in DATA/node-i/node.log.
@@ -156,6 +157,15 @@ cmd_restart() {
   echo "node $i is Up"
 }
 
+cmd_launch() {
+  local i=${1:?launch needs a node number} n
+  n=$(cluster_size)
+  ((i >= 1 && i <= n)) || die "no node $i (cluster of $n)"
+  [ -f "$HOST_DLL" ] || build
+  start_node "$i" "$n"
+  echo "node $i started (pid $(pid_of "$i"))"
+}
+
 cmd_status() {
   local n i
   n=$(cluster_size)
@@ -172,6 +182,7 @@ case "${1:-}" in
   stop) cmd_stop ;;
   kill) cmd_kill "${2:-}" ;;
   restart) cmd_restart "${2:-}" ;;
+  launch) cmd_launch "${2:-}" ;;
   status) cmd_status ;;
-  *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

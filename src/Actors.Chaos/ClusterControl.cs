@@ -6,8 +6,10 @@ using Actors.Contracts.Cmd;
 namespace Actors.Chaos;
 
 /// <summary>
-/// Drives a local cluster of real host processes: scripts/local-cluster.sh for start, stop, kill and restart,
-/// signals by PID for pause and resume, and each node's command port for the <c>faults</c> palette and the leader.
+/// Drives a local cluster of real host processes: scripts/local-cluster.sh for start, stop, kill and launch,
+/// signals by PID for pause and resume, and each node's command port for the <c>faults</c> palette, the leader and
+/// readiness. Faults on different nodes may overlap: every action on a node holds that node's lock, so a node is
+/// never paused or killed while a command to it is in flight, and commands go only to nodes that are running.
 /// </summary>
 public sealed class ClusterControl
 {
@@ -17,8 +19,10 @@ public sealed class ClusterControl
     private readonly string _script;
     private readonly string _data;
     private readonly Dictionary<string, string> _env;
-    private readonly HashSet<int> _paused = [];
-    private readonly HashSet<int> _killed = [];
+    private readonly NodeState[] _state;
+    private readonly SemaphoreSlim[] _locks;
+    private readonly bool[] _linkRules;
+    private readonly object _sync = new();
 
     /// <summary>Prepares control of a cluster of <paramref name="nodes"/> whose data lives under <paramref name="data"/>.</summary>
     public ClusterControl(string root, string data, int nodes, string configuration)
@@ -26,6 +30,9 @@ public sealed class ClusterControl
         _script = Path.Combine(root, "scripts", "local-cluster.sh");
         _data = data;
         Nodes = nodes;
+        _state = new NodeState[nodes + 1];
+        _locks = Enumerable.Range(0, nodes + 1).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        _linkRules = new bool[nodes + 1];
         Directory.CreateDirectory(data);
         var config = Path.Combine(data, "chaos.conf");
         File.WriteAllText(config, "actors.faults.enabled = on\n");
@@ -40,15 +47,43 @@ public sealed class ClusterControl
         };
     }
 
+    /// <summary>What a node is doing, as far as the fault injector knows.</summary>
+    public enum NodeState
+    {
+        /// <summary>Running and answering.</summary>
+        Running,
+
+        /// <summary>Stopped with SIGSTOP.</summary>
+        Paused,
+
+        /// <summary>Killed, or started again but not yet Up.</summary>
+        Down,
+    }
+
     /// <summary>Cluster size; node ids are 1..Nodes.</summary>
     public int Nodes { get; }
 
-    /// <summary>Node ids that are neither killed nor paused.</summary>
-    public IReadOnlyList<int> Healthy => Enumerable.Range(1, Nodes).Where(i => !_paused.Contains(i) && !_killed.Contains(i)).ToList();
+    /// <summary>How long a restarted node may take to be Up and follow a leader.</summary>
+    public static TimeSpan RestartTimeout { get; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Node ids that are running (neither killed nor paused).</summary>
+    public IReadOnlyList<int> Running => Where(NodeState.Running);
+
+    /// <summary>Node ids that are paused or down.</summary>
+    public int Unavailable
+    {
+        get { lock (_sync) return Enumerable.Range(1, Nodes).Count(i => _state[i] != NodeState.Running); }
+    }
 
     /// <summary>Akka addresses of every node, for client contact points.</summary>
     public IReadOnlyList<string> ContactPoints =>
         Enumerable.Range(1, Nodes).Select(i => $"akka.tcp://actors@127.0.0.1:{ChaosOptions.RemoteBase + i}").ToList();
+
+    /// <summary>The state of node <paramref name="node"/>.</summary>
+    public NodeState StateOf(int node)
+    {
+        lock (_sync) return _state[node];
+    }
 
     /// <summary>Runs local-cluster.sh with the given arguments; returns its exit code and combined output.</summary>
     public async Task<(int ExitCode, string Output)> Script(params string[] args)
@@ -64,49 +99,89 @@ public sealed class ClusterControl
         return (p.ExitCode, (await stdout) + (await stderr));
     }
 
-    /// <summary>SIGKILLs node <paramref name="node"/>.</summary>
-    public async Task Kill(int node)
+    /// <summary>SIGKILLs node <paramref name="node"/> if it is running; false when it was not.</summary>
+    public async Task<bool> Kill(int node)
     {
-        var (code, output) = await Script("kill", node.ToString());
-        if (code != 0) throw new InvalidOperationException($"kill of node {node} failed: {output.Trim()}");
-        _killed.Add(node);
+        await _locks[node].WaitAsync();
+        try
+        {
+            if (StateOf(node) != NodeState.Running) return false;
+            var (code, output) = await Script("kill", node.ToString());
+            if (code != 0) throw new InvalidOperationException($"kill of node {node} failed: {output.Trim()}");
+            lock (_sync)
+            {
+                _state[node] = NodeState.Down;
+                _linkRules[node] = false; // a new process starts without link faults
+            }
+            return true;
+        }
+        finally
+        {
+            _locks[node].Release();
+        }
     }
 
-    /// <summary>Starts a killed node again and waits until it is Up.</summary>
+    /// <summary>Starts a killed node again and waits until it is Up and follows a leader; it counts as down until then.</summary>
     public async Task Restart(int node)
     {
-        var (code, output) = await Script("restart", node.ToString());
+        var (code, output) = await Script("launch", node.ToString());
         if (code != 0) throw new InvalidOperationException($"restart of node {node} failed: {output.Trim()}");
-        _killed.Remove(node);
+        var waited = Stopwatch.StartNew();
+        while (!await IsUp(node))
+        {
+            if (waited.Elapsed > RestartTimeout)
+                throw new InvalidOperationException($"node {node} not Up {RestartTimeout.TotalSeconds:0} s after its restart; see {_data}/node-{node}/node.log");
+            await Task.Delay(250);
+        }
+        lock (_sync) _state[node] = NodeState.Running;
     }
 
-    /// <summary>Freezes node <paramref name="node"/> with SIGSTOP.</summary>
-    public void Pause(int node)
+    /// <summary>Freezes node <paramref name="node"/> with SIGSTOP if it is running; false when it was not.</summary>
+    public async Task<bool> Pause(int node)
     {
-        Signal(node, SigStop);
-        _paused.Add(node);
+        await _locks[node].WaitAsync();
+        try
+        {
+            if (StateOf(node) != NodeState.Running) return false;
+            Signal(node, SigStop);
+            lock (_sync) _state[node] = NodeState.Paused;
+            return true;
+        }
+        finally
+        {
+            _locks[node].Release();
+        }
     }
 
     /// <summary>Resumes a paused node with SIGCONT.</summary>
-    public void Resume(int node)
+    public async Task Resume(int node)
     {
-        Signal(node, SigCont);
-        _paused.Remove(node);
+        await _locks[node].WaitAsync();
+        try
+        {
+            if (StateOf(node) != NodeState.Paused) return;
+            Signal(node, SigCont);
+            lock (_sync) _state[node] = NodeState.Running;
+        }
+        finally
+        {
+            _locks[node].Release();
+        }
     }
 
     /// <summary>Resumes paused nodes and restarts killed ones.</summary>
     public async Task ReviveAll()
     {
-        foreach (var n in _paused.ToList()) Resume(n);
-        foreach (var n in _killed.ToList()) await Restart(n);
+        foreach (var n in Where(NodeState.Paused)) await Resume(n);
+        await Task.WhenAll(Where(NodeState.Down).Select(Restart));
     }
 
     /// <summary>Resumes paused nodes (a stopped process cannot exit) and stops the whole cluster. Never throws.</summary>
     public async Task StopAll()
     {
-        foreach (var n in _paused.ToList())
+        foreach (var n in Where(NodeState.Paused))
         {
-            try { Resume(n); } catch (Exception) { /* the process may be gone already */ }
+            try { Signal(n, SigCont); } catch (Exception) { /* the process may be gone already */ }
         }
         try
         {
@@ -119,8 +194,93 @@ public sealed class ClusterControl
         }
     }
 
-    /// <summary>Sends <c>faults ARGS</c> to node <paramref name="node"/>, up to three times; throws when it never succeeds.</summary>
-    public async Task Faults(int node, params string[] args)
+    /// <summary>
+    /// Sends <c>faults ARGS</c> to node <paramref name="node"/> if it is running (up to three tries); false when it is
+    /// paused or down and so was left out. Throws when a running node never confirms.
+    /// </summary>
+    public async Task<bool> Faults(int node, params string[] args)
+    {
+        await _locks[node].WaitAsync();
+        try
+        {
+            if (StateOf(node) != NodeState.Running) return false;
+            await FaultsCommand(node, args);
+            lock (_sync) _linkRules[node] = args[0] != "heal";
+            return true;
+        }
+        finally
+        {
+            _locks[node].Release();
+        }
+    }
+
+    /// <summary>
+    /// Clears the link faults of every node that has any: a paused node is healed as soon as it is resumed, a killed
+    /// one has lost them with its process.
+    /// </summary>
+    public async Task HealLinks()
+    {
+        foreach (var node in Enumerable.Range(1, Nodes))
+        {
+            while (true)
+            {
+                bool dirty;
+                lock (_sync) dirty = _linkRules[node];
+                if (!dirty || await Faults(node, "heal")) break;
+                if (StateOf(node) == NodeState.Down)
+                {
+                    lock (_sync) _linkRules[node] = false;
+                    break;
+                }
+                await Task.Delay(100); // paused: the process fault in progress resumes it within seconds
+            }
+        }
+    }
+
+    /// <summary>The leader most running nodes report, or null when none is known.</summary>
+    public async Task<int?> Leader()
+    {
+        var votes = new Dictionary<int, int>();
+        foreach (var node in Running)
+        {
+            if (await LeaderSeenBy(node) is { } l) votes[l] = votes.GetValueOrDefault(l) + 1;
+        }
+        return votes.Count == 0 ? null : votes.MaxBy(v => v.Value).Key;
+    }
+
+    /// <summary>The leader node <paramref name="node"/> reports, or null when it has none, does not answer or is not running.</summary>
+    public async Task<int?> LeaderSeenBy(int node)
+    {
+        await _locks[node].WaitAsync();
+        try
+        {
+            if (StateOf(node) != NodeState.Running) return null;
+            using var doc = await Status(node);
+            if (doc is null) return null;
+            var leader = doc.RootElement.GetProperty("leader");
+            return leader.ValueKind == JsonValueKind.Number ? leader.GetInt32() : null;
+        }
+        finally
+        {
+            _locks[node].Release();
+        }
+    }
+
+    /// <summary>Waits until every node reports the same leader, or until <paramref name="timeout"/>; true when they all do.</summary>
+    public async Task<bool> WaitAllFollowLeader(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            var leaders = new List<int?>();
+            foreach (var node in Enumerable.Range(1, Nodes)) leaders.Add(await LeaderSeenBy(node));
+            if (leaders.All(l => l is not null) && leaders.Distinct().Count() == 1) return true;
+            await Task.Delay(500);
+        }
+        return false;
+    }
+
+    private async Task FaultsCommand(int node, string[] args)
     {
         var problem = "";
         for (var attempt = 0; attempt < 3; attempt++)
@@ -140,46 +300,25 @@ public sealed class ClusterControl
         throw new InvalidOperationException($"node {node}: faults {string.Join(' ', args)} failed ({problem})");
     }
 
-    /// <summary>Sends <c>faults heal</c> to every healthy node; returns the nodes that did not confirm.</summary>
-    public async Task<IReadOnlyList<int>> HealLinks()
+    /// <summary>True when node <paramref name="node"/> reports itself Up in the cluster and knows a leader.</summary>
+    private static async Task<bool> IsUp(int node)
     {
-        var failed = new List<int>();
-        foreach (var node in Healthy)
-        {
-            try
-            {
-                await Faults(node, "heal");
-            }
-            catch (InvalidOperationException)
-            {
-                failed.Add(node);
-            }
-        }
-        return failed;
+        using var doc = await Status(node);
+        if (doc is null) return false;
+        var root = doc.RootElement;
+        if (root.GetProperty("leader").ValueKind != JsonValueKind.Number) return false;
+        return root.TryGetProperty("members", out var members) && members.EnumerateArray().Any(m =>
+            m.TryGetProperty("self", out var self) && self.ValueKind == JsonValueKind.True &&
+            m.TryGetProperty("status", out var status) && status.GetString() == "up");
     }
 
-    /// <summary>The leader most healthy nodes report, or null when none is known.</summary>
-    public async Task<int?> Leader()
-    {
-        var votes = new Dictionary<int, int>();
-        foreach (var node in Healthy)
-        {
-            var leader = await LeaderSeenBy(node);
-            if (leader is { } l) votes[l] = votes.GetValueOrDefault(l) + 1;
-        }
-        return votes.Count == 0 ? null : votes.MaxBy(v => v.Value).Key;
-    }
-
-    /// <summary>The leader node <paramref name="node"/> reports, or null when it has none or does not answer.</summary>
-    public async Task<int?> LeaderSeenBy(int node)
+    /// <summary><c>paxos status --json</c> of node <paramref name="node"/>, or null when it does not answer.</summary>
+    private static async Task<JsonDocument?> Status(int node)
     {
         try
         {
             var response = await Command(node, "paxos", "status", [], TimeSpan.FromSeconds(3), json: true);
-            if (response.ExitCode != 0) return null;
-            using var doc = JsonDocument.Parse(response.Stdout);
-            var leader = doc.RootElement.GetProperty("leader");
-            return leader.ValueKind == JsonValueKind.Number ? leader.GetInt32() : null;
+            return response.ExitCode == 0 ? JsonDocument.Parse(response.Stdout) : null;
         }
         catch (Exception)
         {
@@ -187,25 +326,16 @@ public sealed class ClusterControl
         }
     }
 
-    /// <summary>Waits until every node reports a leader, or until <paramref name="timeout"/>; true when they all do.</summary>
-    public async Task<bool> WaitAllFollowLeader(TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            var leaders = new List<int?>();
-            foreach (var node in Enumerable.Range(1, Nodes)) leaders.Add(await LeaderSeenBy(node));
-            if (leaders.All(l => l is not null) && leaders.Distinct().Count() == 1) return true;
-            await Task.Delay(500);
-        }
-        return false;
-    }
-
     private static async Task<CommandResponse> Command(int node, string palette, string command, IReadOnlyList<string> args, TimeSpan timeout, bool json = false)
     {
         using var cts = new CancellationTokenSource(timeout);
         await using var client = await CommandClient.ConnectAsync("127.0.0.1", ChaosOptions.CmdBase + node, cts.Token);
         return await client.SendAsync(new CommandRequest(palette, command, args, json, null), cts.Token);
+    }
+
+    private List<int> Where(NodeState state)
+    {
+        lock (_sync) return Enumerable.Range(1, Nodes).Where(i => _state[i] == state).ToList();
     }
 
     private void Signal(int node, int signal)

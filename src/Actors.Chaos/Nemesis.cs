@@ -1,34 +1,78 @@
 namespace Actors.Chaos;
 
 /// <summary>
-/// Injects one fault at a time on a schedule drawn from <c>System.Random(seed)</c>: a calm of 2 to 4 s, a fault held
-/// for 3 to 6 s, then a full heal (killed nodes restarted, paused nodes resumed, <c>faults heal</c> everywhere).
-/// The first two faults are always a leader kill and a majority/minority partition, so every run has both.
-/// Only one node is ever killed or paused at a time, which is a minority for three or more nodes.
+/// Injects faults on two lanes that run at the same time, so that process and network faults overlap:
+/// <list type="bullet">
+/// <item>the process lane kills (SIGKILL) or pauses (SIGSTOP) a random node or the leader, holds 1 to 3 s, then
+/// resumes it or starts it again; a killed node restarts in the background and the lane goes on, but never more than
+/// a minority of the nodes is paused or down at once;</item>
+/// <item>the network lane partitions (majority/minority, isolated leader, bridge) or slows or drops the Paxos
+/// traffic among chosen nodes, holds 2 to 4 s, then heals.</item>
+/// </list>
+/// Each lane waits a calm of 1 to 2 s between its faults and takes its kinds from a deck shuffled with
+/// <c>System.Random</c> seeded from the run's seed: every kind comes once per round, so the counts stay even. The
+/// first card of each lane is fixed (a leader kill and a partition), so every run has both.
 /// </summary>
 public sealed class Nemesis(ClusterControl cluster, int seed)
 {
-    private static readonly FaultKind[] Kinds = Enum.GetValues<FaultKind>();
-    private readonly List<FaultRecord> _faults = [];
+    private static readonly FaultKind[] ProcessKinds = [FaultKind.KillNode, FaultKind.KillLeader, FaultKind.PauseNode, FaultKind.PauseLeader];
+    private static readonly FaultKind[] NetworkKinds = [FaultKind.Partition, FaultKind.IsolateLeader, FaultKind.Bridge, FaultKind.SlowLinks, FaultKind.LossyLinks];
 
-    /// <summary>The faults injected so far.</summary>
-    public IReadOnlyList<FaultRecord> Faults => _faults;
+    private readonly List<FaultRecord> _faults = [];
+    private readonly List<Task> _restarts = [];
+    private int _numbers;
+
+    /// <summary>The faults injected and healed so far, in the order they were injected.</summary>
+    public IReadOnlyList<FaultRecord> Faults
+    {
+        get
+        {
+            lock (_faults) return _faults.OrderBy(f => f.Number).ToList();
+        }
+    }
+
+    /// <summary>At most this many nodes are paused or down at once: a minority.</summary>
+    private int MaxUnavailable => (cluster.Nodes - 1) / 2;
 
     /// <summary>
     /// Injects faults until <paramref name="until"/> (no fault starts when it could not be healed by then) or
-    /// until <paramref name="abort"/> fires; always leaves the cluster healed.
+    /// until <paramref name="abort"/> fires; returns when every injected fault is healed and every killed node is Up.
     /// </summary>
     public async Task Run(DateTime until, CancellationToken abort)
     {
-        var random = new Random(seed);
-        var forced = new Queue<FaultKind>([FaultKind.KillLeader, FaultKind.Partition]);
+        var process = Lane(ProcessKinds, FaultKind.KillLeader, new Random(seed), until, abort);
+        var network = Lane(NetworkKinds, FaultKind.Partition, new Random(unchecked(seed * 31 + 17)), until, abort);
+        try
+        {
+            await Task.WhenAll(process, network);
+        }
+        finally
+        {
+            Task[] restarts;
+            lock (_restarts) restarts = [.. _restarts];
+            await Task.WhenAll(restarts);
+        }
+    }
+
+    /// <summary>Restarts killed nodes, resumes paused ones and clears every link fault.</summary>
+    public async Task Heal()
+    {
+        await cluster.ReviveAll();
+        await cluster.HealLinks();
+    }
+
+    private async Task Lane(FaultKind[] kinds, FaultKind first, Random random, DateTime until, CancellationToken abort)
+    {
+        var deck = new Queue<FaultKind>([first, .. kinds.Where(k => k != first).OrderBy(_ => random.Next())]);
+        var processLane = kinds == ProcessKinds;
         try
         {
             while (!abort.IsCancellationRequested)
             {
-                await Task.Delay(TimeSpan.FromSeconds(2 + 2 * random.NextDouble()), abort);
-                var kind = forced.Count > 0 ? forced.Dequeue() : Kinds[random.Next(Kinds.Length)];
-                var hold = TimeSpan.FromSeconds(3 + 3 * random.NextDouble());
+                await Task.Delay(TimeSpan.FromSeconds(1 + random.NextDouble()), abort);
+                if (deck.Count == 0) deck = new Queue<FaultKind>(kinds.OrderBy(_ => random.Next()));
+                var kind = deck.Dequeue();
+                var hold = TimeSpan.FromSeconds(processLane ? 1 + 2 * random.NextDouble() : 2 + 2 * random.NextDouble());
                 // Every parameter is drawn whatever the kind, so the schedule depends on the seed alone.
                 var order = Enumerable.Range(1, cluster.Nodes).OrderBy(_ => random.Next()).ToArray();
                 var minority = 1 + random.Next((cluster.Nodes - 1) / 2);
@@ -37,19 +81,10 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
                 var dropP = Math.Round(0.1 + 0.3 * random.NextDouble(), 2);
                 if (DateTime.UtcNow + hold + TimeSpan.FromSeconds(2) > until) break;
 
-                var injected = Clock.Now;
-                var description = await Inject(kind, order, minority, subset, delayMs, dropP);
-                Console.WriteLine($"{Clock.Stamp} fault #{_faults.Count + 1} {kind}: {description} (for {hold.TotalSeconds:0.0}s)");
-                try
-                {
-                    await Task.Delay(hold, abort);
-                }
-                finally
-                {
-                    await Heal();
-                    _faults.Add(new FaultRecord(_faults.Count + 1, kind, description, injected, Clock.Now));
-                    Console.WriteLine($"{Clock.Stamp} healed #{_faults.Count}");
-                }
+                if (processLane)
+                    await ProcessFault(kind, order, hold, until, abort);
+                else
+                    await NetworkFault(kind, order, minority, subset, delayMs, dropP, hold, abort);
             }
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -57,33 +92,81 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
         }
     }
 
-    /// <summary>Restarts killed nodes, resumes paused ones and clears every link fault.</summary>
-    public async Task Heal()
+    private async Task ProcessFault(FaultKind kind, int[] order, TimeSpan hold, DateTime until, CancellationToken abort)
     {
-        await cluster.ReviveAll();
-        var unhealed = await cluster.HealLinks();
-        if (unhealed.Count > 0)
-            throw new InvalidOperationException($"faults heal not confirmed by node(s) {string.Join(',', unhealed)}");
+        // Wait for room: a majority must stay running apart from this fault.
+        while (cluster.Unavailable >= MaxUnavailable) await Task.Delay(200, abort);
+        if (DateTime.UtcNow + hold + TimeSpan.FromSeconds(2) > until) return;
+        var leader = kind is FaultKind.KillLeader or FaultKind.PauseLeader ? await cluster.Leader() : null;
+        var running = cluster.Running;
+        var node = leader is { } l && running.Contains(l) ? l : order.FirstOrDefault(running.Contains);
+        if (node == 0) return;
+
+        var injected = Clock.Now;
+        var kill = kind is FaultKind.KillNode or FaultKind.KillLeader;
+        // Only this lane kills or pauses, so the node is still running; the check is the node lock's.
+        if (!(kill ? await cluster.Kill(node) : await cluster.Pause(node))) return;
+        var number = Interlocked.Increment(ref _numbers);
+        var description = kill ? $"kill -9 node {node}" : $"SIGSTOP node {node}";
+        Console.WriteLine($"{Clock.Stamp} fault #{number} {kind}: {description} (for {hold.TotalSeconds:0.0}s)");
+        try
+        {
+            await Task.Delay(hold, abort);
+        }
+        finally
+        {
+            if (kill)
+            {
+                // The lane goes on while the node starts and rejoins; the fault counts as healed once it is Up.
+                var restart = RestartAndRecord(node, number, kind, description, injected);
+                lock (_restarts) _restarts.Add(restart);
+            }
+            else
+            {
+                await cluster.Resume(node);
+                Record(number, kind, description, injected);
+            }
+        }
     }
 
-    private async Task<string> Inject(FaultKind kind, int[] order, int minority, int subset, int delayMs, double dropP)
+    private async Task RestartAndRecord(int node, int number, FaultKind kind, string description, long injected)
+    {
+        await cluster.Restart(node);
+        Record(number, kind, description, injected);
+    }
+
+    private async Task NetworkFault(FaultKind kind, int[] order, int minority, int subset, int delayMs, double dropP,
+        TimeSpan hold, CancellationToken abort)
+    {
+        var number = Interlocked.Increment(ref _numbers);
+        var injected = Clock.Now;
+        var description = await InjectNetwork(kind, order, minority, subset, delayMs, dropP);
+        Console.WriteLine($"{Clock.Stamp} fault #{number} {kind}: {description} (for {hold.TotalSeconds:0.0}s)");
+        try
+        {
+            await Task.Delay(hold, abort);
+        }
+        finally
+        {
+            await cluster.HealLinks();
+            Record(number, kind, description, injected);
+        }
+    }
+
+    private void Record(int number, FaultKind kind, string description, long injected)
+    {
+        lock (_faults) _faults.Add(new FaultRecord(number, kind, description, injected, Clock.Now));
+        Console.WriteLine($"{Clock.Stamp} healed #{number}");
+    }
+
+    /// <summary>
+    /// Applies a link fault. Rules go to the nodes that are running; a paused or down node is left out, which turns
+    /// its side of the fault one-way until the heal.
+    /// </summary>
+    private async Task<string> InjectNetwork(FaultKind kind, int[] order, int minority, int subset, int delayMs, double dropP)
     {
         switch (kind)
         {
-            case FaultKind.KillNode:
-            case FaultKind.KillLeader:
-            {
-                var node = kind == FaultKind.KillLeader ? await LeaderOr(order[0]) : order[0];
-                await cluster.Kill(node);
-                return $"kill -9 node {node}";
-            }
-            case FaultKind.PauseNode:
-            case FaultKind.PauseLeader:
-            {
-                var node = kind == FaultKind.PauseLeader ? await LeaderOr(order[0]) : order[0];
-                cluster.Pause(node);
-                return $"SIGSTOP node {node}";
-            }
             case FaultKind.Partition:
             {
                 var small = order.Take(minority).ToArray();
@@ -92,7 +175,7 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
             }
             case FaultKind.IsolateLeader:
             {
-                var leader = await LeaderOr(order[0]);
+                var leader = await cluster.Leader() ?? order[0];
                 var rest = order.Where(n => n != leader).ToArray();
                 await Partition([leader], rest);
                 return $"isolate leader {leader} | {Ids(rest)}";
@@ -129,8 +212,6 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
         foreach (var n in left) await cluster.Faults(n, "block", Ids(right));
         foreach (var n in right) await cluster.Faults(n, "block", Ids(left));
     }
-
-    private async Task<int> LeaderOr(int fallback) => await cluster.Leader() ?? fallback;
 
     private static string Ids(IEnumerable<int> ids) => string.Join(',', ids);
 }

@@ -29,7 +29,22 @@ using var abort = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 
-var cluster = new ClusterControl(root, Path.Combine(options.OutDir, "cluster"), options.Nodes, options.Configuration);
+// The checker assumes every key starts absent, so a run never reuses the data of an earlier run in the same directory.
+var clusterDir = Path.Combine(options.OutDir, "cluster");
+if (Directory.Exists(clusterDir))
+{
+    var live = Directory.GetFiles(clusterDir, "pid", SearchOption.AllDirectories)
+        .Select(f => int.TryParse(File.ReadAllText(f).Trim(), out var pid) ? pid : 0)
+        .Where(pid => pid > 0 && IsAlive(pid)).ToList();
+    if (live.Count > 0)
+    {
+        Console.Error.WriteLine($"chaos: a cluster is still running in {clusterDir} (pid {string.Join(", ", live)}); stop it first");
+        return 2;
+    }
+    Console.WriteLine($"removing the cluster data of an earlier run in {clusterDir}");
+    Directory.Delete(clusterDir, recursive: true);
+}
+var cluster = new ClusterControl(root, clusterDir, options.Nodes, options.Configuration);
 ActorSystem? system = null;
 var clients = new List<ActorsClient>();
 try
@@ -148,6 +163,19 @@ static async Task<Dictionary<string, string?>> FinalReads(ActorsClient client, i
     }
     Console.WriteLine($"{Clock.Stamp} final state: {string.Join(", ", state.Select(kv => $"{kv.Key}={kv.Value ?? "<missing>"}"))}");
     return state;
+}
+
+static bool IsAlive(int pid)
+{
+    try
+    {
+        using var process = System.Diagnostics.Process.GetProcessById(pid);
+        return !process.HasExited;
+    }
+    catch (ArgumentException)
+    {
+        return false;
+    }
 }
 
 static string FindRoot()
