@@ -4,7 +4,7 @@
 #            [--configuration Release|Failpoints]
 # Starts the cluster (Akka.Remote ports 24301.., command ports 29301..; data under DIR/cluster), runs closed-loop
 # clients while injecting seeded faults (kill -9, partitions, isolated leader, bridge, slow and lossy links,
-# SIGSTOP), then checks the history. Writes DIR/history.jsonl, DIR/seed.txt and DIR/summary.txt (DIR defaults to
+# SIGSTOP; process and network faults overlap), then checks the history. Writes DIR/history.jsonl, DIR/seed.txt and DIR/summary.txt (DIR defaults to
 # data/chaos-SEED). Environment such as ACTORS_FAILPOINT is passed on to the nodes.
 # Exit code 0 when no violation was found, 1 on a linearizability violation or a lost acknowledged write,
 # 2 on a usage or setup error.

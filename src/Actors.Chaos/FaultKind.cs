@@ -1,12 +1,15 @@
 namespace Actors.Chaos;
 
-/// <summary>The faults the injector chooses from.</summary>
+/// <summary>
+/// The faults the injector chooses from. Kills and pauses run on the process lane, the rest on the network lane; the
+/// two lanes overlap.
+/// </summary>
 public enum FaultKind
 {
-    /// <summary>SIGKILL of a random node, restarted at the heal.</summary>
+    /// <summary>SIGKILL of a random node, started again 1 to 3 s later; healed once it is Up.</summary>
     KillNode,
 
-    /// <summary>SIGKILL of the current leader, restarted at the heal.</summary>
+    /// <summary>SIGKILL of the current leader, started again 1 to 3 s later; healed once it is Up.</summary>
     KillLeader,
 
     /// <summary>A minority of random nodes cut off from the majority, both directions.</summary>
