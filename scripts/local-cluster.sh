@@ -146,24 +146,21 @@ wait_member_up() { # I: until node I is Up in the cluster and follows a leader
   return 1
 }
 
-cmd_restart() {
-  local i=${1:?restart needs a node number} n
-  n=$(cluster_size)
-  ((i >= 1 && i <= n)) || die "no node $i (cluster of $n)"
-  [ -f "$HOST_DLL" ] || build
-  start_node "$i" "$n"
-  echo "node $i started (pid $(pid_of "$i")); waiting until it is Up and follows a leader..."
-  wait_member_up "$i" || die "node $i not Up after ${WAIT}s; see $DATA/node-$i/node.log"
-  echo "node $i is Up"
-}
-
 cmd_launch() {
-  local i=${1:?launch needs a node number} n
+  local i=${1:?${2:-launch} needs a node number} n
   n=$(cluster_size)
   ((i >= 1 && i <= n)) || die "no node $i (cluster of $n)"
   [ -f "$HOST_DLL" ] || build
   start_node "$i" "$n"
   echo "node $i started (pid $(pid_of "$i"))"
+}
+
+cmd_restart() {
+  local i=${1:?restart needs a node number}
+  cmd_launch "$i" restart
+  echo "waiting until node $i is Up and follows a leader..."
+  wait_member_up "$i" || die "node $i not Up after ${WAIT}s; see $DATA/node-$i/node.log"
+  echo "node $i is Up"
 }
 
 cmd_status() {
