@@ -10,6 +10,9 @@
 # 2 on a usage or setup error.
 set -euo pipefail
 
+# The body is one block, read whole before it runs: editing this file during a long run cannot change the run.
+{
+
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PROJECT="$ROOT/src/Actors.Chaos/Actors.Chaos.csproj"
 DLL="$ROOT/src/Actors.Chaos/bin/Release/net10.0/Actors.Chaos.dll"
@@ -55,3 +58,4 @@ ACTORS_ROOT="$ROOT" dotnet "$DLL" "$@"
 rc=$?
 set -e
 exit $rc
+}
