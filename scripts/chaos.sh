@@ -34,15 +34,10 @@ if [ -z "$SEED" ]; then
 fi
 
 cleanup() {
-  local rc=$? data="" f
+  local rc=$? data=""
   if [ -n "$OUT" ]; then data="$OUT/cluster"; elif [ -n "$SEED" ]; then data="$ROOT/data/chaos-$SEED/cluster"; fi
   if [ -n "$data" ] && [ -f "$data/cluster.env" ]; then
-    # A stopped process ignores SIGTERM until it is continued.
-    for f in "$data"/node-*/pid; do
-      [ -f "$f" ] && kill -CONT "$(cat "$f")" 2>/dev/null || true
-    done
-    ACTORS_REMOTE_BASE=24300 ACTORS_CMD_BASE=29300 ACTORS_DATA="$data" \
-      "$ROOT/scripts/local-cluster.sh" stop >/dev/null 2>&1 || true
+    ACTORS_DATA="$data" "$ROOT/scripts/local-cluster.sh" stop >/dev/null 2>&1 || true
   fi
   exit $rc
 }

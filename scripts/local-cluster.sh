@@ -58,14 +58,14 @@ start_node() { # I N
   echo $! >"$dir/pid"
 }
 
-wait_ready() { # N [required-up]
-  local n=$1 need=${2:-$1} deadline=$((SECONDS + WAIT)) i out ups
+wait_ready() { # N: until some node sees all N Up and a leader
+  local n=$1 deadline=$((SECONDS + WAIT)) i out ups
   while ((SECONDS < deadline)); do
     for ((i = 1; i <= n; i++)); do
       alive "$i" || continue
       out=$("$CMD" "127.0.0.1:$((CMD_BASE + i))" --json paxos status 2>/dev/null || true)
       ups=$(grep -o '"status":"up"' <<<"$out" | wc -l || true)
-      if [ "$ups" -ge "$need" ] && grep -q '"leader":[0-9]' <<<"$out" && grep -q '"role":"leader"\|"role":"follower"' <<<"$out"; then
+      if [ "$ups" -ge "$n" ] && grep -q '"leader":[0-9]' <<<"$out" && grep -q '"role":"leader"\|"role":"follower"' <<<"$out"; then
         return 0
       fi
     done
@@ -109,7 +109,8 @@ cmd_stop() {
   n=$(cluster_size)
   for ((i = 1; i <= n; i++)); do
     p=$(pid_of "$i")
-    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill -TERM "$p" 2>/dev/null || true; fi
+    # A process stopped with SIGSTOP ignores SIGTERM until it is continued.
+    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then kill -TERM "$p" 2>/dev/null || true; kill -CONT "$p" 2>/dev/null || true; fi
   done
   for ((i = 1; i <= n; i++)); do
     p=$(pid_of "$i")

@@ -169,20 +169,9 @@ public sealed class ClusterControl
         }
     }
 
-    /// <summary>Resumes paused nodes and restarts killed ones.</summary>
-    public async Task ReviveAll()
-    {
-        foreach (var n in Where(NodeState.Paused)) await Resume(n);
-        await Task.WhenAll(Where(NodeState.Down).Select(Restart));
-    }
-
-    /// <summary>Resumes paused nodes (a stopped process cannot exit) and stops the whole cluster. Never throws.</summary>
+    /// <summary>Stops the whole cluster (local-cluster.sh also continues paused nodes). Never throws.</summary>
     public async Task StopAll()
     {
-        foreach (var n in Where(NodeState.Paused))
-        {
-            try { Signal(n, SigCont); } catch (Exception) { /* the process may be gone already */ }
-        }
         try
         {
             var (_, output) = await Script("stop");
@@ -216,25 +205,20 @@ public sealed class ClusterControl
 
     /// <summary>
     /// Clears the link faults of every node that has any: a paused node is healed as soon as it is resumed, a killed
-    /// one has lost them with its process.
+    /// one has lost them with its process (<see cref="Kill"/> forgets them).
     /// </summary>
     public async Task HealLinks()
     {
         foreach (var node in Enumerable.Range(1, Nodes))
         {
-            while (true)
-            {
-                bool dirty;
-                lock (_sync) dirty = _linkRules[node];
-                if (!dirty || await Faults(node, "heal")) break;
-                if (StateOf(node) == NodeState.Down)
-                {
-                    lock (_sync) _linkRules[node] = false;
-                    break;
-                }
+            while (HasLinkRules(node) && !await Faults(node, "heal"))
                 await Task.Delay(100); // paused: the process fault in progress resumes it within seconds
-            }
         }
+    }
+
+    private bool HasLinkRules(int node)
+    {
+        lock (_sync) return _linkRules[node];
     }
 
     /// <summary>The leader most running nodes report, or null when none is known.</summary>

@@ -36,7 +36,8 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
 
     /// <summary>
     /// Injects faults until <paramref name="until"/> (no fault starts when it could not be healed by then) or
-    /// until <paramref name="abort"/> fires; returns when every injected fault is healed and every killed node is Up.
+    /// until <paramref name="abort"/> fires; returns when every injected fault is healed and every killed node is Up
+    /// (each fault heals itself: pauses are resumed, links healed and restarts awaited, also on the way out).
     /// </summary>
     public async Task Run(DateTime until, CancellationToken abort)
     {
@@ -52,13 +53,6 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
             lock (_restarts) restarts = [.. _restarts];
             await Task.WhenAll(restarts);
         }
-    }
-
-    /// <summary>Restarts killed nodes, resumes paused ones and clears every link fault.</summary>
-    public async Task Heal()
-    {
-        await cluster.ReviveAll();
-        await cluster.HealLinks();
     }
 
     private async Task Lane(FaultKind[] kinds, FaultKind first, Random random, DateTime until, CancellationToken abort)

@@ -89,8 +89,7 @@ try
         return 2;
     }
 
-    Console.WriteLine($"{Clock.Stamp} workload stopped; healing and waiting for every node to follow a leader");
-    await nemesis.Heal();
+    Console.WriteLine($"{Clock.Stamp} workload stopped; waiting for every node to follow a leader");
     if (!await cluster.WaitAllFollowLeader(TimeSpan.FromSeconds(90)))
         Console.WriteLine($"{Clock.Stamp} warning: not every node reports the same leader; reading anyway");
 

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using Actors.Contracts.Cmd;
 using Actors.Runtime.Hosting;
+using Actors.Runtime.Paxos;
 
 namespace Actors.Host;
 
@@ -65,9 +67,7 @@ public static class NodeCommandLine
             var items = s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToImmutableArray();
             foreach (var item in items)
             {
-                var colon = item.LastIndexOf(':');
-                if (colon <= 0 || !int.TryParse(item[(colon + 1)..], out var port) || port is <= 0 or > 65535)
-                    throw new ArgumentException($"{flag}: '{item}' is not host:port");
+                if (!PaxosSettings.IsEndpoint(item)) throw new ArgumentException($"{flag}: '{item}' is not host:port");
             }
             return items;
         }
@@ -80,7 +80,7 @@ public static class NodeCommandLine
             Members = List("--members", "ACTORS_MEMBERS"),
             CommandHost = Get("--cmd-host", "ACTORS_CMD_HOST"),
             CommandPort = Port("--cmd-port", "ACTORS_CMD_PORT"),
-            CommandToken = Get("--cmd-token", "ACTORS_CMD_TOKEN"),
+            CommandToken = Get("--cmd-token", CommandProtocol.TokenEnvironmentVariable),
             DataDir = Get("--data-dir", "ACTORS_DATA_DIR") ?? "data/node-1",
         };
         return new Result(options, Get("--config", "ACTORS_CONFIG"));

@@ -18,6 +18,9 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 NodeCommandLine.Result parsed;
 Config config;
+Actors.Runtime.Paxos.PaxosSettings paxosSettings;
+Actors.Runtime.Kv.KvSettings kvSettings;
+CommandHostSettings cmdSettings;
 try
 {
     parsed = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable);
@@ -25,10 +28,10 @@ try
         ? ConfigurationFactory.ParseString(File.ReadAllText(file))
         : null;
     config = ActorsNode.BuildConfig(parsed.Options, extra);
-    // Fail fast on invalid settings, before anything binds a port.
-    Actors.Runtime.Paxos.PaxosSettings.Create(config);
-    Actors.Runtime.Kv.KvSettings.Create(config);
-    CommandHostSettings.Create(config);
+    // Read once, and fail fast on invalid settings before anything binds a port.
+    paxosSettings = Actors.Runtime.Paxos.PaxosSettings.Create(config);
+    kvSettings = Actors.Runtime.Kv.KvSettings.Create(config);
+    cmdSettings = CommandHostSettings.Create(config);
 }
 catch (Exception e) when (e is ArgumentException or ConfigurationException or IOException or InvalidOperationException)
 {
@@ -37,31 +40,32 @@ catch (Exception e) when (e is ArgumentException or ConfigurationException or IO
     return 2;
 }
 
+var started = new TaskCompletionSource<ActorsNodeRefs>(TaskCreationOptions.RunContinuationsAsynchronously);
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
 builder.Services.AddAkka(Actors.Runtime.Paxos.PaxosSettings.SystemName, (akka, _) =>
 {
     akka.AddHocon(config, HoconAddMode.Prepend);
-    akka.WithActors((system, _) => ActorsNode.Start(system));
+    akka.WithActors((system, _) => started.TrySetResult(ActorsNode.Start(system, paxosSettings, kvSettings)));
 });
-builder.Services.AddHostedService(sp => new CommandHostService(sp.GetRequiredService<ActorSystem>(), config));
+builder.Services.AddHostedService(sp => new CommandHostService(sp.GetRequiredService<ActorSystem>(), started.Task, cmdSettings));
 
 using var host = builder.Build();
 await host.RunAsync();
 return 0;
 
 /// <summary>Runs the command host with this node's palettes for as long as the node runs.</summary>
-internal sealed class CommandHostService(ActorSystem system, Config config) : IHostedService
+internal sealed class CommandHostService(ActorSystem system, Task<ActorsNodeRefs> node, CommandHostSettings settings) : IHostedService
 {
     private CommandHost? _host;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var log = Logging.GetLogger(system, "command-host");
-        var paxos = Actors.Runtime.Paxos.PaxosSettings.Create(system.Settings.Config);
-        var kv = Actors.Runtime.Kv.KvSettings.Create(system.Settings.Config);
+        var refs = await node.WaitAsync(cancellationToken);
+        var paxos = refs.PaxosSettings;
         var palettes = new CommandRegistry(log)
-            .Register(new KvPalette(await system.ActorSelection("/user/kv").ResolveOne(TimeSpan.FromSeconds(30), cancellationToken), kv.RequestTimeout))
+            .Register(new KvPalette(refs.Kv, refs.KvSettings.RequestTimeout))
             .Register(new PaxosPalette(system, paxos))
             .Register(new ClusterPalette(system))
             .Register(new ActorPalette(system))
@@ -71,11 +75,10 @@ internal sealed class CommandHostService(ActorSystem system, Config config) : IH
             palettes.Register(new FaultsPalette(Actors.Runtime.Paxos.PaxosFaults.For(system), paxos));
             log.Warning("fault injection is enabled (actors.faults.enabled): the faults palette can cut this node's Paxos traffic");
         }
-        _host = new CommandHost(CommandHostSettings.Create(config), palettes, log);
+        _host = new CommandHost(settings, palettes, log);
         await _host.StartAsync(cancellationToken);
-        log.Info("command host listening on {0}; remote {1}; node {2} of {3}",
-            _host.EndPoint, paxos.EndpointOf(paxos.Self), paxos.Self, paxos.Members.Length);
-        Console.WriteLine($"actors node {paxos.Self} up: remote akka.tcp://actors@{paxos.EndpointOf(paxos.Self)}, commands {_host.EndPoint}");
+        log.Info("node {0} of {1}; remote {2}", paxos.Self, paxos.Members.Length, paxos.EndpointOf(paxos.Self));
+        Console.WriteLine($"actors node {paxos.Self} up: remote {paxos.AddressOf(paxos.Self)}, commands {_host.EndPoint}");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

@@ -96,14 +96,18 @@ public sealed class ActorsClient : IAsyncDisposable
     public async Task<bool> CompareAndSetAsync(string key, byte[]? expected, byte[] next, CancellationToken cancellationToken = default)
     {
         var reply = await SendAsync(new CompareAndSet(key, expected, next), cancellationToken);
-        return reply.Status != KvReplyStatus.CasFailed && Expect(reply, KvReplyStatus.Ok).Status == KvReplyStatus.Ok;
+        if (reply.Status == KvReplyStatus.CasFailed) return false;
+        Expect(reply, KvReplyStatus.Ok);
+        return true;
     }
 
     /// <summary>Removes <paramref name="key"/>; true when it existed.</summary>
     public async Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var reply = await SendAsync(new Delete(key), cancellationToken);
-        return reply.Status != KvReplyStatus.NotFound && Expect(reply, KvReplyStatus.Ok).Status == KvReplyStatus.Ok;
+        if (reply.Status == KvReplyStatus.NotFound) return false;
+        Expect(reply, KvReplyStatus.Ok);
+        return true;
     }
 
     /// <summary>The consensus status of whichever node the client is connected to.</summary>
@@ -129,14 +133,9 @@ public sealed class ActorsClient : IAsyncDisposable
     {
         var session = Rent();
         var seq = ++session.Seq;
-        KvRequest message = request switch
-        {
-            Put p => p with { ClientId = session.ClientId, Seq = seq },
-            Get g => g with { ClientId = session.ClientId, Seq = seq },
-            CompareAndSet c => c with { ClientId = session.ClientId, Seq = seq },
-            Delete d => d with { ClientId = session.ClientId, Seq = seq },
-            _ => throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request)),
-        };
+        if (request is not (Put or Get or CompareAndSet or Delete))
+            throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request));
+        var message = request with { ClientId = session.ClientId, Seq = seq }; // a copy of the same record type
         var deadline = DateTime.UtcNow + _options.RequestTimeout;
         var lastProblem = "no answer";
         try

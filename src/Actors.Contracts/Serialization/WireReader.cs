@@ -9,6 +9,8 @@ namespace Actors.Contracts.Serialization;
 /// </summary>
 public ref struct WireReader(ReadOnlySpan<byte> data)
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+
     private readonly ReadOnlySpan<byte> _data = data;
     private int _pos;
 
@@ -46,23 +48,16 @@ public ref struct WireReader(ReadOnlySpan<byte> data)
         return n;
     }
 
-    public byte[]? ReadBytesOrNull()
-    {
-        var n = ReadInt();
-        if (n == -1) return null;
-        if (n < -1 || n > MaxLength) throw new SerializationException($"malformed message: length {n}");
-        return Take(n).ToArray();
-    }
+    public byte[]? ReadBytesOrNull() => ReadLength() is { } n ? Take(n).ToArray() : null;
 
     public byte[] ReadBytes() => ReadBytesOrNull() ?? throw new SerializationException("malformed message: missing bytes");
 
     public string? ReadStringOrNull()
     {
-        var b = ReadBytesOrNull();
-        if (b is null) return null;
+        if (ReadLength() is not { } n) return null;
         try
         {
-            return new UTF8Encoding(false, true).GetString(b);
+            return StrictUtf8.GetString(Take(n));
         }
         catch (DecoderFallbackException e)
         {
@@ -71,6 +66,15 @@ public ref struct WireReader(ReadOnlySpan<byte> data)
     }
 
     public string ReadString() => ReadStringOrNull() ?? throw new SerializationException("malformed message: missing string");
+
+    /// <summary>The length prefix of a byte array or string; null for the null marker -1.</summary>
+    private int? ReadLength()
+    {
+        var n = ReadInt();
+        if (n == -1) return null;
+        if (n < -1 || n > MaxLength) throw new SerializationException($"malformed message: length {n}");
+        return n;
+    }
 
     /// <summary>Throws unless every byte was consumed.</summary>
     public void End()

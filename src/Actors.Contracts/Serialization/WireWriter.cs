@@ -34,9 +34,8 @@ public sealed class WireWriter
     }
 
     /// <summary>A length-prefixed byte array; null is written as length -1.</summary>
-    public WireWriter Bytes(ReadOnlySpan<byte> b, bool isNull = false)
+    public WireWriter Bytes(ReadOnlySpan<byte> b)
     {
-        if (isNull) return Int(-1);
         Int(b.Length);
         b.CopyTo(_buffer.GetSpan(b.Length));
         _buffer.Advance(b.Length);

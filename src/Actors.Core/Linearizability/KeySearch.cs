@@ -398,14 +398,8 @@ internal sealed class KeySearch
                 o.Kind == KvOpKind.Get ? values.Intern(o.Output) : 0));
         }
 
-        // Index order is roughly linearization order, which keeps the memo's trimmed bitsets short.
-        return ops
-            .Select((op, index) => (op, index))
-            .OrderBy(x => x.op.Determinate ? 0 : 1)
-            .ThenBy(x => x.op.Source.Invoke)
-            .ThenBy(x => x.index)
-            .Select(x => x.op)
-            .ToList();
+        // Index order is roughly linearization order, which keeps the memo's trimmed bitsets short (the sort is stable).
+        return ops.OrderBy(o => o.Determinate ? 0 : 1).ThenBy(o => o.Source.Invoke).ToList();
     }
 
     private KeySearchResult BudgetExceeded() =>

@@ -21,6 +21,4 @@ public sealed class Effects
 
     /// <summary>A snapshot the replica wants saved; the driver answers with <see cref="SnapshotSaved"/>.</summary>
     public KvSnapshot? SaveSnapshot { get; set; }
-
-    public bool IsEmpty => Send.Count == 0 && Persist.Count == 0 && Applied.Count == 0 && SaveSnapshot is null;
 }

@@ -43,7 +43,6 @@ public sealed class Proposer
     private long _now;
     private long _lastHeard;
     private long _lastHeartbeat;
-    private long _campaignStarted;
     private int _electionTimeout;
 
     public Proposer(PaxosConfig config, int self, Random random)
@@ -97,15 +96,13 @@ public sealed class Proposer
                 OnAccepted(a, fx);
                 break;
             case Nack n:
-                if (n.Promised > Ballot && Role != ProposerRole.Follower) StepDown(n.Promised, fx);
-                else See(n.Promised);
+                OnHigherBallot(n.Promised);
                 break;
             case Heartbeat h:
                 OnHeartbeat(h, fx);
                 break;
             case HeartbeatNack hn:
-                if (hn.Known > Ballot && Role != ProposerRole.Follower) StepDown(hn.Known, fx);
-                else See(hn.Known);
+                OnHigherBallot(hn.Known);
                 break;
             case AppliedThrough applied:
                 if (applied.Slot + 1 > FirstUnchosen) FirstUnchosen = applied.Slot + 1;
@@ -131,10 +128,8 @@ public sealed class Proposer
                 if (_now - _lastHeartbeat >= _config.HeartbeatTicks) SendHeartbeats(fx);
                 Retransmit(fx);
                 break;
-            case ProposerRole.Candidate:
-                if (_now - _campaignStarted >= _electionTimeout) Campaign(fx);
-                break;
             default:
+                // A follower since it last heard a leader, a candidate since its campaign began.
                 if (_now - _lastHeard >= _electionTimeout) Campaign(fx);
                 break;
         }
@@ -144,11 +139,11 @@ public sealed class Proposer
     {
         Role = ProposerRole.Candidate;
         Leader = null;
-        Ballot = Ballot.Above(HighestSeen > Ballot ? HighestSeen : Ballot, Self);
+        Ballot = Ballot.Above(HighestSeen, Self); // Ballot never exceeds HighestSeen
         See(Ballot);
         _promises.Clear();
         _inFlight.Clear();
-        _campaignStarted = _now;
+        _lastHeard = _now;
         _electionTimeout = NextElectionTimeout();
         foreach (var m in _config.Members)
             fx.Send.Add(new Outbound(m, PaxosRole.Acceptor, new Prepare(Ballot, FirstUnchosen, Self)));
@@ -236,8 +231,8 @@ public sealed class Proposer
     {
         See(h.Ballot);
         if (h.Leader == Self) return;
-        var current = Role == ProposerRole.Follower ? (Leader is null ? Ballot.Zero : Ballot) : Ballot;
-        if (h.Ballot < current || h.Ballot < HighestSeen)
+        // Below the highest ballot seen is also below the one this node follows or campaigns with.
+        if (h.Ballot < HighestSeen)
         {
             fx.Send.Add(new Outbound(h.Leader, PaxosRole.Proposer, new HeartbeatNack(HighestSeen, Self)));
             return;
@@ -254,9 +249,14 @@ public sealed class Proposer
         if (!wasFollowing || _pending.Count > 0) ForwardPending(fx);
     }
 
-    private void StepDown(Ballot higher, Effects fx)
+    private void OnHigherBallot(Ballot b)
     {
-        See(higher);
+        See(b);
+        if (b > Ballot && Role != ProposerRole.Follower) StepDown();
+    }
+
+    private void StepDown()
+    {
         Role = ProposerRole.Follower;
         Leader = null;
         _inFlight.Clear();

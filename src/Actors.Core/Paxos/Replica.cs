@@ -13,6 +13,7 @@ public sealed class Replica
 {
     private readonly PaxosConfig _config;
     private readonly KvLimits _limits;
+    private readonly int[] _peers;
     private readonly SortedDictionary<long, SlotValue> _log = new();
     private KvStateMachine _machine;
     private KvSnapshot _lastSnapshot;
@@ -31,6 +32,7 @@ public sealed class Replica
         _config = config.Validate();
         _limits = limits;
         Self = self;
+        _peers = _config.Members.Where(m => m != self).ToArray();
         _lastSnapshot = recovered ?? KvSnapshot.Empty;
         _machine = new KvStateMachine(limits, _lastSnapshot);
         NextToApply = _lastSnapshot.AppliedThrough + 1;
@@ -52,9 +54,6 @@ public sealed class Replica
 
     /// <summary>The state machine (reads through it are not linearizable).</summary>
     public KvStateMachine Machine => _machine;
-
-    /// <summary>Chosen values held but not yet applied, or applied after the latest snapshot.</summary>
-    public int LogLength => _log.Count;
 
     /// <summary>Handles one input.</summary>
     public Effects Step(IPaxosMessage message)
@@ -136,9 +135,8 @@ public sealed class Replica
             _catchUpRotation++;
             return leader;
         }
-        var peers = _config.Members.Where(m => m != Self).ToArray();
-        if (peers.Length == 0) return null;
-        return peers[_catchUpRotation++ % peers.Length];
+        if (_peers.Length == 0) return null;
+        return _peers[_catchUpRotation++ % _peers.Length];
     }
 
     private void Serve(CatchUpRequest r, Effects fx)
@@ -180,10 +178,7 @@ public sealed class Replica
             fx.Send.Add(new Outbound(Self, PaxosRole.Proposer, new AppliedThrough(NextToApply - 1)));
         }
         foreach (var d in r.Decisions) Learn(d.Slot, d.Value);
-        var snapshotFromPeer = fx.SaveSnapshot;
         ApplyReady(fx);
-        // A snapshot taken while applying replaces the peer's one; either way one save is in progress.
-        if (fx.SaveSnapshot is null) fx.SaveSnapshot = snapshotFromPeer;
         _catchUpSentAt = long.MinValue;
         MaybeCatchUp(fx);
     }

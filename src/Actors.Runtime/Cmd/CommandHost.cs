@@ -102,7 +102,7 @@ public sealed class CommandHost : IAsyncDisposable
             _acceptLoop = Task.Run(() => AcceptLoopAsync(listener));
         }
 
-        _log.Info("command host listening on {0}", Format(_endPoint.Address, _endPoint.Port));
+        _log.Info("command host listening on {0}", _endPoint);
         return Task.CompletedTask;
     }
 
@@ -194,7 +194,8 @@ public sealed class CommandHost : IAsyncDisposable
                     break;
                 }
 
-                var response = await ExecuteAsync(request, stopping).ConfigureAwait(false);
+                // The registry turns a failing handler into an error response; it does not throw.
+                var response = await _registry.ExecuteAsync(request, stopping).ConfigureAwait(false);
                 await WriteAsync(stream, response, stopping).ConfigureAwait(false);
             }
 
@@ -239,19 +240,6 @@ public sealed class CommandHost : IAsyncDisposable
                 await WriteAsync(stream, CommandResponse.Error("malformed request: " + e.Message), stopping).ConfigureAwait(false);
                 return null;
             }
-        }
-    }
-
-    private async Task<CommandResponse> ExecuteAsync(CommandRequest request, CancellationToken stopping)
-    {
-        try
-        {
-            return await _registry.ExecuteAsync(request, stopping).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _log.Warning(e, "command '{0} {1}' failed", request.Palette, request.Command);
-            return CommandResponse.Error(e.Message);
         }
     }
 

@@ -71,8 +71,8 @@ public abstract class CommandPalette : ICommandPalette
                 $"wrong number of arguments for '{Name} {entry.Spec.Name}'; usage: {CommandHelp.Usage(this, entry.Spec)}");
         }
 
-        return await entry.Handler(context, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"command '{Name} {entry.Spec.Name}' returned no response");
+        // A null response is turned into an error by the registry.
+        return await entry.Handler(context, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Registers an asynchronous command handler; commands are listed in registration order.</summary>

@@ -18,5 +18,9 @@ public sealed record CommandSpec(string Name, string Usage, string Description)
     public int? MaxArgs => UsageArity.Parse(Usage).Max;
 
     /// <summary>True when <paramref name="count"/> arguments fit the usage.</summary>
-    public bool Accepts(int count) => count >= MinArgs && (MaxArgs is not { } max || count <= max);
+    public bool Accepts(int count)
+    {
+        var (min, max) = UsageArity.Parse(Usage);
+        return count >= min && (max is not { } most || count <= most);
+    }
 }

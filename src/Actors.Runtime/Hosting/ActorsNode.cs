@@ -30,7 +30,7 @@ public static class ActorsNode
             actors.paxos.self = {{Q(options.Endpoint)}}
             akka.remote.dot-netty.tcp.hostname = {{Q(options.Host)}}
             akka.remote.dot-netty.tcp.port = {{options.Port}}
-            akka.cluster.seed-nodes = {{List(seeds.Select(s => $"akka.tcp://{PaxosSettings.SystemName}@{s}"))}}
+            akka.cluster.seed-nodes = {{List(seeds.Select(PaxosSettings.AddressOf))}}
             akka.persistence.journal.sql.connection-string = {{Q(journal)}}
             akka.persistence.snapshot-store.sql.connection-string = {{Q(snapshots)}}
             """;
@@ -65,14 +65,14 @@ public static class ActorsNode
     /// Starts <c>/user/kv</c> and <c>/user/paxos</c> (acceptor, proposer, replica) with settings read from
     /// the system's configuration.
     /// </summary>
-    public static ActorsNodeRefs Start(ActorSystem system)
+    public static ActorsNodeRefs Start(ActorSystem system) =>
+        Start(system, PaxosSettings.Create(system.Settings.Config), KvSettings.Create(system.Settings.Config));
+
+    /// <summary>Starts <c>/user/kv</c> and <c>/user/paxos</c> with settings already read from the system's configuration.</summary>
+    public static ActorsNodeRefs Start(ActorSystem system, PaxosSettings paxos, KvSettings kv)
     {
-        var config = system.Settings.Config;
-        var paxos = PaxosSettings.Create(config);
-        var kv = KvSettings.Create(config);
         var transport = new PaxosTransport(system, paxos);
-        var proposerPath = system.ActorSelection("/user/paxos/proposer");
-        var kvActor = system.ActorOf(KvEntryActor.Props(kv, paxos.Members, () => proposerPath), "kv");
+        var kvActor = system.ActorOf(KvEntryActor.Props(kv, transport), "kv");
         var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Limits, kvActor), "paxos");
         // Systems outside the cluster reach /user/kv through ClusterClient and this node's receptionist.
         ClusterClientReceptionist.Get(system).RegisterService(kvActor);

@@ -33,54 +33,48 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan Resubmit = TimeSpan.FromSeconds(1);
 
     private readonly KvSettings _settings;
-    private readonly Func<ICanTell> _proposer;
+    private readonly PaxosTransport _transport;
     private readonly string _ephemeralPrefix;
     private readonly Dictionary<(string, long), Waiter> _waiting = new();
     private long _ephemeralSeq;
 
-    private readonly IReadOnlyList<string> _members;
-
-    public KvEntryActor(KvSettings settings, IReadOnlyList<string> members, Func<ICanTell> proposer)
+    public KvEntryActor(KvSettings settings, PaxosTransport transport)
     {
-        _members = members;
         _settings = settings;
-        _proposer = proposer;
+        _transport = transport;
         _ephemeralPrefix = KvStateMachine.EphemeralPrefix + Guid.NewGuid().ToString("N")[..12];
 
         Receive<KvRequest>(OnRequest);
-        Receive<GetNodeStatus>(_ => StatusOf(Context.System, _members).PipeTo(Sender));
+        Receive<GetNodeStatus>(_ => StatusOf(Context.System, _transport.Settings.Members).PipeTo(Sender));
         Receive<AppliedBatch>(OnApplied);
         Receive<Sweep>(_ => Expire());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(KvSettings settings, IReadOnlyList<string> members, Func<ICanTell> proposer) =>
-        Akka.Actor.Props.Create(() => new KvEntryActor(settings, members, proposer));
+    /// <summary>Commands go to this node's proposer through <paramref name="transport"/> (its live reference once started).</summary>
+    public static Props Props(KvSettings settings, PaxosTransport transport) =>
+        Akka.Actor.Props.Create(() => new KvEntryActor(settings, transport));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.FromMilliseconds(200));
 
     private void OnRequest(KvRequest request)
     {
-        KvOp op;
-        try
+        // Null values (possible from a hand-made message) are reported by the limits check.
+        KvOp? op = request switch
         {
-            op = request switch
-            {
-                Put p => new KvPut(request.Key, p.Value ?? throw new ArgumentException("value must not be null")),
-                Get => new KvGet(request.Key),
-                CompareAndSet c => new KvCas(request.Key, c.Expected, c.NewValue ?? throw new ArgumentException("new value must not be null")),
-                Delete => new KvDelete(request.Key),
-                _ => throw new ArgumentException($"unknown request {request.GetType().Name}"),
-            };
-        }
-        catch (ArgumentException e)
+            Put p => new KvPut(request.Key, p.Value),
+            Get => new KvGet(request.Key),
+            CompareAndSet c => new KvCas(request.Key, c.Expected, c.NewValue),
+            Delete => new KvDelete(request.Key),
+            _ => null,
+        };
+        if (op is null)
         {
-            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, e.Message));
+            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"unknown request {request.GetType().Name}"));
             return;
         }
-
         var error = _settings.Limits.Validate(op);
         if (error is not null)
         {
@@ -106,7 +100,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             : new KvCommand(request.ClientId, request.Seq, op);
         var now = DateTime.UtcNow;
         _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, command, now + _settings.RequestTimeout, now);
-        _proposer().Tell(new Submit(ImmutableArray.Create(command), 0), ActorRefs.NoSender);
+        Submit([command]);
     }
 
     private static async Task<NodeStatus> StatusOf(ActorSystem system, IReadOnlyList<string> members)
@@ -132,9 +126,11 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         KvStatus.Ok => new KvReply(KvReplyStatus.Ok, r.Value),
         KvStatus.NotFound => new KvReply(KvReplyStatus.NotFound),
         KvStatus.CasFailed => new KvReply(KvReplyStatus.CasFailed, r.Value),
-        KvStatus.Stale => new KvReply(KvReplyStatus.Rejected, null, r.Error),
         _ => new KvReply(KvReplyStatus.Rejected, null, r.Error),
     };
+
+    private void Submit(ImmutableArray<KvCommand> commands) =>
+        _transport.Send(new Outbound(_transport.Settings.Self, PaxosRole.Proposer, new Submit(commands, 0)));
 
     private void Expire()
     {
@@ -156,7 +152,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
                 (again ??= new()).Add(w.Command);
             }
         }
-        if (again is not null) _proposer().Tell(new Submit(again.ToImmutableArray(), 0), ActorRefs.NoSender);
+        if (again is not null) Submit([.. again]);
         if (expired is null) return;
         foreach (var key in expired)
         {

@@ -42,19 +42,12 @@ public sealed class AcceptorActor : ReceivePersistentActor
         Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "acceptor journal truncation failed"));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
-        Command<GetState>(_ => Sender.Tell(_core.Snapshot()));
         Command<IPaxosMessage>(Handle);
     }
 
     public override string PersistenceId { get; }
 
     public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new AcceptorActor(transport));
-
-    /// <summary>For tests and status: the state this acceptor holds now.</summary>
-    public sealed record GetState
-    {
-        public static readonly GetState Instance = new();
-    }
 
     private void Handle(IPaxosMessage message)
     {
@@ -75,7 +68,7 @@ public sealed class AcceptorActor : ReceivePersistentActor
         }
 #endif
         var remaining = fx.Persist.Count;
-        var compacted = fx.Persist.Any(e => e is CompactedThrough);
+        var compacted = fx.Persist.Exists(e => e is CompactedThrough);
         PersistAllAsync(fx.Persist, _ =>
         {
             if (--remaining > 0) return;

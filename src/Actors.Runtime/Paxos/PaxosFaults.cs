@@ -13,7 +13,6 @@ namespace Actors.Runtime.Paxos;
 public sealed class PaxosFaults
 {
     private static readonly ConditionalWeakTable<ActorSystem, PaxosFaults> All = new();
-    private readonly Random _random = new();
     private volatile State _state = State.None;
 
     /// <summary>The fault state of one node at a time; immutable, swapped as a whole.</summary>
@@ -55,9 +54,7 @@ public sealed class PaxosFaults
         if (s.Blocked.Contains(node)) return null;
         if (s.Drops.TryGetValue(node, out var p))
         {
-            double roll;
-            lock (_random) roll = _random.NextDouble();
-            if (roll < p) return null;
+            if (Random.Shared.NextDouble() < p) return null;
         }
         return s.Delays.TryGetValue(node, out var delay) ? delay : TimeSpan.Zero;
     }

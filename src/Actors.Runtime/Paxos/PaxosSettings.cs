@@ -34,7 +34,10 @@ public sealed class PaxosSettings
     public PaxosConfig Core { get; }
 
     /// <summary>Akka address of member <paramref name="node"/>.</summary>
-    public string AddressOf(int node) => $"akka.tcp://{SystemName}@{EndpointOf(node)}";
+    public string AddressOf(int node) => AddressOf(EndpointOf(node));
+
+    /// <summary>The Akka address of the node listening on <paramref name="endpoint"/> ("host:port").</summary>
+    public static string AddressOf(string endpoint) => $"akka.tcp://{SystemName}@{endpoint}";
 
     /// <summary>"host:port" of member <paramref name="node"/>.</summary>
     public string EndpointOf(int node) => Members[node - 1];
@@ -82,7 +85,8 @@ public sealed class PaxosSettings
         return new PaxosSettings(members, id, ActorsConfig.Duration(c, p + "tick-interval"), core);
     }
 
-    private static bool IsEndpoint(string s)
+    /// <summary>True for "host:port" with a non-empty host and a port from 1 to 65535.</summary>
+    public static bool IsEndpoint(string s)
     {
         var i = s.LastIndexOf(':');
         return i > 0 && int.TryParse(s[(i + 1)..], out var port) && port is > 0 and < 65536;

@@ -39,26 +39,17 @@ public sealed class PaxosTransport
 
     public void Send(Outbound o)
     {
-        if (o.To == _settings.Self)
-        {
-            Target(o.To, o.Role).Tell(o.Message, ActorRefs.NoSender);
-            return;
-        }
-        switch (_faults.Decide(o.To))
-        {
-            case null:
-                return;
-            case { } delay when delay > TimeSpan.Zero:
-                var target = Target(o.To, o.Role);
-                _system.Scheduler.Advanced.ScheduleOnce(delay, () => target.Tell(o.Message, ActorRefs.NoSender));
-                return;
-            default:
-                Target(o.To, o.Role).Tell(o.Message, ActorRefs.NoSender);
-                return;
-        }
+        // Injected faults (actors.faults) apply to remote traffic only; null means the message is dropped.
+        var delay = o.To == _settings.Self ? TimeSpan.Zero : _faults.Decide(o.To);
+        if (delay is not { } d) return;
+        var target = Target(o.To, o.Role);
+        if (d > TimeSpan.Zero)
+            _system.Scheduler.Advanced.ScheduleOnce(d, () => target.Tell(o.Message, ActorRefs.NoSender));
+        else
+            target.Tell(o.Message, ActorRefs.NoSender);
     }
 
-    public void Send(IEnumerable<Outbound> outbound)
+    public void Send(List<Outbound> outbound)
     {
         foreach (var o in outbound) Send(o);
     }

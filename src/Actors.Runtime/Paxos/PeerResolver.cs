@@ -16,7 +16,6 @@ public sealed class PeerResolver : ReceiveActor, IWithTimers
 
     private readonly PaxosTransport _transport;
     private readonly Dictionary<IActorRef, (int Node, PaxosRole Role)> _watched = new();
-    private readonly HashSet<(int, PaxosRole)> _resolved = new();
 
     public PeerResolver(PaxosTransport transport)
     {
@@ -26,7 +25,6 @@ public sealed class PeerResolver : ReceiveActor, IWithTimers
         Receive<Terminated>(t =>
         {
             if (!_watched.Remove(t.ActorRef, out var key)) return;
-            _resolved.Remove(key);
             _transport.Unresolved(key.Node, key.Role);
         });
     }
@@ -47,7 +45,7 @@ public sealed class PeerResolver : ReceiveActor, IWithTimers
         {
             if (node == _transport.Settings.Self) continue;
             foreach (var role in new[] { PaxosRole.Acceptor, PaxosRole.Proposer, PaxosRole.Replica })
-                if (!_resolved.Contains((node, role)))
+                if (!_watched.ContainsValue((node, role)))
                     _transport.Selection(node, role).Tell(new Identify($"{node}/{(int)role}"), Self);
         }
     }
@@ -59,8 +57,7 @@ public sealed class PeerResolver : ReceiveActor, IWithTimers
         var parts = id.Split('/');
         if (parts.Length != 2 || !int.TryParse(parts[0], out var node) || !int.TryParse(parts[1], out var role)) return;
         var key = (node, (PaxosRole)role);
-        if (_resolved.Contains(key)) return;
-        _resolved.Add(key);
+        if (_watched.ContainsValue(key)) return;
         _watched[actor] = key;
         Context.Watch(actor);
         _transport.Resolved(key.Item1, key.Item2, actor);

@@ -53,8 +53,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case Prepare m: WriteBallot(w, m.Ballot); w.Long(m.FromSlot).Int(m.From); break;
             case Promise m:
                 WriteBallot(w, m.Ballot);
-                w.Int(m.From).Long(m.CompactedThrough).Int(m.Accepted.Length);
-                foreach (var a in m.Accepted) WriteAccepted(w, a);
+                w.Int(m.From).Long(m.CompactedThrough);
+                WriteAcceptedList(w, m.Accepted);
                 break;
             case Accept m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); w.Int(m.From); break;
             case Accepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot).Int(m.From); break;
@@ -63,10 +63,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case Tick: break;
             case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen); break;
             case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
-            case Submit m:
-                w.Int(m.Hops).Int(m.Commands.Length);
-                foreach (var c in m.Commands) WriteCommand(w, c);
-                break;
+            case Submit m: w.Int(m.Hops); WriteCommands(w, m.Commands); break;
             case AppliedThrough m: w.Long(m.Slot); break;
             case CommitInfo m: w.Int(m.Leader).Long(m.FirstUnchosen); break;
             case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); break;
@@ -83,8 +80,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case CompactedThrough m: w.Long(m.ThroughSlot); break;
             case AcceptorSnapshot m:
                 WriteBallot(w, m.Promised);
-                w.Long(m.CompactedThrough).Int(m.Accepted.Length);
-                foreach (var a in m.Accepted) WriteAccepted(w, a);
+                w.Long(m.CompactedThrough);
+                WriteAcceptedList(w, m.Accepted);
                 break;
             case KvSnapshot m: WriteSnapshot(w, m); break;
             default: throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
@@ -117,10 +114,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case "px.submit":
             {
                 var hops = r.ReadInt();
-                var n = r.ReadCount(16);
-                var cmds = ImmutableArray.CreateBuilder<KvCommand>(n);
-                for (var i = 0; i < n; i++) cmds.Add(ReadCommand(ref r));
-                result = new Submit(cmds.MoveToImmutable(), hops);
+                result = new Submit(ReadCommands(ref r), hops);
                 break;
             }
             case "px.applied": result = new AppliedThrough(r.ReadLong()); break;
@@ -165,6 +159,12 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         WriteValue(w, a.Value);
     }
 
+    private static void WriteAcceptedList(WireWriter w, ImmutableArray<AcceptedSlot> accepted)
+    {
+        w.Int(accepted.Length);
+        foreach (var a in accepted) WriteAccepted(w, a);
+    }
+
     private static ImmutableArray<AcceptedSlot> ReadAcceptedList(ref WireReader r)
     {
         var n = r.ReadCount(24);
@@ -173,20 +173,27 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         return list.MoveToImmutable();
     }
 
-    private static void WriteValue(WireWriter w, SlotValue v)
-    {
-        var cmds = v.Commands.IsDefault ? ImmutableArray<KvCommand>.Empty : v.Commands;
-        w.Int(cmds.Length);
-        foreach (var c in cmds) WriteCommand(w, c);
-    }
+    private static void WriteValue(WireWriter w, SlotValue v) =>
+        WriteCommands(w, v.Commands.IsDefault ? ImmutableArray<KvCommand>.Empty : v.Commands);
 
     private static SlotValue ReadValue(ref WireReader r)
     {
+        var cmds = ReadCommands(ref r);
+        return cmds.IsEmpty ? SlotValue.NoOp : new SlotValue(cmds);
+    }
+
+    private static void WriteCommands(WireWriter w, ImmutableArray<KvCommand> commands)
+    {
+        w.Int(commands.Length);
+        foreach (var c in commands) WriteCommand(w, c);
+    }
+
+    private static ImmutableArray<KvCommand> ReadCommands(ref WireReader r)
+    {
         var n = r.ReadCount(16);
-        if (n == 0) return SlotValue.NoOp;
         var cmds = ImmutableArray.CreateBuilder<KvCommand>(n);
         for (var i = 0; i < n; i++) cmds.Add(ReadCommand(ref r));
-        return new SlotValue(cmds.MoveToImmutable());
+        return cmds.MoveToImmutable();
     }
 
     private static void WriteCommand(WireWriter w, KvCommand c)

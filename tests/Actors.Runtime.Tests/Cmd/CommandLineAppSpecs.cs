@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Actors.Cmd;
+using Actors.Runtime.Tests.Support;
 using Xunit;
 
 namespace Actors.Runtime.Tests.Cmd;
@@ -73,7 +72,7 @@ public sealed class CommandLineAppSpecs
     [Fact]
     public async Task An_unreachable_host_is_an_error_naming_the_target()
     {
-        var port = FreePort();
+        var port = FreePorts.Take(1)[0];
 
         var run = await RunAsync([$"127.0.0.1:{port}", "echo", "say", "x"]);
 
@@ -135,14 +134,5 @@ public sealed class CommandLineAppSpecs
         var exitCode = await app.RunAsync(argv, TestHost.GuardToken());
 
         return (exitCode, stdout.ToString(), stderr.ToString());
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
