@@ -1,27 +1,18 @@
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
+using Actors.Core.Linearizability;
 using Actors.Core.Paxos;
 
 namespace Actors.Core.Tests.Paxos.Simulation;
 
-/// <summary>One client operation as the client saw it.</summary>
-public sealed record SimOp(
-    int Client, string Kind, string Key, string? Value, string? Expected,
-    long Invoke, long Complete, SimOutcome Outcome, string? Output, bool Swapped);
-
-public enum SimOutcome { Ok, Failed, Indeterminate }
-
 /// <summary>What a run observed.</summary>
 public sealed record SimReport(
-    int Seed,
-    IReadOnlyList<SimOp> History,
+    IReadOnlyList<KvOperation> History,
     IReadOnlyList<string> Violations,
-    int Decisions,
     int Crashes,
     int Partitions,
-    long MessagesDelivered,
-    long EndTime);
+    long MessagesDelivered);
 
 /// <summary>
 /// A seeded discrete-event simulation of a Paxos cluster: every node runs an acceptor, a proposer and a
@@ -68,7 +59,7 @@ public sealed class Simulator
     private readonly Client[] _clients;
     private readonly PriorityQueue<Envelope, (long, long)> _net = new();
     private readonly Dictionary<long, SlotValue> _chosen = new();
-    private readonly List<SimOp> _history = new();
+    private readonly List<KvOperation> _history = new();
     private readonly List<string> _violations = new();
     private readonly HashSet<(int, int)> _cut = new();
     private long _cutUntil;
@@ -134,7 +125,7 @@ public sealed class Simulator
                             $"leaders: {string.Join(", ", _nodes.Select(n => $"{n.Id}:{n.Proposer.Role}/{n.Proposer.Leader}/{n.Proposer.Ballot}/fu{n.Proposer.FirstUnchosen}/next{n.Replica.NextToApply}/commit{n.Replica.KnownCommit}"))}");
         if (_violations.Count == 0) CheckConvergence();
 
-        return new SimReport(_seed, _history, _violations, _chosen.Count, _crashes, _partitions, _delivered, _now);
+        return new SimReport(_history, _violations, _crashes, _partitions, _delivered);
     }
 
     private void CheckConvergence()
@@ -305,7 +296,7 @@ public sealed class Simulator
             {
                 if (c.Retries >= _o.ClientRetries && _now < _o.FaultPhase)
                 {
-                    Complete(c, SimOutcome.Indeterminate, null);
+                    Complete(c, KvOutcome.Indeterminate, null);
                     continue;
                 }
                 c.Retries++;
@@ -345,19 +336,19 @@ public sealed class Simulator
             _violations.Add($"client {c.ClientId} seq {c.Seq} got {applied.Result.Status} for its current command");
             return;
         }
-        Complete(c, SimOutcome.Ok, applied.Result);
+        Complete(c, KvOutcome.Ok, applied.Result);
     }
 
-    private void Complete(Client c, SimOutcome outcome, KvResult? result)
+    private void Complete(Client c, KvOutcome outcome, KvResult? result)
     {
         var op = c.Current!.Op;
         string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
         var (kind, value, expected) = op switch
         {
-            KvPut p => ("put", S(p.Value), (string?)null),
-            KvGet => ("get", null, null),
-            KvCas cas => ("cas", S(cas.NewValue), S(cas.Expected)),
-            _ => ("delete", (string?)null, (string?)null),
+            KvPut p => (KvOpKind.Put, S(p.Value), (string?)null),
+            KvGet => (KvOpKind.Get, null, null),
+            KvCas cas => (KvOpKind.Cas, S(cas.NewValue), S(cas.Expected)),
+            _ => (KvOpKind.Delete, (string?)null, (string?)null),
         };
         string? output = null;
         var swapped = false;
@@ -366,7 +357,7 @@ public sealed class Simulator
             if (op is KvGet) output = result.Status == KvStatus.Ok ? S(result.Value) : null;
             if (op is KvCas) swapped = result.Status == KvStatus.Ok;
         }
-        _history.Add(new SimOp(c.Id, kind, op.Key, value, expected, c.Invoked, _now, outcome, output, swapped));
+        _history.Add(new KvOperation(c.Id, kind, op.Key, value, expected, c.Invoked, _now, outcome, output, swapped));
         c.Current = null;
         c.Done++;
     }
