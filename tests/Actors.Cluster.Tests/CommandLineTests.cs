@@ -7,20 +7,6 @@ namespace Actors.Cluster.Tests;
 
 public sealed class CommandLineTests(ITestOutputHelper output)
 {
-    /// <summary>
-    /// Repeats a CLI call until its output shows the awaited cluster state. Each call is a process round trip to
-    /// the node, which paces the loop; the deadline only bounds it.
-    /// </summary>
-    private static async Task<Repo.Run> Until(Func<Task<Repo.Run>> run, Func<Repo.Run, bool> done, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var r = await run();
-            if (done(r) || DateTime.UtcNow > deadline) return r;
-        }
-    }
-
     [Fact]
     public async Task Cluster_palettes_show_leave_and_down_members_of_a_real_cluster()
     {
@@ -28,7 +14,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
 
-        var show = await Until(() => c.Cli(1, "cluster", "show"), r => r.Stdout.Contains("Count: 3 nodes") && !r.Stdout.Contains("Joining"), TimeSpan.FromSeconds(60));
+        var show = await c.CliUntil(1, r => r.Stdout.Contains("Count: 3 nodes") && !r.Stdout.Contains("Joining"), TimeSpan.FromSeconds(60), "cluster", "show");
         output.WriteLine(show.Stdout);
         Assert.Contains("Count: 3 nodes", show.Stdout);
         Assert.Equal(3, show.Stdout.Split('\n').Count(l => l.Contains("| Up | Reachable")));
@@ -44,17 +30,17 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         // Node 3 leaves gracefully: the others list two members.
         var leave = await c.Cli(3, "cluster", "leave");
         Assert.True(leave.ExitCode == 0, leave.ToString());
-        var afterLeave = await Until(() => c.Cli(1, "cluster", "show"), r => r.Stdout.Contains("Count: 2 nodes"), TimeSpan.FromSeconds(60));
+        var afterLeave = await c.CliUntil(1, r => r.Stdout.Contains("Count: 2 nodes"), TimeSpan.FromSeconds(60), "cluster", "show");
         Assert.Contains("Count: 2 nodes", afterLeave.Stdout);
         Assert.DoesNotContain($":{c.RemoteBase + 3} ", afterLeave.Stdout);
 
         // Node 2 is killed: once node 1 sees it unreachable, down-unreachable removes it.
         Assert.Equal(0, (await c.Script("kill", "2")).ExitCode);
-        var unreachable = await Until(() => c.Cli(1, "cluster", "show"), r => r.Stdout.Contains("Unreachable"), TimeSpan.FromSeconds(60));
+        var unreachable = await c.CliUntil(1, r => r.Stdout.Contains("Unreachable"), TimeSpan.FromSeconds(60), "cluster", "show");
         Assert.Contains("Unreachable", unreachable.Stdout);
         var down = await c.Cli(1, "cluster", "down-unreachable");
         Assert.True(down.ExitCode == 0, down.ToString());
-        var removed = await Until(() => c.Cli(1, "cluster", "show"), r => r.Stdout.Contains("Count: 1 nodes"), TimeSpan.FromSeconds(60));
+        var removed = await c.CliUntil(1, r => r.Stdout.Contains("Count: 1 nodes"), TimeSpan.FromSeconds(60), "cluster", "show");
         Assert.Contains("Count: 1 nodes", removed.Stdout);
         Assert.Contains($":{c.RemoteBase + 1} | [] | Up | Reachable", removed.Stdout);
     }

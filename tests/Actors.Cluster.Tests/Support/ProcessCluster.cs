@@ -58,13 +58,20 @@ public sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Repeats a CLI call until it exits <paramref name="expectedExit"/> or the deadline passes; returns the last run.</summary>
-    public async Task<Repo.Run> CliUntil(int node, int expectedExit, TimeSpan within, params string[] args)
+    public Task<Repo.Run> CliUntil(int node, int expectedExit, TimeSpan within, params string[] args) =>
+        CliUntil(node, r => r.ExitCode == expectedExit, within, args);
+
+    /// <summary>
+    /// Repeats a CLI call until <paramref name="done"/> holds for its run or the deadline passes; returns the last run.
+    /// Each call is a process round trip to the node, which paces the loop; the deadline only bounds it.
+    /// </summary>
+    public async Task<Repo.Run> CliUntil(int node, Func<Repo.Run, bool> done, TimeSpan within, params string[] args)
     {
         var deadline = DateTime.UtcNow + within;
         while (true)
         {
             var r = await Cli(node, args);
-            if (r.ExitCode == expectedExit || DateTime.UtcNow > deadline) return r;
+            if (done(r) || DateTime.UtcNow > deadline) return r;
         }
     }
 

@@ -9,42 +9,31 @@ public sealed class MultiNodeSpec
 {
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
-    /// <summary>Retries a request (same client id and seq) until it is answered other than Timeout/Unavailable.</summary>
-    private static async Task<KvReply> Until(LocalCluster c, int node, KvRequest r, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var reply = await c.AskKv(node, r);
-            if (reply.Status is not (KvReplyStatus.Timeout or KvReplyStatus.Unavailable) || DateTime.UtcNow > deadline) return reply;
-        }
-    }
-
     [Fact]
     public async Task Commands_commit_survive_the_leaders_death_and_a_restarted_node_catches_up()
     {
         await using var c = new LocalCluster(3);
         var leader = await c.AwaitLeader(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(KvReplyStatus.Ok, (await Until(c, 0, new Put("a", B("1"), "t1", 1), TimeSpan.FromSeconds(20))).Status);
-        var read = await Until(c, 2, new Get("a", "t1", 2), TimeSpan.FromSeconds(20));
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(0, new Put("a", B("1"), "t1", 1), TimeSpan.FromSeconds(20))).Status);
+        var read = await c.AskKvUntil(2, new Get("a", "t1", 2), TimeSpan.FromSeconds(20));
         Assert.Equal(KvReplyStatus.Ok, read.Status);
         Assert.Equal("1", Encoding.UTF8.GetString(read.Value!));
 
         // Enough writes to pass a snapshot (snapshot-every = 20), so catch-up needs the snapshot too.
         for (var i = 0; i < 30; i++)
-            Assert.Equal(KvReplyStatus.Ok, (await Until(c, i % 3, new Put($"k{i}", B($"v{i}"), "t2", i + 1), TimeSpan.FromSeconds(20))).Status);
+            Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(i % 3, new Put($"k{i}", B($"v{i}"), "t2", i + 1), TimeSpan.FromSeconds(20))).Status);
 
         await c.StopAsync(leader);
         var survivor = (leader + 1) % 3;
         var newLeader = await c.AwaitLeader(TimeSpan.FromSeconds(30));
         Assert.NotEqual(leader, newLeader);
 
-        var afterFailover = await Until(c, survivor, new Get("a", "t3", 1), TimeSpan.FromSeconds(30));
+        var afterFailover = await c.AskKvUntil(survivor, new Get("a", "t3", 1), TimeSpan.FromSeconds(30));
         Assert.Equal("1", Encoding.UTF8.GetString(afterFailover.Value!));
-        Assert.Equal(KvReplyStatus.Ok, (await Until(c, survivor, new Put("a", B("2"), "t3", 2), TimeSpan.FromSeconds(30))).Status);
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(survivor, new Put("a", B("2"), "t3", 2), TimeSpan.FromSeconds(30))).Status);
         for (var i = 30; i < 60; i++)
-            Assert.Equal(KvReplyStatus.Ok, (await Until(c, survivor, new Put($"k{i}", B($"v{i}"), "t3", i + 3), TimeSpan.FromSeconds(20))).Status);
+            Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(survivor, new Put($"k{i}", B($"v{i}"), "t3", i + 3), TimeSpan.FromSeconds(20))).Status);
 
         c.Start(leader);
         var target = (await c.ReplicaStatusOf(survivor)).LastApplied;
@@ -54,9 +43,9 @@ public sealed class MultiNodeSpec
             Assert.True(applied >= target, $"restarted node applied through {applied}, cluster through {target}");
         }, TimeSpan.FromSeconds(60));
 
-        var fromRestarted = await Until(c, leader, new Get("a", "t4", 1), TimeSpan.FromSeconds(30));
+        var fromRestarted = await c.AskKvUntil(leader, new Get("a", "t4", 1), TimeSpan.FromSeconds(30));
         Assert.Equal("2", Encoding.UTF8.GetString(fromRestarted.Value!));
-        var k59 = await Until(c, leader, new Get("k59", "t4", 2), TimeSpan.FromSeconds(30));
+        var k59 = await c.AskKvUntil(leader, new Get("k59", "t4", 2), TimeSpan.FromSeconds(30));
         Assert.Equal("v59", Encoding.UTF8.GetString(k59.Value!));
     }
 
@@ -77,8 +66,8 @@ public sealed class MultiNodeSpec
         var longKey = await c.AskKv(1, new Put(new string('k', 1025), B("x")));
         Assert.Equal(KvReplyStatus.Rejected, longKey.Status);
 
-        Assert.Equal(KvReplyStatus.Ok, (await Until(c, 1, new Put("ok", B("fine")), TimeSpan.FromSeconds(20))).Status);
-        Assert.Equal(KvReplyStatus.NotFound, (await Until(c, 1, new Get("big"), TimeSpan.FromSeconds(20))).Status);
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(1, new Put("ok", B("fine")), TimeSpan.FromSeconds(20))).Status);
+        Assert.Equal(KvReplyStatus.NotFound, (await c.AskKvUntil(1, new Get("big"), TimeSpan.FromSeconds(20))).Status);
     }
 
     [Fact]
@@ -87,16 +76,16 @@ public sealed class MultiNodeSpec
         await using var c = new LocalCluster(3);
         await c.AwaitLeader(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(KvReplyStatus.Ok, (await Until(c, 0, new Put("x", B("a"), "dup", 1), TimeSpan.FromSeconds(20))).Status);
-        var cas = await Until(c, 0, new CompareAndSet("x", B("a"), B("b"), "dup", 2), TimeSpan.FromSeconds(20));
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(0, new Put("x", B("a"), "dup", 1), TimeSpan.FromSeconds(20))).Status);
+        var cas = await c.AskKvUntil(0, new CompareAndSet("x", B("a"), B("b"), "dup", 2), TimeSpan.FromSeconds(20));
         Assert.Equal(KvReplyStatus.Ok, cas.Status);
         // The same command again, through another node: not applied again (a second cas would fail), same reply.
-        var retried = await Until(c, 2, new CompareAndSet("x", B("a"), B("b"), "dup", 2), TimeSpan.FromSeconds(20));
+        var retried = await c.AskKvUntil(2, new CompareAndSet("x", B("a"), B("b"), "dup", 2), TimeSpan.FromSeconds(20));
         Assert.Equal(KvReplyStatus.Ok, retried.Status);
-        Assert.Equal(KvReplyStatus.Ok, (await Until(c, 1, new Put("x", B("c"), "other", 1), TimeSpan.FromSeconds(20))).Status);
-        var again = await Until(c, 1, new CompareAndSet("x", B("a"), B("b"), "dup", 2), TimeSpan.FromSeconds(20));
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(1, new Put("x", B("c"), "other", 1), TimeSpan.FromSeconds(20))).Status);
+        var again = await c.AskKvUntil(1, new CompareAndSet("x", B("a"), B("b"), "dup", 2), TimeSpan.FromSeconds(20));
         Assert.Equal(KvReplyStatus.Ok, again.Status);
-        var value = await Until(c, 1, new Get("x"), TimeSpan.FromSeconds(20));
+        var value = await c.AskKvUntil(1, new Get("x"), TimeSpan.FromSeconds(20));
         Assert.Equal("c", Encoding.UTF8.GetString(value.Value!));
     }
 }

@@ -27,18 +27,12 @@ public sealed class PartitionSpec
             foreach (var i in others) roles.Add((await c.ProposerStatusOf(i)).Role);
             Assert.Contains(ProposerRole.Leader, roles);
         }, TimeSpan.FromSeconds(30));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-
-        KvReply put;
-        do put = await c.AskKv(others[0], new Put("p", Encoding.UTF8.GetBytes("during"), "ps", 2));
-        while (put.Status == KvReplyStatus.Timeout && DateTime.UtcNow < deadline);
+        var put = await c.AskKvUntil(others[0], new Put("p", Encoding.UTF8.GetBytes("during"), "ps", 2), TimeSpan.FromSeconds(30),
+            s => s == KvReplyStatus.Timeout);
         Assert.Equal(KvReplyStatus.Ok, put.Status);
 
         foreach (var s in c.Systems) PaxosFaults.For(s!).Heal();
-        KvReply read;
-        deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        do read = await c.AskKv(old, new Get("p", "pr", 1));
-        while (read.Status == KvReplyStatus.Timeout && DateTime.UtcNow < deadline);
+        var read = await c.AskKvUntil(old, new Get("p", "pr", 1), TimeSpan.FromSeconds(30), s => s == KvReplyStatus.Timeout);
         Assert.Equal("during", Encoding.UTF8.GetString(read.Value!));
     }
 }

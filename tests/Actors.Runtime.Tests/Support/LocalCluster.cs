@@ -64,6 +64,22 @@ public sealed class LocalCluster : IAsyncDisposable
     public Task<KvReply> AskKv(int node, KvRequest request) =>
         Nodes[node]!.Kv.Ask<KvReply>(request, TimeSpan.FromSeconds(10));
 
+    /// <summary>
+    /// Sends <paramref name="request"/> again (same client id and seq) while its reply's status is one
+    /// <paramref name="retryOn"/> accepts (default: Timeout or Unavailable), until <paramref name="within"/> has passed;
+    /// returns the last reply. Each ask waits for the node's answer, which paces the loop.
+    /// </summary>
+    public async Task<KvReply> AskKvUntil(int node, KvRequest request, TimeSpan within, Func<KvReplyStatus, bool>? retryOn = null)
+    {
+        retryOn ??= s => s is KvReplyStatus.Timeout or KvReplyStatus.Unavailable;
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var reply = await AskKv(node, request);
+            if (!retryOn(reply.Status) || DateTime.UtcNow > deadline) return reply;
+        }
+    }
+
     public Task<ProposerStatus> ProposerStatusOf(int node) =>
         Systems[node]!.ActorSelection("/user/paxos/proposer").Ask<ProposerStatus>(GetProposerStatus.Instance, TimeSpan.FromSeconds(5));
 
