@@ -1,7 +1,21 @@
 namespace Actors.Core.Kv;
 
 /// <summary>An operation on the key-value state machine.</summary>
-public abstract record KvOp(string Key);
+public abstract record KvOp(string Key)
+{
+    /// <summary>True when both operations are of one kind on one key with the same bytes (records compare arrays by reference).</summary>
+    public static bool ContentEquals(KvOp a, KvOp b) => (a, b) switch
+    {
+        (KvPut x, KvPut y) => x.Key == y.Key && Same(x.Value, y.Value),
+        (KvGet x, KvGet y) => x.Key == y.Key,
+        (KvCas x, KvCas y) => x.Key == y.Key && Same(x.Expected, y.Expected) && Same(x.NewValue, y.NewValue),
+        (KvDelete x, KvDelete y) => x.Key == y.Key,
+        _ => false,
+    };
+
+    private static bool Same(byte[]? x, byte[]? y) =>
+        x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+}
 
 /// <summary>Sets <see cref="KvOp.Key"/> to <see cref="Value"/>.</summary>
 public sealed record KvPut(string Key, byte[] Value) : KvOp(Key);
@@ -22,7 +36,12 @@ public sealed record KvDelete(string Key) : KvOp(Key);
 /// A client command as it travels through the log. (<see cref="ClientId"/>, <see cref="Seq"/>) identifies
 /// it: a retry carries the same pair and is applied at most once.
 /// </summary>
-public sealed record KvCommand(string ClientId, long Seq, KvOp Op);
+public sealed record KvCommand(string ClientId, long Seq, KvOp Op)
+{
+    /// <summary>True when both commands have the same client id, sequence number, operation, key and bytes.</summary>
+    public static bool ContentEquals(KvCommand a, KvCommand b) =>
+        a.ClientId == b.ClientId && a.Seq == b.Seq && KvOp.ContentEquals(a.Op, b.Op);
+}
 
 /// <summary>Outcome of a command.</summary>
 public enum KvStatus

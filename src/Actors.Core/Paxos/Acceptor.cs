@@ -106,8 +106,21 @@ public sealed class Acceptor
         if (a.Slot <= CompactedThrough) return;
 
         // A leader proposes one value per slot and ballot, so a repeat at the held ballot is a retransmission.
-        if (!(_accepted.TryGetValue(a.Slot, out var held) && held.Ballot == a.Ballot))
+        // The same ballot with another value means two proposers used one ballot: answering would let two
+        // values be chosen for the slot, so refuse and report it.
+        if (_accepted.TryGetValue(a.Slot, out var held) && held.Ballot == a.Ballot)
+        {
+            if (!held.Value.ContentEquals(a.Value))
+            {
+                fx.Errors.Add($"acceptor {Self}: an accept from node {a.From} at ballot {a.Ballot} for slot {a.Slot} " +
+                              "carries another value than the one accepted at that ballot; refused (a ballot was reused)");
+                return;
+            }
+        }
+        else
+        {
             Record(new ValueAccepted(a.Ballot, a.Slot, a.Value), fx);
+        }
         fx.Send.Add(new Outbound(a.From, PaxosRole.Proposer, new Accepted(a.Ballot, a.Slot, Self)));
     }
 

@@ -16,3 +16,9 @@ public sealed record CompactedThrough(long ThroughSlot) : IAcceptorEvent;
 
 /// <summary>The whole acceptor state, saved so that journal entries below it can be deleted.</summary>
 public sealed record AcceptorSnapshot(Ballot Promised, long CompactedThrough, ImmutableArray<AcceptedSlot> Accepted) : IAcceptorEvent;
+
+/// <summary>
+/// The proposer's journal event: this node campaigns with rounds above <see cref="Round"/> only. Persisted before
+/// the prepares of a campaign leave, so a restarted proposer never reuses a ballot.
+/// </summary>
+public sealed record RoundReserved(long Round) : IPaxosMessage;

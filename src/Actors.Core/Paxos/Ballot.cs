@@ -21,8 +21,5 @@ public readonly record struct Ballot(long Round, int Node) : IComparable<Ballot>
     public static bool operator <=(Ballot a, Ballot b) => a.CompareTo(b) <= 0;
     public static bool operator >=(Ballot a, Ballot b) => a.CompareTo(b) >= 0;
 
-    /// <summary>The smallest ballot owned by <paramref name="node"/> that is above <paramref name="seen"/>.</summary>
-    public static Ballot Above(Ballot seen, int node) => new(seen.Round + 1, node);
-
     public override string ToString() => $"{Round}.{Node}";
 }

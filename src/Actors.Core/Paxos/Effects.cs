@@ -8,7 +8,8 @@ public sealed record AppliedCommand(KvCommand Command, KvResult Result);
 /// <summary>
 /// What one step of a role asks its driver to do, in this order: persist <see cref="Persist"/> (acceptor) or
 /// <see cref="SaveSnapshot"/> (replica), and only once that is durable send <see cref="Send"/> and deliver
-/// <see cref="Applied"/> replies.
+/// <see cref="Applied"/> replies. <see cref="Errors"/> are for the driver's error log: each one is evidence of a
+/// bug or a misconfiguration, never of an ordinary fault.
 /// </summary>
 public sealed class Effects
 {
@@ -18,6 +19,15 @@ public sealed class Effects
     public List<IAcceptorEvent> Persist { get; } = new();
 
     public List<AppliedCommand> Applied { get; } = new();
+
+    /// <summary>
+    /// A proposer round the driver must make durable before anything in <see cref="Send"/> leaves, so that no
+    /// incarnation of this proposer ever campaigns with a ballot it used before (as Raft persists currentTerm).
+    /// </summary>
+    public long? PersistRound { get; set; }
+
+    /// <summary>Things the driver logs as errors.</summary>
+    public List<string> Errors { get; } = new();
 
     /// <summary>A snapshot the replica wants saved; the driver answers with <see cref="SnapshotSaved"/>.</summary>
     public KvSnapshot? SaveSnapshot { get; set; }

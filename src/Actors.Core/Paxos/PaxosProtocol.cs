@@ -33,6 +33,18 @@ public sealed record SlotValue(ImmutableArray<KvCommand> Commands)
         _ => 0,
     };
 
+    /// <summary>True when both batches hold the same commands in the same order, compared by content.</summary>
+    public bool ContentEquals(SlotValue other)
+    {
+        if (ReferenceEquals(this, other)) return true;
+        var a = IsNoOp ? ImmutableArray<KvCommand>.Empty : Commands;
+        var b = other.IsNoOp ? ImmutableArray<KvCommand>.Empty : other.Commands;
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (!KvCommand.ContentEquals(a[i], b[i])) return false;
+        return true;
+    }
+
     /// <summary>Rough wire size of the whole batch.</summary>
     public long ApproximateSize() => IsNoOp ? 8 : 8 + Commands.Sum(ApproximateSize);
 }

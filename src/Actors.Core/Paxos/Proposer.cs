@@ -45,16 +45,26 @@ public sealed class Proposer
     private long _lastHeartbeat;
     private int _electionTimeout;
 
-    public Proposer(PaxosConfig config, int self, Random random)
+    /// <param name="config">Shared Paxos parameters.</param>
+    /// <param name="self">This node's id.</param>
+    /// <param name="random">The only source of randomness (election timeouts).</param>
+    /// <param name="durableRound">The highest round this node ever campaigned with, as its driver recovered it from
+    /// durable storage (0: never). Every campaign uses a higher round, so no ballot is used twice.</param>
+    public Proposer(PaxosConfig config, int self, Random random, long durableRound = 0)
     {
         _config = config.Validate();
         if (!config.Members.Contains(self)) throw new ArgumentException($"paxos: node {self} is not in the member list");
+        if (durableRound < 0) throw new ArgumentOutOfRangeException(nameof(durableRound), "a round is never negative");
         Self = self;
         _random = random;
+        DurableRound = durableRound;
         _electionTimeout = NextElectionTimeout();
     }
 
     public int Self { get; }
+
+    /// <summary>The highest round this proposer asked its driver to make durable (or recovered).</summary>
+    public long DurableRound { get; private set; }
 
     public ProposerRole Role { get; private set; } = ProposerRole.Follower;
 
@@ -139,7 +149,12 @@ public sealed class Proposer
     {
         Role = ProposerRole.Candidate;
         Leader = null;
-        Ballot = Ballot.Above(HighestSeen, Self); // Ballot never exceeds HighestSeen
+        // Above every ballot seen and every round this node used before, in this incarnation or an earlier one;
+        // the driver makes the round durable before the prepares leave.
+        var round = Math.Max(HighestSeen.Round, DurableRound) + 1;
+        Ballot = new Ballot(round, Self);
+        DurableRound = round;
+        fx.PersistRound = round;
         See(Ballot);
         _promises.Clear();
         _inFlight.Clear();
@@ -170,6 +185,8 @@ public sealed class Proposer
         {
             if (a.Slot < start) continue;
             if (!highest.TryGetValue(a.Slot, out var h) || a.Ballot > h.Ballot) highest[a.Slot] = a;
+            else if (a.Ballot == h.Ballot && !a.Value.ContentEquals(h.Value))
+                fx.Errors.Add($"proposer {Self}: acceptors hold two values for slot {a.Slot} at ballot {a.Ballot} (a ballot was reused)");
         }
         var end = highest.Count == 0 ? start : Math.Max(start, highest.Keys.Max() + 1);
 

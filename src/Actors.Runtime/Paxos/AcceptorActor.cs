@@ -52,6 +52,7 @@ public sealed class AcceptorActor : ReceivePersistentActor
     private void Handle(IPaxosMessage message)
     {
         var fx = _core.Step(message);
+        foreach (var e in fx.Errors) _log.Error(e);
         if (fx.Persist.Count == 0)
         {
             // Replies may depend on events still being written: send only after those are durable.

@@ -3,19 +3,23 @@ using Actors.Core.Kv;
 using Actors.Core.Paxos;
 using Akka.Actor;
 using Akka.Event;
+using Akka.Persistence;
 
 namespace Actors.Runtime.Paxos;
 
 /// <summary>
 /// Shell around <see cref="Proposer"/>: turns its timer into <see cref="Tick"/> inputs and sends what the core
-/// says to send. Its state is soft: after a restart it follows the next heartbeat or campaigns again.
+/// says to send. Everything but the highest round it campaigned with is soft: after a restart it follows the next
+/// heartbeat or campaigns again. That round is journaled (<see cref="RoundReserved"/>) before the prepares of a
+/// campaign leave and read back on start, so no incarnation of this node reuses a ballot.
 /// </summary>
-public sealed class ProposerActor : UntypedActor, IWithTimers
+public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
 {
     private readonly PaxosTransport _transport;
-    private readonly Proposer _core;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<(int To, int Hops), List<KvCommand>> _forward = new();
+    private Proposer _core = null!;
+    private long _recoveredRound;
     private bool _flushQueued;
     private int? _lastLeader;
 
@@ -28,10 +32,91 @@ public sealed class ProposerActor : UntypedActor, IWithTimers
     public ProposerActor(PaxosTransport transport)
     {
         _transport = transport;
-        _core = new Proposer(transport.Settings.Core, transport.Settings.Self, new Random());
+        PersistenceId = $"paxos-proposer-{transport.Settings.Self}";
     }
 
+    public override string PersistenceId { get; }
+
     public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new ProposerActor(transport));
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        Timers.StartPeriodicTimer("tick", Tick.Instance, _transport.Settings.TickInterval);
+    }
+
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case RoundReserved r:
+                _recoveredRound = Math.Max(_recoveredRound, r.Round);
+                break;
+            case RecoveryCompleted:
+                _core = new Proposer(_transport.Settings.Core, _transport.Settings.Self, new Random(), _recoveredRound);
+                if (_recoveredRound > 0) _log.Info("proposer {0} recovered: campaigns above round {1}", _core.Self, _recoveredRound);
+                break;
+        }
+    }
+
+    protected override void OnCommand(object message)
+    {
+        switch (message)
+        {
+            case FlushForward:
+                _flushQueued = false;
+                foreach (var ((to, hops), commands) in _forward)
+                    _transport.Send(new Outbound(to, PaxosRole.Proposer, new Submit(commands.ToImmutableArray(), hops)));
+                _forward.Clear();
+                break;
+            case RoundReserved:
+                // Only this actor's own journal holds these; one from anywhere else is ignored.
+                break;
+            case IPaxosMessage m:
+                Step(m);
+                break;
+            case GetProposerStatus:
+                Sender.Tell(new ProposerStatus(_core.Self, _core.Role, _core.Leader, _core.Ballot, _core.FirstUnchosen,
+                    _core.InFlightCount, _core.PendingCount));
+                break;
+            case SaveSnapshotSuccess or SaveSnapshotFailure or DeleteMessagesSuccess:
+                break;
+            case DeleteMessagesFailure f:
+                _log.Warning(f.Cause, "proposer journal truncation failed; older rounds stay in the journal");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Step(IPaxosMessage m)
+    {
+        var fx = _core.Step(m);
+        foreach (var e in fx.Errors) _log.Error(e);
+        if (fx.PersistRound is { } round)
+        {
+            // The prepares leave only once the round is durable; commands arriving meanwhile wait (Persist stashes).
+            Persist(new RoundReserved(round), _ =>
+            {
+                Dispatch(fx.Send);
+                // Only the latest round matters: drop the ones before it.
+                if (LastSequenceNr > 1) DeleteMessages(LastSequenceNr - 1);
+            });
+        }
+        else
+        {
+            Dispatch(fx.Send);
+        }
+        if (_core.Leader != _lastLeader)
+        {
+            _lastLeader = _core.Leader;
+            if (_lastLeader is { } l)
+                _log.Info("paxos: node {0} leads at ballot {1}{2}", l, _core.Ballot, l == _core.Self ? " (this node)" : "");
+        }
+    }
 
     /// <summary>
     /// Sends the core's messages, except client commands forwarded to another node: those are collected and
@@ -56,41 +141,6 @@ public sealed class ProposerActor : UntypedActor, IWithTimers
             {
                 _transport.Send(o);
             }
-        }
-    }
-
-    public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new ProposerActor(transport));
-
-    protected override void PreStart() =>
-        Timers.StartPeriodicTimer("tick", Tick.Instance, _transport.Settings.TickInterval);
-
-    protected override void OnReceive(object message)
-    {
-        switch (message)
-        {
-            case FlushForward:
-                _flushQueued = false;
-                foreach (var ((to, hops), commands) in _forward)
-                    _transport.Send(new Outbound(to, PaxosRole.Proposer, new Submit(commands.ToImmutableArray(), hops)));
-                _forward.Clear();
-                break;
-            case IPaxosMessage m:
-                var fx = _core.Step(m);
-                Dispatch(fx.Send);
-                if (_core.Leader != _lastLeader)
-                {
-                    _lastLeader = _core.Leader;
-                    if (_lastLeader is { } l)
-                        _log.Info("paxos: node {0} leads at ballot {1}{2}", l, _core.Ballot, l == _core.Self ? " (this node)" : "");
-                }
-                break;
-            case GetProposerStatus:
-                Sender.Tell(new ProposerStatus(_core.Self, _core.Role, _core.Leader, _core.Ballot, _core.FirstUnchosen,
-                    _core.InFlightCount, _core.PendingCount));
-                break;
-            default:
-                Unhandled(message);
-                break;
         }
     }
 }

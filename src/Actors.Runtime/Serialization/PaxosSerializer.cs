@@ -41,6 +41,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         ValueAccepted => "px.e.accepted",
         CompactedThrough => "px.e.compacted",
         AcceptorSnapshot => "px.e.snapshot",
+        RoundReserved => "px.e.round",
         KvSnapshot => "kv.snapshot",
         _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
     };
@@ -83,6 +84,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 w.Long(m.CompactedThrough);
                 WriteAcceptedList(w, m.Accepted);
                 break;
+            case RoundReserved m: w.Long(m.Round); break;
             case KvSnapshot m: WriteSnapshot(w, m); break;
             default: throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
@@ -141,6 +143,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 result = new AcceptorSnapshot(b, compacted, ReadAcceptedList(ref r));
                 break;
             }
+            case "px.e.round": result = new RoundReserved(r.ReadLong()); break;
             case "kv.snapshot": result = ReadSnapshot(ref r); break;
             default: throw new SerializationException($"unknown manifest '{manifest}'");
         }

@@ -27,6 +27,14 @@ public sealed record SimOptions
     public int SnapshotEvery { get; init; } = 7;
     public int Window { get; init; } = 4;
     public int MaxBatch { get; init; } = 3;
+    /// <summary>Messages between the roles of one node take up to this long (0: at once), so a crash can lose them.</summary>
+    public int LocalMaxDelay { get; init; }
+    /// <summary>Chance per tick and node that only the node's proposer restarts (the node stays up).</summary>
+    public double ProposerRestartRatePerTick { get; init; }
+    /// <summary>Chance per tick that every node crashes at the same moment and all restart together.</summary>
+    public double ClusterRestartRatePerTick { get; init; }
+    /// <summary>Failpoint for tests of the simulation: a restarted proposer loses the last round it persisted.</summary>
+    public bool ProposerForgetsRound { get; init; }
     /// <summary>Failpoint for tests of the checker: the acceptor sends replies but loses what it persisted on a crash.</summary>
     public bool AcceptorSkipsPersist { get; init; }
 }

@@ -16,20 +16,22 @@ public sealed class SimulationTests(ITestOutputHelper output)
     private void RunSeeds(SimOptions options, int count)
     {
         var failures = new List<string>();
-        long ops = 0, crashes = 0, partitions = 0;
+        long ops = 0, crashes = 0, partitions = 0, proposerRestarts = 0, clusterRestarts = 0;
         foreach (var seed in Seeds(count))
         {
             var report = new Simulator(seed, options).Run();
             ops += report.History.Count;
             crashes += report.Crashes;
             partitions += report.Partitions;
+            proposerRestarts += report.ProposerRestarts;
+            clusterRestarts += report.ClusterRestarts;
             var problems = report.Violations.ToList();
             if (problems.Count == 0) problems.AddRange(SimChecks.Linearizability(report));
             if (problems.Count > 0)
                 failures.Add($"seed {seed} (replay with ACTORS_SIM_SEED={seed}): {string.Join("; ", problems)}");
             if (failures.Count >= 5) break;
         }
-        output.WriteLine($"{ops} operations, {crashes} crashes, {partitions} partitions");
+        output.WriteLine($"{ops} operations, {crashes} crashes, {partitions} partitions, {proposerRestarts} proposer restarts, {clusterRestarts} whole-cluster restarts");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
@@ -44,6 +46,30 @@ public sealed class SimulationTests(ITestOutputHelper output)
     [Fact]
     public void Heavy_faults_with_long_delays_never_choose_two_values() =>
         RunSeeds(new SimOptions { Nodes = 3, DropRate = 0.2, DuplicateRate = 0.1, LongDelayRate = 0.1, CrashRatePerTick = 0.01, SnapshotEvery = 3 }, 500);
+
+    private static readonly SimOptions ProposerRestarts = new() { Nodes = 3, ProposerRestartRatePerTick = 0.01, LocalMaxDelay = 3 };
+
+    private static readonly SimOptions ClusterRestarts = new() { Nodes = 3, ClusterRestartRatePerTick = 0.004, CrashRatePerTick = 0.002, LocalMaxDelay = 6 };
+
+    [Fact]
+    public void Proposers_that_restart_alone_never_reuse_a_ballot_or_choose_two_values() =>
+        RunSeeds(ProposerRestarts, 1000);
+
+    [Fact]
+    public void Whole_cluster_restarts_lose_no_chosen_value_and_stay_linearizable() =>
+        RunSeeds(ClusterRestarts, 1000);
+
+    [Fact]
+    public void The_simulation_catches_a_proposer_that_forgets_its_round_across_restarts()
+    {
+        // Failpoint: a restarted proposer loses its last persisted round, so its next campaign can reuse its last ballot.
+        var options = ClusterRestarts with { ProposerForgetsRound = true, ClusterRestartRatePerTick = 0.02, ProposerRestartRatePerTick = 0.02, DropRate = 0.1 };
+        var caught = Enumerable.Range(1, 1000)
+            .Select(seed => new Simulator(seed, options).Run())
+            .Count(r => r.Violations.Count > 0 || SimChecks.Linearizability(r).Any());
+        output.WriteLine($"{caught} of 1000 seeds caught the forgetful proposer");
+        Assert.True(caught > 0, "no seed detected a proposer that reuses its ballot after a restart");
+    }
 
     [Fact]
     public void A_run_is_reproducible_from_its_seed()

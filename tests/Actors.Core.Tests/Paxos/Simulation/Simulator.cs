@@ -12,7 +12,9 @@ public sealed record SimReport(
     IReadOnlyList<string> Violations,
     int Crashes,
     int Partitions,
-    long MessagesDelivered);
+    long MessagesDelivered,
+    int ProposerRestarts = 0,
+    int ClusterRestarts = 0);
 
 /// <summary>
 /// A seeded discrete-event simulation of a Paxos cluster: every node runs an acceptor, a proposer and a
@@ -30,6 +32,8 @@ public sealed class Simulator
         public Proposer Proposer = null!;
         public Replica Replica = null!;
         public readonly List<IAcceptorEvent> Journal = new();
+        /// <summary>The proposer's durable round (its journal).</summary>
+        public long ProposerRound;
         public KvSnapshot? Snapshot;
         public long DownUntil;
         public int Incarnation;
@@ -68,6 +72,8 @@ public sealed class Simulator
     private long _delivered;
     private int _crashes;
     private int _partitions;
+    private int _proposerRestarts;
+    private int _clusterRestarts;
 
     public Simulator(int seed, SimOptions options)
     {
@@ -85,13 +91,20 @@ public sealed class Simulator
 
     private void Boot(Node n)
     {
-        n.Incarnation++;
         n.Acceptor = new Acceptor(n.Id);
         foreach (var e in n.Journal) n.Acceptor.Apply(e);
-        n.Proposer = new Proposer(_config, n.Id, new Random(_seed * 31 + n.Id * 7 + n.Incarnation));
         n.Replica = new Replica(_config, n.Id, KvLimits.Default, n.Snapshot);
         n.Up = true;
-        // The driver tells the proposer how far the recovered replica is.
+        StartProposer(n);
+    }
+
+    /// <summary>A new proposer incarnation with only the round its journal holds; the driver tells it how far the replica is.</summary>
+    private void StartProposer(Node n)
+    {
+        n.Incarnation++;
+        // The failpoint loses the last persisted round, so the next campaign reuses the last ballot.
+        var round = _o.ProposerForgetsRound ? Math.Max(0, n.ProposerRound - 1) : n.ProposerRound;
+        n.Proposer = new Proposer(_config, n.Id, new Random(_seed * 31 + n.Id * 7 + n.Incarnation), round);
         Handle(n, new Outbound(n.Id, PaxosRole.Proposer, new AppliedThrough(n.Replica.NextToApply - 1)));
     }
 
@@ -125,7 +138,7 @@ public sealed class Simulator
                             $"leaders: {string.Join(", ", _nodes.Select(n => $"{n.Id}:{n.Proposer.Role}/{n.Proposer.Leader}/{n.Proposer.Ballot}/fu{n.Proposer.FirstUnchosen}/next{n.Replica.NextToApply}/commit{n.Replica.KnownCommit}"))}");
         if (_violations.Count == 0) CheckConvergence();
 
-        return new SimReport(_history, _violations, _crashes, _partitions, _delivered);
+        return new SimReport(_history, _violations, _crashes, _partitions, _delivered, _proposerRestarts, _clusterRestarts);
     }
 
     private void CheckConvergence()
@@ -169,6 +182,29 @@ public sealed class Simulator
         foreach (var n in _nodes)
         {
             if (!n.Up && _now >= n.DownUntil) Boot(n);
+        }
+        // Faults drawn only when their option is on, so the other profiles keep their seeds' schedules.
+        if (_o.ProposerRestartRatePerTick > 0 && _rng.NextDouble() < _o.ProposerRestartRatePerTick * _o.Nodes)
+        {
+            // Only the proposer's actor restarts: acceptor, replica and the node's messages in flight stay.
+            var n = _nodes[_rng.Next(_nodes.Length)];
+            if (n.Up)
+            {
+                _proposerRestarts++;
+                StartProposer(n);
+            }
+        }
+        if (_o.ClusterRestartRatePerTick > 0 && _nodes.All(n => n.Up) && _rng.NextDouble() < _o.ClusterRestartRatePerTick)
+        {
+            // Every node at the same moment: all volatile state lost; messages already sent are still delivered
+            // to whoever is up when they arrive. All come back together.
+            _clusterRestarts++;
+            var back = _now + _o.TickEvery * (1 + _rng.Next(_o.MaxDownTicks / 4 + 1));
+            foreach (var n in _nodes)
+            {
+                Crash(n);
+                n.DownUntil = back;
+            }
         }
         if (_rng.NextDouble() < _o.CrashRatePerTick * _o.Nodes && _nodes.Count(n => !n.Up) < maxDown + (_rng.NextDouble() < 0.2 ? 1 : 0))
         {
@@ -217,8 +253,11 @@ public sealed class Simulator
             if (_rng.NextDouble() < _o.DropRate) return;
             if (_rng.NextDouble() < _o.DuplicateRate) Enqueue(from, o, Delay());
         }
-        Enqueue(from, o, local ? 0 : Delay());
+        Enqueue(from, o, local ? LocalDelay() : Delay());
     }
+
+    /// <summary>A message to a role on the same node waits in a mailbox; a crash loses what is still there.</summary>
+    private long LocalDelay() => _o.LocalMaxDelay > 0 ? _rng.Next(_o.LocalMaxDelay + 1) : 0;
 
     private long Delay()
     {
@@ -250,8 +289,12 @@ public sealed class Simulator
             _ => n.Replica.Step(o.Message),
         };
 
+        // A role reports an error only on evidence of a bug (a reused ballot).
+        foreach (var e in fx.Errors) _violations.Add($"error at t={_now}: {e}");
+
         // Persist, then send: an acceptor's events are durable before its replies leave.
         if (!_o.AcceptorSkipsPersist) n.Journal.AddRange(fx.Persist);
+        if (fx.PersistRound is { } round) n.ProposerRound = Math.Max(n.ProposerRound, round);
         if (fx.SaveSnapshot is { } snap)
         {
             if (n.Snapshot is null || snap.AppliedThrough > n.Snapshot.AppliedThrough) n.Snapshot = snap;
