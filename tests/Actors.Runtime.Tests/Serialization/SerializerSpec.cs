@@ -59,6 +59,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new PromiseMade(new Ballot(3, 1)),
         new ValueAccepted(new Ballot(3, 1), 19, Batch),
         new CompactedThrough(40),
+        new RoundReserved(17),
         new AcceptorSnapshot(new Ballot(3, 1), 40, ImmutableArray.Create(new AcceptedSlot(41, new Ballot(3, 1), Batch))),
         Snap,
         new Put("k", B("v"), "c", 1),
