@@ -1,4 +1,5 @@
 using Actors.Core.Kv;
+using Actors.Core.Log;
 
 namespace Actors.Core.Paxos;
 
@@ -30,5 +31,5 @@ public sealed class Effects
     public List<string> Errors { get; } = new();
 
     /// <summary>A snapshot the replica wants saved; the driver answers with <see cref="SnapshotSaved"/>.</summary>
-    public KvSnapshot? SaveSnapshot { get; set; }
+    public StateSnapshot? SaveSnapshot { get; set; }
 }

@@ -16,6 +16,8 @@ namespace Actors.Core.Paxos;
 /// <param name="CatchUpBatch">Chosen values per catch-up answer at most.</param>
 /// <param name="MaxPending">Client commands a proposer buffers while no leader is known.</param>
 /// <param name="MaxBatchBytes">Approximate bytes of commands in one slot at most (one command always fits).</param>
+/// <param name="IdleStampTicks">A leader that proposed nothing for this many ticks proposes an empty slot stamped with its
+/// clock, so log time (and session expiry) moves on while no client writes.</param>
 public sealed record PaxosConfig(
     ImmutableArray<int> Members,
     int Window = 4,
@@ -26,7 +28,8 @@ public sealed record PaxosConfig(
     int SnapshotEvery = 1000,
     int CatchUpBatch = 500,
     int MaxPending = 100_000,
-    int MaxBatchBytes = 4 * 1024 * 1024)
+    int MaxBatchBytes = 4 * 1024 * 1024,
+    int IdleStampTicks = 10)
 {
     /// <summary>Acceptors that make a majority.</summary>
     public int Quorum => Members.Length / 2 + 1;
@@ -43,6 +46,7 @@ public sealed record PaxosConfig(
         if (RetransmitTicks < 1) throw new ArgumentException("paxos: retransmit ticks must be at least 1");
         if (SnapshotEvery < 1) throw new ArgumentException("paxos: snapshot-every must be at least 1");
         if (MaxBatchBytes < 1) throw new ArgumentException("paxos: max-batch-bytes must be at least 1");
+        if (IdleStampTicks < 1) throw new ArgumentException("paxos: idle-stamp-ticks must be at least 1");
         if (CatchUpBatch < 1) throw new ArgumentException("paxos: catch-up batch must be at least 1");
         return this;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Core.Kv;
+using Actors.Core.Log;
 
 namespace Actors.Core.Paxos;
 
@@ -17,8 +18,12 @@ public enum PaxosRole
 /// <summary>A message a role wants delivered to role <see cref="Role"/> on node <see cref="To"/>.</summary>
 public sealed record Outbound(int To, PaxosRole Role, IPaxosMessage Message);
 
-/// <summary>The value of one log slot: a batch of client commands. An empty batch is a no-op.</summary>
-public sealed record SlotValue(ImmutableArray<KvCommand> Commands)
+/// <summary>
+/// The value of one log slot: a batch of client commands and the leader's clock when it proposed them
+/// (<see cref="Stamp"/>, milliseconds; 0: none). Replicas take log time from the stamps, never from their own clocks.
+/// An empty batch is a no-op.
+/// </summary>
+public sealed record SlotValue(ImmutableArray<KvCommand> Commands, long Stamp = 0)
 {
     /// <summary>Fills a gap in the log; applies nothing.</summary>
     public static readonly SlotValue NoOp = new(ImmutableArray<KvCommand>.Empty);
@@ -37,6 +42,7 @@ public sealed record SlotValue(ImmutableArray<KvCommand> Commands)
     public bool ContentEquals(SlotValue other)
     {
         if (ReferenceEquals(this, other)) return true;
+        if (Stamp != other.Stamp) return false;
         var a = IsNoOp ? ImmutableArray<KvCommand>.Empty : Commands;
         var b = other.IsNoOp ? ImmutableArray<KvCommand>.Empty : other.Commands;
         if (a.Length != b.Length) return false;
@@ -115,7 +121,7 @@ public sealed record CatchUpRequest(int From, long FromSlot) : IPaxosMessage;
 /// Answer to <see cref="CatchUpRequest"/>: a snapshot when the requested slots were compacted away, then
 /// consecutive chosen values.
 /// </summary>
-public sealed record CatchUpResponse(KvSnapshot? Snapshot, ImmutableArray<DecidedSlot> Decisions) : IPaxosMessage;
+public sealed record CatchUpResponse(StateSnapshot? Snapshot, ImmutableArray<DecidedSlot> Decisions) : IPaxosMessage;
 
 /// <summary>Local: the snapshot through <see cref="Slot"/> is durable.</summary>
 public sealed record SnapshotSaved(long Slot) : IPaxosMessage;

@@ -35,6 +35,7 @@ public sealed class Proposer
 
     private readonly PaxosConfig _config;
     private readonly Random _random;
+    private readonly Func<long> _clock;
     private readonly Dictionary<int, Promise> _promises = new();
     private readonly SortedDictionary<long, InFlight> _inFlight = new();
     private readonly HashSet<long> _chosenAhead = new();
@@ -43,6 +44,7 @@ public sealed class Proposer
     private long _now;
     private long _lastHeard;
     private long _lastHeartbeat;
+    private long _lastProposal;
     private int _electionTimeout;
 
     /// <param name="config">Shared Paxos parameters.</param>
@@ -50,8 +52,11 @@ public sealed class Proposer
     /// <param name="random">The only source of randomness (election timeouts).</param>
     /// <param name="durableRound">The highest round this node ever campaigned with, as its driver recovered it from
     /// durable storage (0: never). Every campaign uses a higher round, so no ballot is used twice.</param>
-    public Proposer(PaxosConfig config, int self, Random random, long durableRound = 0)
+    /// <param name="clock">The leader's clock for the stamps of the slots it proposes (milliseconds at run time, any
+    /// unit in a simulation; null: no stamps). It is read, never trusted for order: replicas keep the maximum.</param>
+    public Proposer(PaxosConfig config, int self, Random random, long durableRound = 0, Func<long>? clock = null)
     {
+        _clock = clock ?? (() => 0);
         _config = config.Validate();
         if (!config.Members.Contains(self)) throw new ArgumentException($"paxos: node {self} is not in the member list");
         if (durableRound < 0) throw new ArgumentOutOfRangeException(nameof(durableRound), "a round is never negative");
@@ -137,6 +142,8 @@ public sealed class Proposer
             case ProposerRole.Leader:
                 if (_now - _lastHeartbeat >= _config.HeartbeatTicks) SendHeartbeats(fx);
                 Retransmit(fx);
+                if (_inFlight.Count == 0 && _pending.Count == 0 && _now - _lastProposal >= _config.IdleStampTicks)
+                    Propose(new SlotValue(ImmutableArray<KvCommand>.Empty, _clock()), fx);
                 break;
             default:
                 // A follower since it last heard a leader, a candidate since its campaign began.
@@ -204,6 +211,7 @@ public sealed class Proposer
     private void Propose(SlotValue value, Effects fx)
     {
         var slot = NextSlot++;
+        _lastProposal = _now;
         _inFlight[slot] = new InFlight(value, _now);
         var accept = new Accept(Ballot, slot, value, Self);
         foreach (var m in _config.Members)
@@ -223,7 +231,7 @@ public sealed class Proposer
                 bytes += size;
                 batch.Add(_pending.Dequeue());
             }
-            Propose(new SlotValue(batch.ToImmutable()), fx);
+            Propose(new SlotValue(batch.ToImmutable(), _clock()), fx);
         }
     }
 

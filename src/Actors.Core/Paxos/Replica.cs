@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Core.Kv;
+using Actors.Core.Log;
 
 namespace Actors.Core.Paxos;
 
@@ -12,11 +13,11 @@ namespace Actors.Core.Paxos;
 public sealed class Replica
 {
     private readonly PaxosConfig _config;
-    private readonly KvLimits _limits;
+    private readonly LogRules _rules;
     private readonly int[] _peers;
     private readonly SortedDictionary<long, SlotValue> _log = new();
-    private KvStateMachine _machine;
-    private KvSnapshot _lastSnapshot;
+    private ReplicatedState _state;
+    private StateSnapshot _lastSnapshot;
     private long _now;
     private long _catchUpSentAt = long.MinValue;
     private int _catchUpRotation;
@@ -25,16 +26,16 @@ public sealed class Replica
 
     /// <param name="config">Shared Paxos parameters.</param>
     /// <param name="self">This node's id.</param>
-    /// <param name="limits">Key and value limits the state machine enforces.</param>
+    /// <param name="rules">The rules the replicated state applies commands with (equal on every node).</param>
     /// <param name="recovered">The latest durable snapshot of this node, if any.</param>
-    public Replica(PaxosConfig config, int self, KvLimits limits, KvSnapshot? recovered = null)
+    public Replica(PaxosConfig config, int self, LogRules rules, StateSnapshot? recovered = null)
     {
         _config = config.Validate();
-        _limits = limits;
+        _rules = rules;
         Self = self;
         _peers = _config.Members.Where(m => m != self).ToArray();
-        _lastSnapshot = recovered ?? KvSnapshot.Empty;
-        _machine = new KvStateMachine(limits, _lastSnapshot);
+        _lastSnapshot = recovered ?? StateSnapshot.Empty;
+        _state = new ReplicatedState(rules, _lastSnapshot);
         NextToApply = _lastSnapshot.AppliedThrough + 1;
     }
 
@@ -50,10 +51,10 @@ public sealed class Replica
     public int? Leader { get; private set; }
 
     /// <summary>The latest snapshot this replica holds.</summary>
-    public KvSnapshot LastSnapshot => _lastSnapshot;
+    public StateSnapshot LastSnapshot => _lastSnapshot;
 
-    /// <summary>The state machine (reads through it are not linearizable).</summary>
-    public KvStateMachine Machine => _machine;
+    /// <summary>The replicated state (reads through it are not linearizable).</summary>
+    public ReplicatedState State => _state;
 
     /// <summary>Handles one input.</summary>
     public Effects Step(IPaxosMessage message)
@@ -99,9 +100,10 @@ public sealed class Replica
         var before = NextToApply;
         while (_log.TryGetValue(NextToApply, out var value))
         {
+            _state.Advance(value.Stamp);
             if (!value.IsNoOp)
                 foreach (var command in value.Commands)
-                    fx.Applied.Add(new AppliedCommand(command, _machine.Apply(command)));
+                    fx.Applied.Add(new AppliedCommand(command, _state.Apply(command)));
             NextToApply++;
             _appliedSinceSnapshot++;
         }
@@ -112,7 +114,7 @@ public sealed class Replica
         {
             _snapshotInProgress = true;
             _appliedSinceSnapshot = 0;
-            fx.SaveSnapshot = _machine.Snapshot(NextToApply - 1);
+            fx.SaveSnapshot = _state.Snapshot(NextToApply - 1);
             _lastSnapshot = fx.SaveSnapshot;
         }
         if (NextToApply >= KnownCommit) _catchUpSentAt = long.MinValue;
@@ -141,7 +143,7 @@ public sealed class Replica
 
     private void Serve(CatchUpRequest r, Effects fx)
     {
-        KvSnapshot? snapshot = null;
+        StateSnapshot? snapshot = null;
         var from = r.FromSlot;
         if (from <= _lastSnapshot.AppliedThrough && from < FirstHeldSlot())
         {
@@ -167,7 +169,7 @@ public sealed class Replica
     {
         if (r.Snapshot is { } snap && snap.AppliedThrough >= NextToApply)
         {
-            _machine = new KvStateMachine(_limits, snap);
+            _state = new ReplicatedState(_rules, snap);
             _lastSnapshot = snap;
             NextToApply = snap.AppliedThrough + 1;
             foreach (var stale in _log.Keys.Where(s => s < NextToApply).ToList()) _log.Remove(stale);

@@ -73,7 +73,7 @@ public static class ActorsNode
     {
         var transport = new PaxosTransport(system, paxos);
         var kvActor = system.ActorOf(KvEntryActor.Props(kv, transport), "kv");
-        var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Limits, kvActor), "paxos");
+        var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Rules, kvActor), "paxos");
         // Systems outside the cluster reach /user/kv through ClusterClient and this node's receptionist.
         ClusterClientReceptionist.Get(system).RegisterService(kvActor);
         return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Actors.Contracts.Kv;
 using Actors.Contracts.Status;
 using Actors.Core.Kv;
+using Actors.Core.Log;
 using Actors.Core.Paxos;
 using Actors.Runtime.Paxos;
 using Akka.Actor;
@@ -42,7 +43,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     {
         _settings = settings;
         _transport = transport;
-        _ephemeralPrefix = KvStateMachine.EphemeralPrefix + Guid.NewGuid().ToString("N")[..12];
+        _ephemeralPrefix = ReplicatedState.EphemeralPrefix + Guid.NewGuid().ToString("N")[..12];
 
         Receive<KvRequest>(OnRequest);
         Receive<GetNodeStatus>(_ => StatusOf(Context.System, _transport.Settings.Members).PipeTo(Sender));
@@ -81,9 +82,9 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, error));
             return;
         }
-        if (!string.IsNullOrEmpty(request.ClientId) && KvStateMachine.IsEphemeral(request.ClientId))
+        if (!string.IsNullOrEmpty(request.ClientId) && ReplicatedState.IsEphemeral(request.ClientId))
         {
-            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"client ids must not start with '{KvStateMachine.EphemeralPrefix}'"));
+            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"client ids must not start with '{ReplicatedState.EphemeralPrefix}'"));
             return;
         }
 
@@ -144,7 +145,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             {
                 (expired ??= new()).Add(key);
             }
-            else if (now - w.SentAt >= Resubmit && !KvStateMachine.IsEphemeral(w.Command.ClientId))
+            else if (now - w.SentAt >= Resubmit && !ReplicatedState.IsEphemeral(w.Command.ClientId))
             {
                 // Safe to repeat: the state machine applies a (client id, seq) once. Single-use ids are not
                 // repeated, because nothing would stop a second copy from being applied.

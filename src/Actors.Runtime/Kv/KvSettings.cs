@@ -1,4 +1,5 @@
 using Actors.Core.Kv;
+using Actors.Core.Log;
 using Akka.Configuration;
 
 namespace Actors.Runtime.Kv;
@@ -6,13 +7,16 @@ namespace Actors.Runtime.Kv;
 /// <summary>Settings of the key-value entry point, read from <c>actors.kv</c>.</summary>
 public sealed class KvSettings
 {
-    private KvSettings(KvLimits limits, TimeSpan timeout)
+    private KvSettings(LogRules rules, TimeSpan timeout)
     {
-        Limits = limits;
+        Rules = rules;
         RequestTimeout = timeout;
     }
 
-    public KvLimits Limits { get; }
+    /// <summary>The rules commands are applied with: limits and the session TTL (equal on every node).</summary>
+    public LogRules Rules { get; }
+
+    public KvLimits Limits => Rules.Limits;
 
     /// <summary>How long a request waits to be applied before it is answered Timeout.</summary>
     public TimeSpan RequestTimeout { get; }
@@ -23,6 +27,9 @@ public sealed class KvSettings
         var limits = new KvLimits(
             ActorsConfig.Int(c, "actors.kv.max-key-bytes", 1, 1024 * 1024),
             (int)ActorsConfig.Bytes(c, "actors.kv.max-value-bytes", 1, 16 * 1024 * 1024));
-        return new KvSettings(limits, ActorsConfig.Duration(c, "actors.kv.request-timeout"));
+        var ttl = ActorsConfig.Duration(c, "actors.kv.session-ttl");
+        if (ttl < TimeSpan.FromSeconds(1))
+            throw new ConfigurationException($"actors.kv.session-ttl must be at least 1s (got {ttl})");
+        return new KvSettings(new LogRules(limits, (long)ttl.TotalMilliseconds), ActorsConfig.Duration(c, "actors.kv.request-timeout"));
     }
 }

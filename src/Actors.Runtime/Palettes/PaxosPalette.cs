@@ -69,6 +69,7 @@ public sealed class PaxosPalette : CommandPalette
                 knownCommit = r.KnownCommit,
                 snapshotThrough = r.SnapshotThrough,
                 keys = r.Keys,
+                sessions = r.Sessions,
                 inFlight = p.InFlight,
                 pending = p.Pending,
                 members,
@@ -85,6 +86,7 @@ public sealed class PaxosPalette : CommandPalette
         sb.AppendLine($"last applied:   {r.LastApplied}");
         sb.AppendLine($"snapshot:       {(r.SnapshotThrough < 0 ? "none" : $"through slot {r.SnapshotThrough}")}");
         sb.AppendLine($"keys:           {r.Keys}");
+        sb.AppendLine($"sessions:       {r.Sessions}");
         sb.AppendLine("members:");
         foreach (var m in members)
             sb.AppendLine($"  {m.id}  {m.endpoint,-21}  {(m.leader ? "leader" : m.self ? "self" : "-"),-6}  {m.status,-8}  {(m.reachable ? "reachable" : "unreachable")}");

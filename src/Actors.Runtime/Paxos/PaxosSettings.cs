@@ -73,6 +73,7 @@ public sealed class PaxosSettings
             SnapshotEvery: ActorsConfig.Int(c, p + "snapshot-every", 1),
             CatchUpBatch: ActorsConfig.Int(c, p + "catch-up-batch", 1),
             MaxPending: ActorsConfig.Int(c, p + "max-pending", 1),
+            IdleStampTicks: ActorsConfig.Int(c, p + "idle-stamp-ticks", 1),
             MaxBatchBytes: (int)ActorsConfig.Bytes(c, p + "max-batch-bytes", 1024, 64L * 1024 * 1024));
         try
         {

@@ -18,8 +18,8 @@ public sealed record GetReplicaStatus
     public static readonly GetReplicaStatus Instance = new();
 }
 
-/// <summary>The replica's view: the last applied slot, the known commit point, the latest snapshot and the key count.</summary>
-public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long SnapshotThrough, int Keys);
+/// <summary>The replica's view: the last applied slot, the known commit point, the latest snapshot, the key count and the client sessions held.</summary>
+public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long SnapshotThrough, int Keys, int Sessions);
 
 /// <summary>Commands applied by the local replica, for the key-value entry point to answer its clients.</summary>
 public sealed record AppliedBatch(IReadOnlyList<AppliedCommand> Commands);

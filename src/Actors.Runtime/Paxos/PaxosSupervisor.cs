@@ -1,4 +1,4 @@
-using Actors.Core.Kv;
+using Actors.Core.Log;
 using Actors.Core.Paxos;
 using Akka.Actor;
 using Akka.Event;
@@ -15,15 +15,15 @@ public sealed class PaxosSupervisor : ReceiveActor, IWithTimers
     private sealed record Recreate(PaxosRole Role);
 
     private readonly PaxosTransport _transport;
-    private readonly KvLimits _limits;
+    private readonly LogRules _rules;
     private readonly IActorRef _appliedListener;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, PaxosRole> _children = new();
 
-    public PaxosSupervisor(PaxosTransport transport, KvLimits limits, IActorRef appliedListener)
+    public PaxosSupervisor(PaxosTransport transport, LogRules rules, IActorRef appliedListener)
     {
         _transport = transport;
-        _limits = limits;
+        _rules = rules;
         _appliedListener = appliedListener;
 
         Receive<Terminated>(t =>
@@ -37,8 +37,8 @@ public sealed class PaxosSupervisor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(PaxosTransport transport, KvLimits limits, IActorRef appliedListener) =>
-        Akka.Actor.Props.Create(() => new PaxosSupervisor(transport, limits, appliedListener));
+    public static Props Props(PaxosTransport transport, LogRules rules, IActorRef appliedListener) =>
+        Akka.Actor.Props.Create(() => new PaxosSupervisor(transport, rules, appliedListener));
 
     protected override void PreStart()
     {
@@ -53,7 +53,7 @@ public sealed class PaxosSupervisor : ReceiveActor, IWithTimers
         var props = role switch
         {
             PaxosRole.Acceptor => AcceptorActor.Props(_transport),
-            PaxosRole.Replica => ReplicaActor.Props(_transport, _limits, _appliedListener),
+            PaxosRole.Replica => ReplicaActor.Props(_transport, _rules, _appliedListener),
             _ => ProposerActor.Props(_transport),
         };
         var child = Context.ActorOf(props, PaxosTransport.RoleName(role));

@@ -55,7 +55,8 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
                 _recoveredRound = Math.Max(_recoveredRound, r.Round);
                 break;
             case RecoveryCompleted:
-                _core = new Proposer(_transport.Settings.Core, _transport.Settings.Self, new Random(), _recoveredRound);
+                _core = new Proposer(_transport.Settings.Core, _transport.Settings.Self, new Random(), _recoveredRound,
+                    () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 if (_recoveredRound > 0) _log.Info("proposer {0} recovered: campaigns above round {1}", _core.Self, _recoveredRound);
                 break;
         }

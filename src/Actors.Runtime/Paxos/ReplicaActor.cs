@@ -1,4 +1,4 @@
-using Actors.Core.Kv;
+using Actors.Core.Log;
 using Actors.Core.Paxos;
 using Akka.Actor;
 using Akka.Event;
@@ -14,26 +14,26 @@ namespace Actors.Runtime.Paxos;
 public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 {
     private readonly PaxosTransport _transport;
-    private readonly KvLimits _limits;
+    private readonly LogRules _rules;
     private readonly IActorRef _appliedListener;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<long> _savingSlots = new();
-    private KvSnapshot? _recovered;
+    private StateSnapshot? _recovered;
     private Replica _core = null!;
 
-    public ReplicaActor(PaxosTransport transport, KvLimits limits, IActorRef appliedListener)
+    public ReplicaActor(PaxosTransport transport, LogRules rules, IActorRef appliedListener)
     {
         _transport = transport;
-        _limits = limits;
+        _rules = rules;
         _appliedListener = appliedListener;
         PersistenceId = $"paxos-replica-{transport.Settings.Self}";
 
-        Recover<SnapshotOffer>(offer => _recovered = offer.Snapshot as KvSnapshot);
+        Recover<SnapshotOffer>(offer => _recovered = offer.Snapshot as StateSnapshot);
         Recover<AppliedThrough>(_ => { });
         Recover<RecoveryCompleted>(_ =>
         {
-            _core = new Replica(_transport.Settings.Core, _transport.Settings.Self, _limits, _recovered);
-            _log.Info("replica {0} recovered through slot {1} ({2} keys)", _core.Self, _core.NextToApply - 1, _core.Machine.Count);
+            _core = new Replica(_transport.Settings.Core, _transport.Settings.Self, _rules, _recovered);
+            _log.Info("replica {0} recovered through slot {1} ({2} keys)", _core.Self, _core.NextToApply - 1, _core.State.Kv.Count);
             _recovered = null;
             _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
         });
@@ -56,7 +56,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(
-            _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.Machine.Count)));
+            _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.State.Kv.Count, _core.State.SessionCount)));
         Command<Tick>(t =>
         {
             Handle(t);
@@ -64,7 +64,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
         });
 #if ACTORS_FAILPOINTS
-        Command<PeekLocal>(p => Sender.Tell(_core.Machine.Peek(p.Key) is { } v
+        Command<PeekLocal>(p => Sender.Tell(_core.State.Kv.Peek(p.Key) is { } v
             ? new Contracts.Kv.KvReply(Contracts.Kv.KvReplyStatus.Ok, v)
             : new Contracts.Kv.KvReply(Contracts.Kv.KvReplyStatus.NotFound)));
 #endif
@@ -80,8 +80,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(PaxosTransport transport, KvLimits limits, IActorRef appliedListener) =>
-        Akka.Actor.Props.Create(() => new ReplicaActor(transport, limits, appliedListener));
+    public static Props Props(PaxosTransport transport, LogRules rules, IActorRef appliedListener) =>
+        Akka.Actor.Props.Create(() => new ReplicaActor(transport, rules, appliedListener));
 
     protected override void PreStart()
     {

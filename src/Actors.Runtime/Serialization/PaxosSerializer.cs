@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Runtime.Serialization;
 using Actors.Contracts.Serialization;
 using Actors.Core.Kv;
+using Actors.Core.Log;
 using Actors.Core.Paxos;
 using Akka.Actor;
 using Akka.Serialization;
@@ -10,14 +11,23 @@ namespace Actors.Runtime.Serialization;
 
 /// <summary>
 /// Serializer of every <see cref="IPaxosMessage"/> (including the acceptor's journal events) and of
-/// <see cref="KvSnapshot"/>: compact binary bodies with short, stable string manifests. Malformed input
-/// raises <see cref="SerializationException"/>.
+/// <see cref="StateSnapshot"/>: compact binary bodies with short, stable string manifests. Every body starts with
+/// its format version (<see cref="FormatVersion"/>), so a node can tell data written by a newer version from
+/// garbage, and a later version can still read what this one wrote. Malformed input raises
+/// <see cref="SerializationException"/>.
 /// </summary>
 public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int Id = 1301;
 
     public override int Identifier => Id;
+
+    /// <summary>The format of the bodies this version writes; it reads this one only.</summary>
+    public const byte FormatVersion = 1;
+
+    // Snapshot sections, by service.
+    private const byte KvSectionId = 1;
+    private const byte SessionsSectionId = 2;
 
     public override string Manifest(object o) => o switch
     {
@@ -42,13 +52,14 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         CompactedThrough => "px.e.compacted",
         AcceptorSnapshot => "px.e.snapshot",
         RoundReserved => "px.e.round",
-        KvSnapshot => "kv.snapshot",
+        StateSnapshot => "log.snapshot",
         _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
     };
 
     public override byte[] ToBinary(object obj)
     {
-        var w = new WireWriter(obj is Accept or Decision or CatchUpResponse or KvSnapshot ? 4096 : 64);
+        var w = new WireWriter(obj is Accept or Decision or CatchUpResponse or StateSnapshot ? 4096 : 64);
+        w.Byte(FormatVersion);
         switch (obj)
         {
             case Prepare m: WriteBallot(w, m.Ballot); w.Long(m.FromSlot).Int(m.From); break;
@@ -85,7 +96,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 WriteAcceptedList(w, m.Accepted);
                 break;
             case RoundReserved m: w.Long(m.Round); break;
-            case KvSnapshot m: WriteSnapshot(w, m); break;
+            case StateSnapshot m: WriteSnapshot(w, m); break;
             default: throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
         return w.ToArray();
@@ -94,6 +105,11 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     public override object FromBinary(byte[] bytes, string manifest)
     {
         var r = new WireReader(bytes);
+        var version = r.ReadByte();
+        if (version != FormatVersion)
+            throw new SerializationException(version > FormatVersion
+                ? $"'{manifest}' was written in format {version}, newer than this node reads ({FormatVersion}); upgrade this node"
+                : $"malformed message: unknown format version {version} of '{manifest}'");
         object result;
         switch (manifest)
         {
@@ -144,7 +160,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 break;
             }
             case "px.e.round": result = new RoundReserved(r.ReadLong()); break;
-            case "kv.snapshot": result = ReadSnapshot(ref r); break;
+            case "log.snapshot": result = ReadSnapshot(ref r); break;
             default: throw new SerializationException($"unknown manifest '{manifest}'");
         }
         r.End();
@@ -176,13 +192,17 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         return list.MoveToImmutable();
     }
 
-    private static void WriteValue(WireWriter w, SlotValue v) =>
+    private static void WriteValue(WireWriter w, SlotValue v)
+    {
+        w.Long(v.Stamp);
         WriteCommands(w, v.Commands.IsDefault ? ImmutableArray<KvCommand>.Empty : v.Commands);
+    }
 
     private static SlotValue ReadValue(ref WireReader r)
     {
+        var stamp = r.ReadLong();
         var cmds = ReadCommands(ref r);
-        return cmds.IsEmpty ? SlotValue.NoOp : new SlotValue(cmds);
+        return cmds.IsEmpty && stamp == 0 ? SlotValue.NoOp : new SlotValue(cmds, stamp);
     }
 
     private static void WriteCommands(WireWriter w, ImmutableArray<KvCommand> commands)
@@ -236,27 +256,58 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         return new KvResult((KvStatus)s, r.ReadBytesOrNull(), r.ReadStringOrNull());
     }
 
-    private static void WriteSnapshot(WireWriter w, KvSnapshot s)
+    private static void WriteSnapshot(WireWriter w, StateSnapshot s)
     {
-        w.Long(s.AppliedThrough).Int(s.Entries.Length);
-        foreach (var e in s.Entries) w.String(e.Key).Bytes(e.Value);
-        w.Int(s.Sessions.Length);
-        foreach (var x in s.Sessions)
+        w.Long(s.AppliedThrough).Long(s.LogTime).Int(2);
+        w.Byte(KvSectionId).Int(s.Kv.Entries.Length);
+        foreach (var e in s.Kv.Entries) w.String(e.Key).Bytes(e.Value);
+        w.Byte(SessionsSectionId).Int(s.Sessions.Sessions.Length);
+        foreach (var x in s.Sessions.Sessions)
         {
-            w.String(x.ClientId).Long(x.Seq);
-            WriteResult(w, x.Result);
+            w.String(x.ClientId).Long(x.Seq).Long(unchecked((long)x.Digest)).Long(x.LastActive).Bool(x.Result is not null);
+            if (x.Result is not null) WriteResult(w, x.Result);
         }
     }
 
-    private static KvSnapshot ReadSnapshot(ref WireReader r)
+    private static StateSnapshot ReadSnapshot(ref WireReader r)
     {
         var applied = r.ReadLong();
-        var n = r.ReadCount(8);
-        var entries = ImmutableArray.CreateBuilder<KvEntry>(n);
-        for (var i = 0; i < n; i++) entries.Add(new KvEntry(r.ReadString(), r.ReadBytes()));
-        var m = r.ReadCount(17);
-        var sessions = ImmutableArray.CreateBuilder<KvSession>(m);
-        for (var i = 0; i < m; i++) sessions.Add(new KvSession(r.ReadString(), r.ReadLong(), ReadResult(ref r)));
-        return new KvSnapshot(applied, entries.MoveToImmutable(), sessions.MoveToImmutable());
+        var logTime = r.ReadLong();
+        var sections = r.ReadCount(5);
+        var kv = KvSection.Empty;
+        var sessions = SessionsSection.Empty;
+        for (var s = 0; s < sections; s++)
+        {
+            switch (r.ReadByte())
+            {
+                case KvSectionId:
+                {
+                    var n = r.ReadCount(8);
+                    var entries = ImmutableArray.CreateBuilder<KvEntry>(n);
+                    for (var i = 0; i < n; i++) entries.Add(new KvEntry(r.ReadString(), r.ReadBytes()));
+                    kv = new KvSection(entries.MoveToImmutable());
+                    break;
+                }
+                case SessionsSectionId:
+                {
+                    var m = r.ReadCount(29);
+                    var list = ImmutableArray.CreateBuilder<Session>(m);
+                    for (var i = 0; i < m; i++)
+                    {
+                        var id = r.ReadString();
+                        var seq = r.ReadLong();
+                        var digest = unchecked((ulong)r.ReadLong());
+                        var lastActive = r.ReadLong();
+                        var result = r.ReadBool() ? ReadResult(ref r) : null;
+                        list.Add(new Session(id, seq, digest, result, lastActive));
+                    }
+                    sessions = new SessionsSection(list.MoveToImmutable());
+                    break;
+                }
+                case var id:
+                    throw new SerializationException($"snapshot section {id} is unknown to this version; upgrade this node");
+            }
+        }
+        return new StateSnapshot(applied, logTime, kv, sessions);
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Actors.Contracts.Kv;
 using Actors.Contracts.Serialization;
 using Actors.Core.Kv;
+using Actors.Core.Log;
 using Actors.Core.Paxos;
 using Actors.Runtime.Serialization;
 using Akka.Serialization;
@@ -33,9 +34,12 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new KvCommand("c2", 10, new KvCas("k", B("n"), B("m"))),
         new KvCommand("~e", 1, new KvDelete("k"))));
 
-    private static readonly KvSnapshot Snap = new(41,
-        ImmutableArray.Create(new KvEntry("a", B("1")), new KvEntry("ключ", new byte[] { 0, 255 })),
-        ImmutableArray.Create(new KvSession("c1", 3, new KvResult(KvStatus.CasFailed, B("x"))), new KvSession("c2", 1, KvResult.Ok)));
+    private static readonly StateSnapshot Snap = new(41, 1_700_000_000_123,
+        new KvSection(ImmutableArray.Create(new KvEntry("a", B("1")), new KvEntry("ключ", new byte[] { 0, 255 }))),
+        new SessionsSection(ImmutableArray.Create(
+            new Session("c1", 3, 0xFEDC_BA98_7654_3210, new KvResult(KvStatus.CasFailed, B("x")), 17),
+            new Session("c2", 1, 5, KvResult.Ok, 18),
+            new Session("r", 4, 6, null, 19))));
 
     public static IEnumerable<object[]> Messages() => new object[]
     {

@@ -60,6 +60,10 @@ public sealed class SimulationTests(ITestOutputHelper output)
         RunSeeds(ClusterRestarts, 1000);
 
     [Fact]
+    public void Sessions_expire_in_log_time_and_every_replica_holds_the_same_sessions() =>
+        RunSeeds(new SimOptions { Nodes = 3, SessionTtl = 3000, OpsPerClient = 20 }, 500);
+
+    [Fact]
     public void The_simulation_catches_a_proposer_that_forgets_its_round_across_restarts()
     {
         // Failpoint: a restarted proposer loses its last persisted round, so its next campaign can reuse its last ballot.

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
 using Actors.Core.Linearizability;
+using Actors.Core.Log;
 using Actors.Core.Paxos;
 
 namespace Actors.Core.Tests.Paxos.Simulation;
@@ -34,7 +35,7 @@ public sealed class Simulator
         public readonly List<IAcceptorEvent> Journal = new();
         /// <summary>The proposer's durable round (its journal).</summary>
         public long ProposerRound;
-        public KvSnapshot? Snapshot;
+        public StateSnapshot? Snapshot;
         public long DownUntil;
         public int Incarnation;
     }
@@ -59,6 +60,7 @@ public sealed class Simulator
     private readonly int _seed;
     private readonly Random _rng;
     private readonly PaxosConfig _config;
+    private readonly LogRules _rules;
     private readonly Node[] _nodes;
     private readonly Client[] _clients;
     private readonly PriorityQueue<Envelope, (long, long)> _net = new();
@@ -84,6 +86,7 @@ public sealed class Simulator
             Enumerable.Range(0, options.Nodes).ToImmutableArray(),
             Window: options.Window, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
             RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5);
+        _rules = LogRules.Default with { SessionTtl = options.SessionTtl };
         _nodes = Enumerable.Range(0, options.Nodes).Select(i => new Node(i)).ToArray();
         foreach (var n in _nodes) Boot(n);
         _clients = Enumerable.Range(0, options.Clients).Select(i => new Client(i)).ToArray();
@@ -93,7 +96,7 @@ public sealed class Simulator
     {
         n.Acceptor = new Acceptor(n.Id);
         foreach (var e in n.Journal) n.Acceptor.Apply(e);
-        n.Replica = new Replica(_config, n.Id, KvLimits.Default, n.Snapshot);
+        n.Replica = new Replica(_config, n.Id, _rules, n.Snapshot);
         n.Up = true;
         StartProposer(n);
     }
@@ -104,7 +107,7 @@ public sealed class Simulator
         n.Incarnation++;
         // The failpoint loses the last persisted round, so the next campaign reuses the last ballot.
         var round = _o.ProposerForgetsRound ? Math.Max(0, n.ProposerRound - 1) : n.ProposerRound;
-        n.Proposer = new Proposer(_config, n.Id, new Random(_seed * 31 + n.Id * 7 + n.Incarnation), round);
+        n.Proposer = new Proposer(_config, n.Id, new Random(_seed * 31 + n.Id * 7 + n.Incarnation), round, () => _now);
         Handle(n, new Outbound(n.Id, PaxosRole.Proposer, new AppliedThrough(n.Replica.NextToApply - 1)));
     }
 
@@ -135,7 +138,7 @@ public sealed class Simulator
 
         if (_violations.Count == 0 && !_clients.All(c => c.Finished))
             _violations.Add($"liveness: clients not finished by {_o.Deadline} ({string.Join(", ", _clients.Select(c => $"{c.ClientId}:{c.Done}"))}); " +
-                            $"leaders: {string.Join(", ", _nodes.Select(n => $"{n.Id}:{n.Proposer.Role}/{n.Proposer.Leader}/{n.Proposer.Ballot}/fu{n.Proposer.FirstUnchosen}/next{n.Replica.NextToApply}/commit{n.Replica.KnownCommit}"))}");
+                            $"leaders: {string.Join(", ", _nodes.Select(n => $"{n.Id}:{n.Proposer.Role}/{n.Proposer.Leader}/{n.Proposer.Ballot}/fu{n.Proposer.FirstUnchosen}/if{n.Proposer.InFlightCount}/p{n.Proposer.PendingCount}/next{n.Replica.NextToApply}/commit{n.Replica.KnownCommit}/promised{n.Acceptor.Promised}/compacted{n.Acceptor.CompactedThrough}"))}");
         if (_violations.Count == 0) CheckConvergence();
 
         return new SimReport(_history, _violations, _crashes, _partitions, _delivered, _proposerRestarts, _clusterRestarts);
@@ -159,8 +162,8 @@ public sealed class Simulator
             _violations.Add("replicas did not converge: " + string.Join(", ", _nodes.Select(n => $"{n.Id}@{n.Replica.NextToApply}")));
         else
         {
-            var states = _nodes.Select(n => Fingerprint(n.Replica.Machine.Snapshot(n.Replica.NextToApply - 1))).Distinct().ToList();
-            if (states.Count != 1) _violations.Add("replicas applied the same slots but hold different states");
+            var states = _nodes.Select(n => Fingerprint(n.Replica.State.Snapshot(n.Replica.NextToApply - 1))).Distinct().ToList();
+            if (states.Count != 1) _violations.Add("replicas applied the same slots but hold different states: " + string.Join(" / ", states));
         }
     }
 
@@ -170,8 +173,9 @@ public sealed class Simulator
         return _nodes.All(n => n.Up && n.Replica.NextToApply == target && n.Replica.NextToApply == _nodes[0].Replica.NextToApply);
     }
 
-    private static string Fingerprint(KvSnapshot s) =>
-        string.Join(";", s.Entries.Select(e => e.Key + "=" + Convert.ToHexString(e.Value)));
+    private static string Fingerprint(StateSnapshot s) =>
+        string.Join(";", s.Kv.Entries.Select(e => e.Key + "=" + Convert.ToHexString(e.Value))) + $"|t={s.LogTime}|" +
+        string.Join(";", s.Sessions.Sessions.Select(x => $"{x.ClientId}:{x.Seq}:{x.LastActive}"));
 
     // ---- faults ---------------------------------------------------------------------------------
 
@@ -313,7 +317,7 @@ public sealed class Simulator
     {
         if (!_chosen.TryGetValue(slot, out var existing))
             _chosen[slot] = value;
-        else if (!ReferenceEquals(existing, value) && !(existing.IsNoOp && value.IsNoOp))
+        else if (!ReferenceEquals(existing, value) && !(existing.IsNoOp && value.IsNoOp && existing.Stamp == value.Stamp))
             _violations.Add($"agreement: slot {slot} chosen twice with different values at t={_now}");
     }
 

@@ -1,0 +1,29 @@
+using Actors.Core.Kv;
+
+namespace Actors.Core.Log;
+
+/// <summary>
+/// The settings that change the result of applying a command. A command must apply the same on every node, so these
+/// must be equal on every node of a cluster (<see cref="Fingerprint"/> lets nodes compare them).
+/// </summary>
+/// <param name="Limits">Key and value limits of the key-value service.</param>
+/// <param name="SessionTtl">A client session not used for this long in log time is forgotten (log time is the
+/// leader's clock as stamped into the slots, in the unit the stamps use: milliseconds at run time).</param>
+public sealed record LogRules(KvLimits Limits, long SessionTtl)
+{
+    /// <summary>Default limits, sessions kept ten minutes of log time.</summary>
+    public static readonly LogRules Default = new(KvLimits.Default, 10 * 60 * 1000);
+
+    /// <summary>Sessions are swept each time log time crosses a multiple of this (an eighth of the TTL, at least 1).</summary>
+    public long SweepInterval => Math.Max(1, SessionTtl / 8);
+
+    /// <summary>A stable text of every rule, for comparison across nodes.</summary>
+    public string Fingerprint => $"kv:{Limits.MaxKeyBytes}/{Limits.MaxValueBytes};ttl:{SessionTtl}";
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid rule.</summary>
+    public LogRules Validate()
+    {
+        if (SessionTtl < 1) throw new ArgumentException("kv: session-ttl must be positive");
+        return this;
+    }
+}

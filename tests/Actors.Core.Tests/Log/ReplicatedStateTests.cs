@@ -1,0 +1,174 @@
+using System.Text;
+using Actors.Core.Kv;
+using Actors.Core.Log;
+using Xunit;
+
+namespace Actors.Core.Tests.Log;
+
+public sealed class ReplicatedStateTests
+{
+    private static readonly LogRules Rules = LogRules.Default with { SessionTtl = 1000 };
+
+    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
+
+    private static KvCommand Put(string client, long seq, string key, string value) => new(client, seq, new KvPut(key, B(value)));
+
+    [Fact]
+    public void A_retried_command_is_applied_once_and_answered_with_its_original_reply()
+    {
+        var m = new ReplicatedState(Rules);
+        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1")))).Status);
+        // Retrying the same cas: not applied again (it would fail now), original Ok returned.
+        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1")))).Status);
+        Assert.Equal(KvStatus.CasFailed, m.Apply(new KvCommand("d", 1, new KvCas("k", null, B("2")))).Status);
+        m.Apply(Put("c", 2, "k2", "x"));
+        Assert.Equal(KvStatus.Stale, m.Apply(Put("c", 1, "k", "old")).Status);
+        Assert.Equal("1", Encoding.UTF8.GetString(m.Kv.Peek("k")!));
+    }
+
+    [Fact]
+    public void A_reused_seq_with_another_command_is_rejected_and_changes_nothing()
+    {
+        var m = new ReplicatedState(Rules);
+        m.Apply(Put("c", 1, "k", "a"));
+        var r = m.Apply(Put("c", 1, "k", "b"));
+        Assert.Equal(KvStatus.Rejected, r.Status);
+        Assert.Contains("seq 1 was already used for another command", r.Error);
+        Assert.Equal("a", Encoding.UTF8.GetString(m.Kv.Peek("k")!));
+        // The original command's retry still gets its reply.
+        Assert.Equal(KvStatus.Ok, m.Apply(Put("c", 1, "k", "a")).Status);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    public void A_seq_below_one_is_rejected(long seq)
+    {
+        var m = new ReplicatedState(Rules);
+        var r = m.Apply(Put("c", seq, "k", "v"));
+        Assert.Equal(KvStatus.Rejected, r.Status);
+        Assert.Contains("seq must be at least 1", r.Error);
+        Assert.Null(m.Kv.Peek("k"));
+        Assert.Equal(0, m.SessionCount);
+    }
+
+    [Fact]
+    public void A_retried_read_reads_again_because_the_session_keeps_no_value()
+    {
+        var m = new ReplicatedState(Rules);
+        m.Apply(Put("w", 1, "k", "1"));
+        Assert.Equal("1", Encoding.UTF8.GetString(m.Apply(new KvCommand("r", 1, new KvGet("k"))).Value!));
+        Assert.Null(Assert.Single(m.Snapshot(0).Sessions.Sessions, s => s.ClientId == "r").Result);
+        m.Apply(Put("w", 2, "k", "2"));
+        Assert.Equal("2", Encoding.UTF8.GetString(m.Apply(new KvCommand("r", 1, new KvGet("k"))).Value!));
+    }
+
+    [Fact]
+    public void Sessions_expire_after_the_ttl_in_log_time_and_a_retry_within_it_gets_its_original_reply()
+    {
+        var m = new ReplicatedState(Rules);
+        m.Advance(100);
+        m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1"))));
+        m.Advance(900);
+        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1")))).Status); // within the TTL
+        m.Advance(1500);
+        m.Apply(Put("other", 1, "x", "y"));
+        m.Advance(1901); // c was last used at 900, other at 1500
+        Assert.Equal(1, m.SessionCount);
+        Assert.Equal("other", Assert.Single(m.Snapshot(0).Sessions.Sessions).ClientId);
+        // After expiry the same (id, seq) is a new command: the cas is applied again, and fails now.
+        Assert.Equal(KvStatus.CasFailed, m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1")))).Status);
+    }
+
+    [Fact]
+    public void Log_time_never_goes_back_so_an_earlier_stamp_expires_nothing()
+    {
+        var m = new ReplicatedState(Rules);
+        m.Advance(5000);
+        m.Apply(Put("c", 1, "k", "v"));
+        m.Advance(10); // a new leader whose clock is behind
+        Assert.Equal(5000, m.LogTime);
+        Assert.Equal(1, m.SessionCount);
+    }
+
+    [Fact]
+    public void Two_replicas_expire_the_same_sessions_at_the_same_slot_also_after_a_snapshot()
+    {
+        var a = new ReplicatedState(Rules);
+        var stamps = new long[] { 10, 200, 340, 990, 1100, 1250, 2000, 2600, 3400 };
+        StateSnapshot? mid = null;
+        ReplicatedState? b = null;
+        for (var i = 0; i < stamps.Length; i++)
+        {
+            a.Advance(stamps[i]);
+            a.Apply(Put("c" + (i % 4), i + 1, "k", "v" + i));
+            b?.Advance(stamps[i]);
+            b?.Apply(Put("c" + (i % 4), i + 1, "k", "v" + i));
+            if (i == 3)
+            {
+                mid = a.Snapshot(i);
+                b = new ReplicatedState(Rules, mid);
+            }
+            if (b is not null) Assert.Equal(a.Snapshot(i), b.Snapshot(i), new SnapshotComparer());
+        }
+        Assert.NotNull(mid);
+        Assert.True(a.SessionCount < 4, "no session expired");
+    }
+
+    private sealed class SnapshotComparer : IEqualityComparer<StateSnapshot>
+    {
+        public bool Equals(StateSnapshot? x, StateSnapshot? y) =>
+            x!.LogTime == y!.LogTime && x.Sessions.Sessions.Select(s => (s.ClientId, s.Seq, s.LastActive))
+                .SequenceEqual(y.Sessions.Sessions.Select(s => (s.ClientId, s.Seq, s.LastActive)));
+
+        public int GetHashCode(StateSnapshot obj) => obj.LogTime.GetHashCode();
+    }
+
+    [Fact]
+    public void Cas_compares_bytes_and_an_absent_expectation_means_missing()
+    {
+        var m = new ReplicatedState(Rules);
+        m.Apply(Put("c", 1, "k", "a"));
+        var failed = m.Apply(new KvCommand("c", 2, new KvCas("k", B("b"), B("x"))));
+        Assert.Equal(KvStatus.CasFailed, failed.Status);
+        Assert.Equal("a", Encoding.UTF8.GetString(failed.Value!));
+        Assert.Equal(KvStatus.CasFailed, m.Apply(new KvCommand("c", 3, new KvCas("k", null, B("x")))).Status);
+        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 4, new KvCas("k", B("a"), B("x")))).Status);
+        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 5, new KvDelete("k"))).Status);
+        Assert.Equal(KvStatus.NotFound, m.Apply(new KvCommand("c", 6, new KvGet("k"))).Status);
+    }
+
+    [Theory]
+    [InlineData("", 1, "key must not be empty")]
+    [InlineData("kkkkk", 1, "the limit is 4")]
+    [InlineData("k", 9, "the limit is 8")]
+    public void Commands_over_the_limits_are_rejected_without_changing_state(string key, int valueBytes, string message)
+    {
+        var m = new ReplicatedState(Rules with { Limits = new KvLimits(4, 8) });
+        var r = m.Apply(new KvCommand("c", 1, new KvPut(key, new byte[valueBytes])));
+        Assert.Equal(KvStatus.Rejected, r.Status);
+        Assert.Contains(message, r.Error);
+        Assert.Equal(0, m.Kv.Count);
+    }
+
+    [Fact]
+    public void A_snapshot_restores_data_sessions_and_log_time()
+    {
+        var m = new ReplicatedState(Rules);
+        m.Advance(77);
+        m.Apply(Put("c", 1, "k", "v"));
+        var copy = new ReplicatedState(Rules, m.Snapshot(10));
+        Assert.Equal("v", Encoding.UTF8.GetString(copy.Kv.Peek("k")!));
+        Assert.Equal(77, copy.LogTime);
+        Assert.Equal(KvStatus.Ok, copy.Apply(Put("c", 1, "k", "v")).Status);
+        Assert.Equal("v", Encoding.UTF8.GetString(copy.Kv.Peek("k")!));
+    }
+
+    [Fact]
+    public void Ephemeral_clients_keep_no_session()
+    {
+        var m = new ReplicatedState(Rules);
+        m.Apply(new KvCommand("~n1", 1, new KvPut("k", B("v"))));
+        Assert.Equal(0, m.SessionCount);
+    }
+}
