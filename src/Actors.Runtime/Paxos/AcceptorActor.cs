@@ -49,6 +49,17 @@ public sealed class AcceptorActor : ReceivePersistentActor
 
     public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new AcceptorActor(transport));
 
+    /// <summary>
+    /// The journal refused an event: the core already applied it, so memory is ahead of the journal. Its replies were
+    /// never sent; fail so the supervisor restarts this actor from its journal, where only what was written counts.
+    /// </summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Error(cause, "acceptor {0}: the journal rejected {1} (sequence number {2}); restarting from the journal",
+            _core.Self, @event.GetType().Name, sequenceNr);
+        throw new AcceptorJournalException($"the journal rejected {@event.GetType().Name} at sequence number {sequenceNr}", cause);
+    }
+
     private void Handle(IPaxosMessage message)
     {
         var fx = _core.Step(message);
@@ -78,3 +89,6 @@ public sealed class AcceptorActor : ReceivePersistentActor
         });
     }
 }
+
+/// <summary>The acceptor's journal refused a write; the acceptor restarts from what its journal holds.</summary>
+public sealed class AcceptorJournalException(string message, Exception inner) : Exception(message, inner);

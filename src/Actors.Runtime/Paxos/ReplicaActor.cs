@@ -17,7 +17,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly LogRules _rules;
     private readonly IActorRef _appliedListener;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Queue<long> _savingSlots = new();
+    private StateSnapshot? _saving;
+    private StateSnapshot? _nextToSave;
     private StateSnapshot? _recovered;
     private Replica _core = null!;
 
@@ -40,16 +41,30 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 
         Command<SaveSnapshotSuccess>(ok =>
         {
-            if (_savingSlots.Count == 0) return;
-            var slot = _savingSlots.Dequeue();
+            if (_saving is not { } saved) return;
+            _saving = null;
             DeleteMessages(ok.Metadata.SequenceNr);
             DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1));
-            Handle(new SnapshotSaved(slot));
+            Handle(new SnapshotSaved(saved.AppliedThrough));
+            SaveNext();
         });
         Command<SaveSnapshotFailure>(f =>
         {
-            if (_savingSlots.Count > 0) _savingSlots.Dequeue();
-            _log.Warning(f.Cause, "replica snapshot failed; the journal is kept");
+            if (_saving is not { } failed) return;
+            if (_nextToSave is not null)
+            {
+                _log.Warning(f.Cause, "replica snapshot through slot {0} failed; saving the newer one instead", failed.AppliedThrough);
+                _saving = null;
+                SaveNext();
+                return;
+            }
+            // Compaction waits for this snapshot: try again rather than stop compacting for good.
+            _log.Warning(f.Cause, "replica snapshot through slot {0} failed; retrying in {1}", failed.AppliedThrough, SnapshotRetry);
+            Timers.StartSingleTimer("snapshot-retry", RetrySnapshot.Instance, SnapshotRetry);
+        });
+        Command<RetrySnapshot>(_ =>
+        {
+            if (_saving is { } snap) SaveSnapshot(snap);
         });
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(_ => { });
@@ -78,6 +93,14 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
+    /// <summary>Back-off before a failed snapshot save is tried again.</summary>
+    public static readonly TimeSpan SnapshotRetry = TimeSpan.FromSeconds(1);
+
+    private sealed record RetrySnapshot
+    {
+        public static readonly RetrySnapshot Instance = new();
+    }
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(PaxosTransport transport, LogRules rules, IActorRef appliedListener) =>
@@ -96,8 +119,17 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         _transport.Send(fx.Send);
         if (fx.SaveSnapshot is { } snap)
         {
-            _savingSlots.Enqueue(snap.AppliedThrough);
-            Persist(new AppliedThrough(snap.AppliedThrough), _ => SaveSnapshot(snap));
+            // One save at a time; a newer snapshot waiting replaces an older one that waits.
+            _nextToSave = snap;
+            if (_saving is null) SaveNext();
         }
+    }
+
+    private void SaveNext()
+    {
+        if (_nextToSave is not { } snap) return;
+        _nextToSave = null;
+        _saving = snap;
+        Persist(new AppliedThrough(snap.AppliedThrough), _ => SaveSnapshot(snap));
     }
 }
