@@ -12,7 +12,16 @@ public sealed class Acceptor
 {
     private readonly SortedDictionary<long, AcceptedSlot> _accepted = new();
 
-    public Acceptor(int self) => Self = self;
+    /// <param name="self">This node's id.</param>
+    /// <param name="maxPageBytes">Approximate bytes of accepted values in one promise message at most (one value always
+    /// fits); keeps every promise below the transport's frame size.</param>
+    public Acceptor(int self, long maxPageBytes = 4 * 1024 * 1024)
+    {
+        Self = self;
+        _maxPageBytes = maxPageBytes;
+    }
+
+    private readonly long _maxPageBytes;
 
     public int Self { get; }
 
@@ -89,10 +98,25 @@ public sealed class Acceptor
         if (p.Ballot > Promised) Record(new PromiseMade(p.Ballot), fx);
 
         var from = Math.Max(p.FromSlot, CompactedThrough + 1);
-        var accepted = _accepted.Count == 0
-            ? ImmutableArray<AcceptedSlot>.Empty
-            : _accepted.Values.Where(a => a.Slot >= from).ToImmutableArray();
-        fx.Send.Add(new Outbound(p.From, PaxosRole.Proposer, new Promise(p.Ballot, Self, accepted, CompactedThrough)));
+        var pages = new List<ImmutableArray<AcceptedSlot>>();
+        var page = ImmutableArray.CreateBuilder<AcceptedSlot>();
+        long bytes = 0;
+        foreach (var a in _accepted.Values)
+        {
+            if (a.Slot < from) continue;
+            var size = a.Value.ApproximateSize() + 24;
+            if (page.Count > 0 && bytes + size > _maxPageBytes)
+            {
+                pages.Add(page.ToImmutable());
+                page.Clear();
+                bytes = 0;
+            }
+            page.Add(a);
+            bytes += size;
+        }
+        if (page.Count > 0 || pages.Count == 0) pages.Add(page.ToImmutable());
+        for (var i = 0; i < pages.Count; i++)
+            fx.Send.Add(new Outbound(p.From, PaxosRole.Proposer, new Promise(p.Ballot, Self, pages[i], CompactedThrough, i, pages.Count)));
     }
 
     private void OnAccept(Accept a, Effects fx)

@@ -68,9 +68,12 @@ public sealed record Prepare(Ballot Ballot, long FromSlot, int From) : IPaxosMes
 
 /// <summary>
 /// Phase 1b: the acceptor promised <see cref="Ballot"/>; <see cref="Accepted"/> holds what it accepted from
-/// the requested slot on. Slots up to <see cref="CompactedThrough"/> are decided and were dropped.
+/// the requested slot on. Slots up to <see cref="CompactedThrough"/> are decided and were dropped. What it accepted
+/// travels in <see cref="Pages"/> messages bounded in bytes (page <see cref="Page"/>, 0-based); the promise counts once
+/// every page arrived.
 /// </summary>
-public sealed record Promise(Ballot Ballot, int From, ImmutableArray<AcceptedSlot> Accepted, long CompactedThrough) : IPaxosMessage;
+public sealed record Promise(Ballot Ballot, int From, ImmutableArray<AcceptedSlot> Accepted, long CompactedThrough, int Page = 0, int Pages = 1)
+    : IPaxosMessage;
 
 // ---- Phase 2 -------------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ public sealed class Proposer
     private readonly Random _random;
     private readonly Func<long> _clock;
     private readonly Dictionary<int, Promise> _promises = new();
+    private readonly Dictionary<int, Dictionary<int, Promise>> _promisePages = new();
     private readonly SortedDictionary<long, InFlight> _inFlight = new();
     private readonly HashSet<long> _chosenAhead = new();
     private readonly Queue<KvCommand> _pending = new();
@@ -164,6 +165,7 @@ public sealed class Proposer
         fx.PersistRound = round;
         See(Ballot);
         _promises.Clear();
+        _promisePages.Clear();
         _inFlight.Clear();
         _lastHeard = _now;
         _electionTimeout = NextElectionTimeout();
@@ -175,6 +177,16 @@ public sealed class Proposer
     {
         See(p.Ballot);
         if (Role != ProposerRole.Candidate || p.Ballot != Ballot) return;
+        if (p.Pages > 1)
+        {
+            // A paged promise counts once every page is here; pages may arrive in any order, twice, or not at all.
+            if (p.Page < 0 || p.Page >= p.Pages) return;
+            if (!_promisePages.TryGetValue(p.From, out var pages)) _promisePages[p.From] = pages = new();
+            pages[p.Page] = p;
+            if (pages.Count < p.Pages || pages.Values.Any(x => x.Pages != p.Pages)) return;
+            p = p with { Accepted = pages.OrderBy(x => x.Key).SelectMany(x => x.Value.Accepted).ToImmutableArray(), Page = 0, Pages = 1 };
+            _promisePages.Remove(p.From);
+        }
         _promises[p.From] = p;
         if (_promises.Count < _config.Quorum) return;
         BecomeLeader(fx);
@@ -200,6 +212,7 @@ public sealed class Proposer
         FirstUnchosen = start;
         NextSlot = start;
         _promises.Clear();
+        _promisePages.Clear();
         _chosenAhead.RemoveWhere(s => s < start);
         for (var slot = start; slot < end; slot++)
             Propose(highest.TryGetValue(slot, out var a) ? a.Value : SlotValue.NoOp, fx);
@@ -311,9 +324,32 @@ public sealed class Proposer
     private void ForwardPending(Effects fx)
     {
         if (_pending.Count == 0 || Leader is not { } leader) return;
-        var all = _pending.ToImmutableArray();
+        foreach (var part in SplitByBytes(_pending, _config.MaxBatchBytes))
+            fx.Send.Add(new Outbound(leader, PaxosRole.Proposer, new Submit(part, 1)));
         _pending.Clear();
-        fx.Send.Add(new Outbound(leader, PaxosRole.Proposer, new Submit(all, 1)));
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="commands"/> into consecutive parts of at most <paramref name="maxBytes"/> approximate bytes
+    /// (a command larger than that travels alone), so every message stays below the transport's frame size.
+    /// </summary>
+    public static IEnumerable<ImmutableArray<KvCommand>> SplitByBytes(IEnumerable<KvCommand> commands, long maxBytes)
+    {
+        var part = ImmutableArray.CreateBuilder<KvCommand>();
+        long bytes = 0;
+        foreach (var c in commands)
+        {
+            var size = SlotValue.ApproximateSize(c);
+            if (part.Count > 0 && bytes + size > maxBytes)
+            {
+                yield return part.ToImmutable();
+                part.Clear();
+                bytes = 0;
+            }
+            part.Add(c);
+            bytes += size;
+        }
+        if (part.Count > 0) yield return part.ToImmutable();
     }
 
     private void SendHeartbeats(Effects fx)

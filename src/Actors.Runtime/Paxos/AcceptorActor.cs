@@ -20,7 +20,7 @@ public sealed class AcceptorActor : ReceivePersistentActor
     public AcceptorActor(PaxosTransport transport)
     {
         _transport = transport;
-        _core = new Acceptor(transport.Settings.Self);
+        _core = new Acceptor(transport.Settings.Self, transport.Settings.Core.MaxBatchBytes);
         PersistenceId = $"paxos-acceptor-{transport.Settings.Self}";
 
         Recover<SnapshotOffer>(offer =>

@@ -69,7 +69,8 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
             case FlushForward:
                 _flushQueued = false;
                 foreach (var ((to, hops), commands) in _forward)
-                    _transport.Send(new Outbound(to, PaxosRole.Proposer, new Submit(commands.ToImmutableArray(), hops)));
+                foreach (var part in Proposer.SplitByBytes(commands, _transport.Settings.Core.MaxBatchBytes))
+                    _transport.Send(new Outbound(to, PaxosRole.Proposer, new Submit(part, hops)));
                 _forward.Clear();
                 break;
             case RoundReserved:

@@ -65,7 +65,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case Prepare m: WriteBallot(w, m.Ballot); w.Long(m.FromSlot).Int(m.From); break;
             case Promise m:
                 WriteBallot(w, m.Ballot);
-                w.Int(m.From).Long(m.CompactedThrough);
+                w.Int(m.From).Long(m.CompactedThrough).Int(m.Page).Int(m.Pages);
                 WriteAcceptedList(w, m.Accepted);
                 break;
             case Accept m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); w.Int(m.From); break;
@@ -119,7 +119,10 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 var b = ReadBallot(ref r);
                 var from = r.ReadInt();
                 var compacted = r.ReadLong();
-                result = new Promise(b, from, ReadAcceptedList(ref r), compacted);
+                var page = r.ReadInt();
+                var pages = r.ReadInt();
+                if (pages < 1 || page < 0 || page >= pages) throw new SerializationException($"malformed message: promise page {page} of {pages}");
+                result = new Promise(b, from, ReadAcceptedList(ref r), compacted, page, pages);
                 break;
             }
             case "px.accept": result = new Accept(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r), r.ReadInt()); break;

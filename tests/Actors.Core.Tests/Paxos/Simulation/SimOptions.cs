@@ -27,6 +27,8 @@ public sealed record SimOptions
     public int SnapshotEvery { get; init; } = 7;
     public int Window { get; init; } = 4;
     public int MaxBatch { get; init; } = 3;
+    /// <summary>Bytes of accepted values per promise page: small, so that campaigns exercise paged promises.</summary>
+    public long PromisePageBytes { get; init; } = 300;
     /// <summary>Client sessions expire after this much log time (the leader stamps slots with the simulated time).</summary>
     public long SessionTtl { get; init; } = 100_000;
     /// <summary>Messages between the roles of one node take up to this long (0: at once), so a crash can lose them.</summary>

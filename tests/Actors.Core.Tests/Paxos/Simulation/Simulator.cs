@@ -94,7 +94,7 @@ public sealed class Simulator
 
     private void Boot(Node n)
     {
-        n.Acceptor = new Acceptor(n.Id);
+        n.Acceptor = new Acceptor(n.Id, _o.PromisePageBytes);
         foreach (var e in n.Journal) n.Acceptor.Apply(e);
         n.Replica = new Replica(_config, n.Id, _rules, n.Snapshot);
         n.Up = true;
