@@ -126,8 +126,13 @@ public sealed class Acceptor
             fx.Send.Add(new Outbound(a.From, PaxosRole.Proposer, new Nack(a.Ballot, Promised, Self)));
             return;
         }
-        // A compacted slot is chosen and applied everywhere a snapshot covers it; nothing to do.
-        if (a.Slot <= CompactedThrough) return;
+        // A compacted slot is chosen and applied everywhere a snapshot covers it: nothing to accept, but say so,
+        // or a leader that still has the slot in flight retransmits it forever and its window never drains.
+        if (a.Slot <= CompactedThrough)
+        {
+            fx.Send.Add(new Outbound(a.From, PaxosRole.Proposer, new SlotsCompacted(CompactedThrough, Self)));
+            return;
+        }
 
         // A leader proposes one value per slot and ballot, so a repeat at the held ballot is a retransmission.
         // The same ballot with another value means two proposers used one ballot: answering would let two

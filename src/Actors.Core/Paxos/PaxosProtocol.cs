@@ -86,6 +86,14 @@ public sealed record Accepted(Ballot Ballot, long Slot, int From) : IPaxosMessag
 /// <summary>The acceptor refused <see cref="Rejected"/> because it promised the higher <see cref="Promised"/>.</summary>
 public sealed record Nack(Ballot Rejected, Ballot Promised, int From) : IPaxosMessage;
 
+/// <summary>
+/// Answer to an <see cref="Accept"/> for a slot the acceptor <see cref="From"/> already compacted: every slot up
+/// to and including <see cref="ThroughSlot"/> is chosen and covered by a durable snapshot there. It does not say
+/// which value was chosen, so the proposer stops proposing into those slots and leaves them to its replica's
+/// catch-up; it never decides a value of its own in them.
+/// </summary>
+public sealed record SlotsCompacted(long ThroughSlot, int From) : IPaxosMessage;
+
 /// <summary>Local: the replica's snapshot through <see cref="ThroughSlot"/> is durable, so the acceptor may drop those slots.</summary>
 public sealed record Compact(long ThroughSlot) : IPaxosMessage;
 

@@ -123,6 +123,9 @@ public sealed class Proposer
             case AppliedThrough applied:
                 if (applied.Slot + 1 > FirstUnchosen) FirstUnchosen = applied.Slot + 1;
                 break;
+            case SlotsCompacted c:
+                OnSlotsCompacted(c, fx);
+                break;
         }
         return fx;
     }
@@ -262,6 +265,22 @@ public sealed class Proposer
 
         _chosenAhead.Add(a.Slot);
         while (_chosenAhead.Remove(FirstUnchosen)) FirstUnchosen++;
+        ProposePending(fx);
+    }
+
+    private void OnSlotsCompacted(SlotsCompacted c, Effects fx)
+    {
+        // The slots are chosen, but with a value this leader may not hold (a higher ballot may have chosen another
+        // one): drop them from the window without a decision; the replica learns them by catching up.
+        if (c.ThroughSlot + 1 > FirstUnchosen) FirstUnchosen = c.ThroughSlot + 1;
+        _chosenAhead.RemoveWhere(s => s < FirstUnchosen);
+        while (_chosenAhead.Remove(FirstUnchosen)) FirstUnchosen++;
+        if (Role != ProposerRole.Leader) return;
+
+        foreach (var slot in _inFlight.Keys.TakeWhile(s => s <= c.ThroughSlot).ToList()) _inFlight.Remove(slot);
+        if (NextSlot < FirstUnchosen) NextSlot = FirstUnchosen;
+        // The leader's own replica hears how far the log is chosen only from here; tell it now so it catches up.
+        fx.Send.Add(new Outbound(Self, PaxosRole.Replica, new CommitInfo(Self, FirstUnchosen)));
         ProposePending(fx);
     }
 

@@ -36,6 +36,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         Accept => "px.accept",
         Accepted => "px.accepted",
         Nack => "px.nack",
+        SlotsCompacted => "px.compacted",
         Compact => "px.compact",
         Tick => "px.tick",
         Heartbeat => "px.hb",
@@ -71,6 +72,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case Accept m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); w.Int(m.From); break;
             case Accepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot).Int(m.From); break;
             case Nack m: WriteBallot(w, m.Rejected); WriteBallot(w, m.Promised); w.Int(m.From); break;
+            case SlotsCompacted m: w.Long(m.ThroughSlot).Int(m.From); break;
             case Compact m: w.Long(m.ThroughSlot); break;
             case Tick: break;
             case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen); break;
@@ -128,6 +130,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case "px.accept": result = new Accept(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r), r.ReadInt()); break;
             case "px.accepted": result = new Accepted(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
             case "px.nack": result = new Nack(ReadBallot(ref r), ReadBallot(ref r), r.ReadInt()); break;
+            case "px.compacted": result = new SlotsCompacted(r.ReadLong(), r.ReadInt()); break;
             case "px.compact": result = new Compact(r.ReadLong()); break;
             case "px.tick": result = Tick.Instance; break;
             case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong()); break;

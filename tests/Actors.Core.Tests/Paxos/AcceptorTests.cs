@@ -93,4 +93,25 @@ public sealed class AcceptorTests
         Assert.Equal(2, promise.CompactedThrough);
         Assert.Equal([3L, 4L], promise.Accepted.Select(x => x.Slot));
     }
+
+    [Fact]
+    public void Acceptor_answers_an_accept_for_a_compacted_slot_with_how_far_it_compacted()
+    {
+        var a = new Acceptor(0);
+        a.Step(new Prepare(new Ballot(1, 1), 0, 1));
+        for (var s = 0; s < 3; s++) a.Step(new Accept(new Ballot(1, 1), s, V("v" + s), 1));
+        a.Step(new Compact(2));
+
+        var fx = a.Step(new Accept(new Ballot(2, 2), 1, V("other"), 2));
+        Assert.Empty(fx.Persist);
+        var reply = Assert.Single(fx.Send);
+        Assert.Equal((2, PaxosRole.Proposer), (reply.To, reply.Role));
+        Assert.Equal(new SlotsCompacted(2, 0), reply.Message);
+        Assert.Empty(a.AcceptedSlots);
+
+        // Below the promise it is still a nack; past the compaction point an accept as usual.
+        a.Step(new Prepare(new Ballot(3, 1), 0, 1));
+        Assert.IsType<Nack>(Assert.Single(a.Step(new Accept(new Ballot(2, 2), 1, V("other"), 2)).Send).Message);
+        Assert.IsType<Accepted>(Assert.Single(a.Step(new Accept(new Ballot(3, 1), 3, V("v3"), 1)).Send).Message);
+    }
 }

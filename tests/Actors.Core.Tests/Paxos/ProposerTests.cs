@@ -96,6 +96,177 @@ public sealed class ProposerTests
     }
 
     [Fact]
+    public void A_leader_drops_slots_an_acceptor_compacted_from_its_window_without_deciding_them()
+    {
+        var p = Elect(out var ballot);
+        var reproposed = new SlotValue(ImmutableArray.Create(Cmd("old", 1)));
+        p.Step(new Promise(ballot, 1, ImmutableArray.Create(new AcceptedSlot(0, new Ballot(1, 1), reproposed), new AcceptedSlot(1, new Ballot(1, 1), reproposed)), -1));
+        p.Step(new Promise(ballot, 2, ImmutableArray<AcceptedSlot>.Empty, -1));
+        p.Step(new Submit(ImmutableArray.Create(Cmd("a", 1)), 0));
+        Assert.Equal(2, p.InFlightCount);
+        Assert.Equal(1, p.PendingCount);
+        p.Step(new Accepted(ballot, 0, 0));
+
+        // Acceptor 1 compacted slots 0 and 1: they are chosen, with a value this leader cannot know.
+        var fx = p.Step(new SlotsCompacted(1, 1));
+        Assert.DoesNotContain(fx.Send, o => o.Message is Decision);
+        Assert.Equal(2, p.FirstUnchosen);
+        var commit = Assert.Single(fx.Send, o => o.Message is CommitInfo);
+        Assert.Equal((0, PaxosRole.Replica), (commit.To, commit.Role));
+        Assert.Equal(new CommitInfo(0, 2), commit.Message);
+        // The window drained: the pending command goes into the first slot after the compacted ones.
+        Assert.Equal(1, p.InFlightCount);
+        Assert.All(fx.Send.Select(o => o.Message).OfType<Accept>(), a => Assert.Equal(2, a.Slot));
+        Assert.Equal(3, fx.Send.Count(o => o.Message is Accept));
+
+        // A late quorum for a dropped slot decides nothing.
+        Assert.DoesNotContain(p.Step(new Accepted(ballot, 0, 2)).Send, o => o.Message is Decision);
+    }
+
+    [Fact]
+    public void A_compaction_notice_drains_the_window_even_when_the_replica_already_applied_those_slots()
+    {
+        var p = Elect(out var ballot);
+        p.Step(new Promise(ballot, 1, ImmutableArray<AcceptedSlot>.Empty, -1));
+        p.Step(new Promise(ballot, 2, ImmutableArray<AcceptedSlot>.Empty, -1));
+        foreach (var client in new[] { "a", "b", "c" }) p.Step(new Submit(ImmutableArray.Create(Cmd(client, 1)), 0));
+        Assert.Equal(2, p.InFlightCount);
+        Assert.Equal(1, p.PendingCount);
+
+        // The replica caught up past the window (from a peer's snapshot) before any acceptor answered.
+        p.Step(new AppliedThrough(5));
+        Assert.Equal(6, p.FirstUnchosen);
+        Assert.Equal(2, p.InFlightCount);
+
+        var fx = p.Step(new SlotsCompacted(5, 2));
+        Assert.DoesNotContain(fx.Send, o => o.Message is Decision);
+        Assert.Equal(1, p.InFlightCount);
+        Assert.All(fx.Send.Select(o => o.Message).OfType<Accept>(), a => Assert.Equal(6, a.Slot));
+        Assert.Equal(6, p.NextSlot - 1);
+    }
+
+    [Fact]
+    public void A_leader_whose_in_flight_slots_the_acceptors_compacted_makes_progress_and_its_replica_catches_up()
+    {
+        // The shape of simulation seed 1429: a new leader re-proposes slots 0..3, which a majority had accepted
+        // under an earlier ballot; before the other acceptors answer, their replicas learn the slots chosen,
+        // snapshot them and compact them away. Only the leader's own acceptor still holds them.
+        var config = new PaxosConfig([0, 1, 2], Window: 4, SnapshotEvery: 4, IdleStampTicks: 1000);
+        var cluster = new MiniCluster(config, leader: 0);
+        var earlier = new Ballot(1, 1);
+        var values = Enumerable.Range(0, 4).Select(i => new SlotValue(ImmutableArray.Create(Cmd("old", i + 1)))).ToArray();
+        for (var slot = 0; slot < 4; slot++)
+            foreach (var a in cluster.Acceptors) a.Step(new Accept(earlier, slot, values[slot], 1));
+
+        cluster.Leader.Step(new Heartbeat(earlier, 1, 0));
+        var prepares = cluster.TickLeaderUntil(ProposerRole.Candidate).Send;
+        foreach (var prepare in prepares.Where(o => o.To != 2)) cluster.Deliver(0, prepare);
+        cluster.RunWhile(o => o.Message is Prepare or Promise);
+        Assert.Equal(ProposerRole.Leader, cluster.Leader.Role);
+        Assert.Equal(4, cluster.Leader.InFlightCount);
+        var heldAccepts = cluster.TakeQueued();
+
+        for (var slot = 0; slot < 4; slot++)
+            foreach (var replica in new[] { 1, 2 }) cluster.Deliver(1, new Outbound(replica, PaxosRole.Replica, new Decision(slot, values[slot])));
+        cluster.RunUntilQuiet();
+        Assert.All(new[] { 1, 2 }, n => Assert.Equal(3, cluster.Acceptors[n].CompactedThrough));
+        Assert.Equal(-1, cluster.Acceptors[0].CompactedThrough);
+
+        foreach (var held in heldAccepts) cluster.Deliver(held.From, held.Out);
+        cluster.Deliver(-1, new Outbound(0, PaxosRole.Proposer, new Submit(ImmutableArray.Create(Cmd("new", 1)), 0)));
+        for (var tick = 0; tick < 20; tick++) cluster.TickAll();
+
+        Assert.Equal(0, cluster.Leader.InFlightCount);
+        Assert.Equal(0, cluster.Leader.PendingCount);
+        Assert.Equal(5, cluster.Leader.FirstUnchosen);
+        Assert.All(cluster.Replicas, r => Assert.Equal(5, r.NextToApply));
+        Assert.Equal(
+            cluster.Replicas[1].State.Snapshot(4).Kv.Entries.Select(e => (e.Key, Encoding.UTF8.GetString(e.Value))),
+            cluster.Replicas[0].State.Snapshot(4).Kv.Entries.Select(e => (e.Key, Encoding.UTF8.GetString(e.Value))));
+        Assert.Equal("new1", Encoding.UTF8.GetString(Assert.Single(cluster.Replicas[0].State.Snapshot(4).Kv.Entries).Value));
+        // The leader learned slots 0..3 through catch-up; it decided only the slot it filled itself.
+        Assert.Equal([4L], cluster.DecisionsBy(0).Select(d => d.Slot).Distinct());
+    }
+
+    /// <summary>Three nodes' roles wired by a reliable FIFO network; only <c>leader</c> runs a proposer.</summary>
+    private sealed class MiniCluster
+    {
+        private readonly Queue<(int From, Outbound Out)> _queue = new();
+        private readonly List<(int From, Decision Decision)> _decisions = new();
+
+        public MiniCluster(PaxosConfig config, int leader)
+        {
+            Acceptors = config.Members.Select(m => new Acceptor(m)).ToArray();
+            Replicas = config.Members.Select(m => new Replica(config, m, Actors.Core.Log.LogRules.Default)).ToArray();
+            Leader = new Proposer(config, leader, new Random(1));
+        }
+
+        public Acceptor[] Acceptors { get; }
+        public Replica[] Replicas { get; }
+        public Proposer Leader { get; }
+
+        public IEnumerable<Decision> DecisionsBy(int node) => _decisions.Where(d => d.From == node).Select(d => d.Decision);
+
+        public Effects TickLeaderUntil(ProposerRole role)
+        {
+            Effects fx;
+            do fx = Leader.Step(Tick.Instance); while (Leader.Role != role);
+            return fx;
+        }
+
+        public void Deliver(int from, Outbound o) => _queue.Enqueue((from, o));
+
+        public List<(int From, Outbound Out)> TakeQueued()
+        {
+            var all = _queue.ToList();
+            _queue.Clear();
+            return all;
+        }
+
+        /// <summary>Delivers queued messages that match <paramref name="deliver"/>, and those they cause, until none is left; keeps the rest queued.</summary>
+        public void RunWhile(Func<Outbound, bool> deliver)
+        {
+            while (_queue.Any(q => deliver(q.Out)))
+                foreach (var (from, o) in TakeQueued())
+                {
+                    if (deliver(o)) Handle(o);
+                    else _queue.Enqueue((from, o));
+                }
+        }
+
+        public void RunUntilQuiet()
+        {
+            while (_queue.TryDequeue(out var next)) Handle(next.Out);
+        }
+
+        public void TickAll()
+        {
+            Handle(new Outbound(Leader.Self, PaxosRole.Proposer, Tick.Instance));
+            foreach (var r in Replicas) Handle(new Outbound(r.Self, PaxosRole.Replica, Tick.Instance));
+            RunUntilQuiet();
+        }
+
+        private void Handle(Outbound o)
+        {
+            Effects fx;
+            switch (o.Role)
+            {
+                case PaxosRole.Acceptor: fx = Acceptors[o.To].Step(o.Message); break;
+                case PaxosRole.Replica: fx = Replicas[o.To].Step(o.Message); break;
+                case PaxosRole.Proposer when o.To == Leader.Self: fx = Leader.Step(o.Message); break;
+                default: return; // nodes without a proposer
+            }
+            // A snapshot is durable at once here.
+            if (fx.SaveSnapshot is { } snap) _queue.Enqueue((o.To, new Outbound(o.To, PaxosRole.Replica, new SnapshotSaved(snap.AppliedThrough))));
+            foreach (var m in fx.Send)
+            {
+                if (m.Message is Decision d) _decisions.Add((o.To, d));
+                _queue.Enqueue((o.To, m));
+            }
+        }
+    }
+
+    [Fact]
     public void A_follower_forwards_client_commands_to_the_leader()
     {
         var p = new Proposer(Config, 1, new Random(1));

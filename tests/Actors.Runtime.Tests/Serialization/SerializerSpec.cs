@@ -48,6 +48,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new Accept(new Ballot(3, 1), 19, Batch, 1),
         new Accepted(new Ballot(3, 1), 19, 0),
         new Nack(new Ballot(3, 1), new Ballot(4, 2), 0),
+        new SlotsCompacted(40, 2),
         new Compact(100),
         Tick.Instance,
         new Heartbeat(new Ballot(3, 1), 1, 20),
