@@ -136,3 +136,13 @@ public sealed record CatchUpResponse(StateSnapshot? Snapshot, ImmutableArray<Dec
 
 /// <summary>Local: the snapshot through <see cref="Slot"/> is durable.</summary>
 public sealed record SnapshotSaved(long Slot) : IPaxosMessage;
+
+/// <summary>
+/// A piece of a serialized snapshot through <see cref="Slot"/>, for a replica that lags behind a compaction: bytes
+/// <see cref="Offset"/> to <see cref="Offset"/> + length of <see cref="Total"/> (Raft's InstallSnapshot), so a state of
+/// any size reaches it in messages below the frame size.
+/// </summary>
+public sealed record SnapshotChunk(int From, long Slot, long Offset, long Total, byte[] Data) : IPaxosMessage;
+
+/// <summary>The receiving replica asks for the piece of the snapshot through <see cref="Slot"/> that starts at <see cref="Offset"/>.</summary>
+public sealed record SnapshotChunkRequest(int From, long Slot, long Offset) : IPaxosMessage;

@@ -88,6 +88,12 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             return;
         }
 
+        if (!string.IsNullOrEmpty(request.ClientId) && request.Seq < 1)
+        {
+            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"seq must be at least 1 with a client id (got {request.Seq}); send no client id for a single request"));
+            return;
+        }
+
 #if ACTORS_FAILPOINTS
         if (Failpoints.LocalReads && request is Get)
         {

@@ -14,8 +14,9 @@ public sealed class PaxosSettings
     /// <summary>The ActorSystem name every member runs.</summary>
     public const string SystemName = "actors";
 
-    private PaxosSettings(ImmutableArray<string> members, int self, TimeSpan tick, PaxosConfig core)
+    private PaxosSettings(ImmutableArray<string> members, int self, TimeSpan tick, PaxosConfig core, int snapshotChunkBytes)
     {
+        SnapshotChunkBytes = snapshotChunkBytes;
         Members = members;
         Self = self;
         TickInterval = tick;
@@ -29,6 +30,12 @@ public sealed class PaxosSettings
     public int Self { get; }
 
     public TimeSpan TickInterval { get; }
+
+    /// <summary>Bytes of a snapshot per catch-up message at most.</summary>
+    public int SnapshotChunkBytes { get; }
+
+    /// <summary>Room kept in a frame for a message's envelope and fields around its payload.</summary>
+    public const long FrameOverhead = 64 * 1024;
 
     /// <summary>The parameters the pure roles run with.</summary>
     public PaxosConfig Core { get; }
@@ -83,7 +90,18 @@ public sealed class PaxosSettings
         {
             throw new ConfigurationException("actors." + e.Message.Replace(": ", ".", StringComparison.Ordinal), e);
         }
-        return new PaxosSettings(members, id, ActorsConfig.Duration(c, p + "tick-interval"), core);
+        var chunk = (int)ActorsConfig.Bytes(c, p + "snapshot-chunk-bytes", 1024, 8L * 1024 * 1024);
+        // A message over the transport's frame size is dropped without a word: refuse settings that would make one.
+        var frame = c.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
+        if (core.MaxBatchBytes + FrameOverhead > frame)
+            throw new ConfigurationException($"actors.paxos.max-batch-bytes ({core.MaxBatchBytes} bytes) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes); lower the one or raise the other");
+        // One command always travels whole, even when it is larger than a batch.
+        var command = (c.GetByteSize("actors.kv.max-value-bytes") ?? 0) * 2 + (c.GetByteSize("actors.kv.max-key-bytes") ?? 0);
+        if (command + FrameOverhead > frame)
+            throw new ConfigurationException($"a command with a value of actors.kv.max-value-bytes (a cas carries two) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
+        if (chunk + FrameOverhead > frame)
+            throw new ConfigurationException($"actors.paxos.snapshot-chunk-bytes ({chunk} bytes) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
+        return new PaxosSettings(members, id, ActorsConfig.Duration(c, p + "tick-interval"), core, chunk);
     }
 
     /// <summary>True for "host:port" with a non-empty host and a port from 1 to 65535.</summary>

@@ -21,7 +21,17 @@ public sealed record GetReplicaStatus
 /// <summary>The replica's view: the last applied slot, the known commit point, the latest snapshot, the key count and the client sessions held.</summary>
 public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long SnapshotThrough, int Keys, int Sessions);
 
-/// <summary>Commands applied by the local replica, for the key-value entry point to answer its clients.</summary>
+/// <summary>
+/// Subscribes <see cref="Subscriber"/> (a local actor) to the commands this node's replica applies: it receives every
+/// <see cref="AppliedBatch"/> from then on, in slot order, until it stops or unsubscribes. Services built on the log
+/// (the key-value entry point, watches, the ring view) learn what was applied this way and never poll the state.
+/// </summary>
+public sealed record SubscribeApplied(IActorRef Subscriber);
+
+/// <summary>Ends a <see cref="SubscribeApplied"/>.</summary>
+public sealed record UnsubscribeApplied(IActorRef Subscriber);
+
+/// <summary>Commands applied by the local replica, in slot order, with their results.</summary>
 public sealed record AppliedBatch(IReadOnlyList<AppliedCommand> Commands);
 
 /// <summary>Reads this node's proposer and replica status, for the command palettes and the public status query.</summary>

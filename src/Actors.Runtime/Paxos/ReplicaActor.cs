@@ -19,6 +19,9 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private StateSnapshot? _saving;
     private StateSnapshot? _nextToSave;
+    private readonly List<IActorRef> _subscribers = new();
+    private readonly SnapshotSender _snapshotSender;
+    private readonly SnapshotReceiver _snapshotReceiver;
     private StateSnapshot? _recovered;
     private Replica _core = null!;
 
@@ -27,6 +30,9 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         _transport = transport;
         _rules = rules;
         _appliedListener = appliedListener;
+        _subscribers.Add(appliedListener);
+        _snapshotSender = new SnapshotSender(transport.Settings.Self, transport.Settings.SnapshotChunkBytes);
+        _snapshotReceiver = new SnapshotReceiver(transport.Settings.Self, transport.Settings.Core.RetransmitTicks);
         PersistenceId = $"paxos-replica-{transport.Settings.Self}";
 
         Recover<SnapshotOffer>(offer => _recovered = offer.Snapshot as StateSnapshot);
@@ -72,8 +78,25 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(
             _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.State.Kv.Count, _core.State.SessionCount)));
+        Command<SubscribeApplied>(s =>
+        {
+            if (_subscribers.Contains(s.Subscriber)) return;
+            _subscribers.Add(s.Subscriber);
+            Context.Watch(s.Subscriber);
+        });
+        Command<UnsubscribeApplied>(s => _subscribers.Remove(s.Subscriber));
+        Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        Command<SnapshotChunk>(OnChunk);
+        Command<SnapshotChunkRequest>(r =>
+        {
+            if (_snapshotSender.Chunk(r.Slot, r.Offset) is { } chunk)
+                _transport.Send(new Outbound(r.From, PaxosRole.Replica, chunk));
+        });
         Command<Tick>(t =>
         {
+            if (_snapshotReceiver.Current is { } transfer && transfer.Slot < _core.NextToApply) _snapshotReceiver.Reset();
+            if (_snapshotReceiver.Tick() is { } again && _snapshotReceiver.Current is { } cur)
+                _transport.Send(new Outbound(cur.From, PaxosRole.Replica, again));
             Handle(t);
             // Keeps a restarted proposer informed of how far this node has applied.
             _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
@@ -115,14 +138,53 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private void Handle(IPaxosMessage message)
     {
         var fx = _core.Step(message);
-        if (fx.Applied.Count > 0) _appliedListener.Tell(new AppliedBatch(fx.Applied));
-        _transport.Send(fx.Send);
+        if (fx.Applied.Count > 0)
+        {
+            var batch = new AppliedBatch(fx.Applied);
+            foreach (var s in _subscribers) s.Tell(batch);
+        }
+        foreach (var o in fx.Send)
+        {
+            if (o.Message is CatchUpResponse { Snapshot: { } snapshot } && o.To != _core.Self)
+            {
+                // A snapshot may be larger than a frame: it travels in pieces the receiver asks for one by one. The
+                // decisions after it are dropped; the receiver asks for them once the snapshot is installed.
+                if (!_snapshotSender.Holds(snapshot.AppliedThrough))
+                    _snapshotSender.Load(snapshot.AppliedThrough, Context.System.Serialization.FindSerializerFor(snapshot).ToBinary(snapshot));
+                if (_snapshotSender.Chunk(snapshot.AppliedThrough, 0) is { } first)
+                    _transport.Send(new Outbound(o.To, PaxosRole.Replica, first));
+                continue;
+            }
+            // While a snapshot arrives piece by piece, asking for another catch-up would only start it over.
+            if (o.Message is CatchUpRequest && _snapshotReceiver.Current is not null) continue;
+            _transport.Send(o);
+        }
         if (fx.SaveSnapshot is { } snap)
         {
             // One save at a time; a newer snapshot waiting replaces an older one that waits.
             _nextToSave = snap;
             if (_saving is null) SaveNext();
         }
+    }
+
+    private void OnChunk(SnapshotChunk chunk)
+    {
+        if (chunk.Slot < _core.NextToApply) return; // caught up past it already
+        var whole = _snapshotReceiver.Offer(chunk, out var next);
+        if (next is not null) _transport.Send(new Outbound(chunk.From, PaxosRole.Replica, next));
+        if (whole is null) return;
+        StateSnapshot snapshot;
+        try
+        {
+            snapshot = (StateSnapshot)Context.System.Serialization.Deserialize(whole, Serialization.PaxosSerializer.Id, "log.snapshot");
+        }
+        catch (Exception e)
+        {
+            _log.Warning(e, "replica: the snapshot through slot {0} from node {1} could not be read; catching up again", chunk.Slot, chunk.From);
+            return;
+        }
+        _log.Info("replica: installing the snapshot through slot {0} from node {1} ({2} bytes)", chunk.Slot, chunk.From, whole.Length);
+        Handle(new CatchUpResponse(snapshot, []));
     }
 
     private void SaveNext()

@@ -38,6 +38,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         Nack => "px.nack",
         SlotsCompacted => "px.compacted",
         Compact => "px.compact",
+        SnapshotChunk => "px.chunk",
+        SnapshotChunkRequest => "px.chunk-req",
         Tick => "px.tick",
         Heartbeat => "px.hb",
         HeartbeatNack => "px.hbnack",
@@ -74,6 +76,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case Nack m: WriteBallot(w, m.Rejected); WriteBallot(w, m.Promised); w.Int(m.From); break;
             case SlotsCompacted m: w.Long(m.ThroughSlot).Int(m.From); break;
             case Compact m: w.Long(m.ThroughSlot); break;
+            case SnapshotChunk m: w.Int(m.From).Long(m.Slot).Long(m.Offset).Long(m.Total).Bytes(m.Data); break;
+            case SnapshotChunkRequest m: w.Int(m.From).Long(m.Slot).Long(m.Offset); break;
             case Tick: break;
             case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen); break;
             case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
@@ -132,6 +136,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case "px.nack": result = new Nack(ReadBallot(ref r), ReadBallot(ref r), r.ReadInt()); break;
             case "px.compacted": result = new SlotsCompacted(r.ReadLong(), r.ReadInt()); break;
             case "px.compact": result = new Compact(r.ReadLong()); break;
+            case "px.chunk": result = new SnapshotChunk(r.ReadInt(), r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadBytes()); break;
+            case "px.chunk-req": result = new SnapshotChunkRequest(r.ReadInt(), r.ReadLong(), r.ReadLong()); break;
             case "px.tick": result = Tick.Instance; break;
             case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong()); break;
             case "px.hbnack": result = new HeartbeatNack(ReadBallot(ref r), r.ReadInt()); break;

@@ -25,8 +25,13 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>A local probe system whose TestKit polls conditions across the member systems.</summary>
     private readonly Akka.TestKit.Xunit2.TestKit _kit = new("akka.loglevel = WARNING");
 
-    public LocalCluster(int size)
+    private readonly Config _config;
+
+    /// <param name="size">Member systems.</param>
+    /// <param name="extra">Settings on top of the fast test settings.</param>
+    public LocalCluster(int size, Config? extra = null)
     {
+        _config = extra is null ? Fast : extra.WithFallback(Fast);
         _root = Path.Combine(Path.GetTempPath(), "actors-tests-" + Guid.NewGuid().ToString("N")[..8]);
         _ports = FreePorts.Take(size);
         Systems = new ActorSystem?[size];
@@ -49,7 +54,7 @@ public sealed class LocalCluster : IAsyncDisposable
             Seeds = Members,
             DataDir = Path.Combine(_root, $"node-{i}"),
         };
-        var system = ActorSystem.Create(PaxosSettings.SystemName, ActorsNode.BuildConfig(options, Fast));
+        var system = ActorSystem.Create(PaxosSettings.SystemName, ActorsNode.BuildConfig(options, _config));
         Systems[i] = system;
         Nodes[i] = ActorsNode.Start(system);
     }

@@ -1,0 +1,119 @@
+namespace Actors.Core.Paxos;
+
+/// <summary>
+/// The serving side of a chunked snapshot transfer: the serialized bytes of the latest snapshot served, cut into
+/// pieces of at most <see cref="ChunkBytes"/> on request.
+/// </summary>
+public sealed class SnapshotSender(int self, int chunkBytes)
+{
+    private long _slot = -1;
+    private byte[] _bytes = [];
+
+    public int ChunkBytes { get; } = chunkBytes > 0 ? chunkBytes : throw new ArgumentOutOfRangeException(nameof(chunkBytes));
+
+    /// <summary>True when the bytes of the snapshot through <paramref name="slot"/> are held.</summary>
+    public bool Holds(long slot) => _slot == slot;
+
+    /// <summary>Holds <paramref name="bytes"/> as the snapshot through <paramref name="slot"/> (replacing an older one).</summary>
+    public void Load(long slot, byte[] bytes)
+    {
+        _slot = slot;
+        _bytes = bytes;
+    }
+
+    /// <summary>The piece at <paramref name="offset"/> of the snapshot through <paramref name="slot"/>, or null when that
+    /// snapshot is no longer held (the receiver then starts over with a fresh catch-up request).</summary>
+    public SnapshotChunk? Chunk(long slot, long offset)
+    {
+        if (slot != _slot || offset < 0 || offset >= Math.Max(1, _bytes.Length)) return null;
+        var length = (int)Math.Min(ChunkBytes, _bytes.Length - offset);
+        return new SnapshotChunk(self, slot, offset, _bytes.Length, _bytes.AsSpan((int)offset, length).ToArray());
+    }
+}
+
+/// <summary>
+/// The receiving side of a chunked snapshot transfer, as a deterministic state machine: it assembles the pieces of
+/// one snapshot from one peer in order, asks for the next piece after each one, asks again when a piece is lost
+/// (after <c>retransmitTicks</c> without progress) and gives up after a few tries, so a fresh catch-up can start.
+/// </summary>
+public sealed class SnapshotReceiver(int self, int retransmitTicks, int maxRetries = 5)
+{
+    private readonly List<byte[]> _pieces = new();
+    private long _now;
+    private long _lastProgress;
+    private int _retries;
+
+    /// <summary>The peer and slot of the transfer under way, or null.</summary>
+    public (int From, long Slot)? Current { get; private set; }
+
+    /// <summary>Bytes received so far of the transfer under way.</summary>
+    public long Received { get; private set; }
+
+    private long _total;
+
+    /// <summary>
+    /// Takes a piece. Returns the whole snapshot's bytes when this piece completes it; otherwise <paramref name="next"/>
+    /// is the request for the following piece (or null when the piece was not the one expected).
+    /// </summary>
+    public byte[]? Offer(SnapshotChunk c, out SnapshotChunkRequest? next)
+    {
+        next = null;
+        if (c.Total < 0 || c.Data.Length == 0 && c.Total > 0 || c.Offset + c.Data.Length > c.Total) return null;
+        if (Current is not { } cur || (c.Offset == 0 && (cur.From != c.From || c.Slot > cur.Slot)))
+        {
+            // A new transfer starts with its first piece; a newer snapshot replaces one under way.
+            if (c.Offset != 0) return null;
+            Reset();
+            Current = (c.From, c.Slot);
+            _total = c.Total;
+        }
+        else if (cur.From != c.From || cur.Slot != c.Slot || c.Offset != Received || c.Total != _total)
+        {
+            return null; // a duplicate, a late piece or a piece of another transfer
+        }
+
+        _pieces.Add(c.Data);
+        Received += c.Data.Length;
+        _lastProgress = _now;
+        _retries = 0;
+        if (Received < _total)
+        {
+            next = new SnapshotChunkRequest(self, c.Slot, Received);
+            return null;
+        }
+
+        var whole = new byte[_total];
+        var at = 0;
+        foreach (var p in _pieces)
+        {
+            p.CopyTo(whole, at);
+            at += p.Length;
+        }
+        Reset();
+        return whole;
+    }
+
+    /// <summary>A tick: asks again for the expected piece when none came for a while; gives up after a few tries.</summary>
+    public SnapshotChunkRequest? Tick()
+    {
+        _now++;
+        if (Current is not { } cur || _now - _lastProgress < retransmitTicks) return null;
+        if (++_retries > maxRetries)
+        {
+            Reset();
+            return null;
+        }
+        _lastProgress = _now;
+        return new SnapshotChunkRequest(self, cur.Slot, Received);
+    }
+
+    /// <summary>Drops the transfer under way (for example when the replica caught up past it otherwise).</summary>
+    public void Reset()
+    {
+        Current = null;
+        _pieces.Clear();
+        Received = 0;
+        _total = 0;
+        _retries = 0;
+    }
+}
