@@ -10,6 +10,11 @@ namespace Actors.Contracts.Serialization;
 /// Serializer of every <see cref="IActorsMessage"/>: a compact binary body and a short, stable string manifest
 /// per type. Unknown manifests and malformed bytes raise <see cref="SerializationException"/>, which Akka logs
 /// before dropping the message.
+/// <para>
+/// Versioned: every body starts with the format version it was written in (<see cref="FormatVersion"/>). A later
+/// version only appends fields, so a reader of an older version reads the fields it knows and ignores the rest, and a
+/// reader of a newer version gives the appended fields their defaults when they are missing.
+/// </para>
 /// </summary>
 public sealed class ContractsSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -26,6 +31,9 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
 
     public override int Identifier => Id;
 
+    /// <summary>The format this version writes.</summary>
+    public const byte FormatVersion = 1;
+
     public override string Manifest(object o) => o switch
     {
         Put => PutManifest,
@@ -41,6 +49,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
     public override byte[] ToBinary(object obj)
     {
         var w = new WireWriter();
+        w.Byte(FormatVersion);
         switch (obj)
         {
             case Put p:
@@ -73,6 +82,8 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
     public override object FromBinary(byte[] bytes, string manifest)
     {
         var r = new WireReader(bytes);
+        var version = r.ReadByte();
+        if (version == 0) throw new SerializationException($"malformed message: format version 0 of '{manifest}'");
         object result = manifest switch
         {
             PutManifest => new Put(r.ReadString(), r.ReadBytes(), r.ReadString(), r.ReadLong()),
@@ -84,7 +95,8 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
             StatusManifest => ReadNodeStatus(ref r),
             _ => throw new SerializationException($"unknown manifest '{manifest}'"),
         };
-        r.End();
+        // Fields appended by a newer version are not known here: skip them.
+        if (version <= FormatVersion) r.End();
         return result;
     }
 

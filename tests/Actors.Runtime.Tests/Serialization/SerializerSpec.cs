@@ -107,6 +107,27 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     }
 
     [Fact]
+    public void A_public_message_from_a_newer_version_with_an_appended_field_is_read_and_the_field_ignored()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Put("k", B("v"), "c", 3));
+        var bytes = serializer.ToBinary(new Put("k", B("v"), "c", 3));
+        Assert.Equal(Actors.Contracts.Serialization.ContractsSerializer.FormatVersion, bytes[0]);
+        byte[] newer = [(byte)(bytes[0] + 1), .. bytes[1..], 42, 0, 0, 0];
+        var put = Assert.IsType<Put>(serializer.FromBinary(newer, serializer.Manifest(new Put("k", B("v")))));
+        Assert.Equal(("k", "c", 3L), (put.Key, put.ClientId, put.Seq));
+    }
+
+    [Fact]
+    public void Consensus_data_written_by_a_newer_format_is_refused_with_a_clear_error()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new PromiseMade(new Ballot(1, 1)));
+        var bytes = serializer.ToBinary(new PromiseMade(new Ballot(1, 1)));
+        bytes[0]++;
+        var e = Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes, "px.e.promised"));
+        Assert.Contains("newer than this node reads", e.Message);
+    }
+
+    [Fact]
     public void Truncated_or_garbage_bytes_are_a_serialization_error()
     {
         foreach (var row in Messages())
