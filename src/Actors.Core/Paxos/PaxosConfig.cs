@@ -5,7 +5,8 @@ namespace Actors.Core.Paxos;
 /// <summary>
 /// Parameters shared by the roles of one node. Timing is counted in ticks of the driver's timer.
 /// </summary>
-/// <param name="Members">Node ids of the acceptor set (every member also runs a proposer and a replica).</param>
+/// <param name="Members">Node ids of the acceptor set (every member also runs a proposer and a replica). A node
+/// whose id is not a member is a learner: its proposer never campaigns and its replica learns the log.</param>
 /// <param name="Window">Slots the leader keeps in phase 2 at once.</param>
 /// <param name="MaxBatch">Client commands batched into one slot at most.</param>
 /// <param name="HeartbeatTicks">Ticks between leader heartbeats.</param>
@@ -16,6 +17,8 @@ namespace Actors.Core.Paxos;
 /// <param name="CatchUpBatch">Chosen values per catch-up answer at most.</param>
 /// <param name="MaxPending">Client commands a proposer buffers while no leader is known.</param>
 /// <param name="MaxBatchBytes">Approximate bytes of commands in one slot at most (one command always fits).</param>
+/// <param name="Fingerprint">A stable hash of the acceptor list as the driver configured it; stamped on
+/// <see cref="Prepare"/> and <see cref="Heartbeat"/> so that nodes configured with different lists refuse each other.</param>
 public sealed record PaxosConfig(
     ImmutableArray<int> Members,
     int Window = 4,
@@ -26,10 +29,14 @@ public sealed record PaxosConfig(
     int SnapshotEvery = 1000,
     int CatchUpBatch = 500,
     int MaxPending = 100_000,
-    int MaxBatchBytes = 4 * 1024 * 1024)
+    int MaxBatchBytes = 4 * 1024 * 1024,
+    ulong Fingerprint = 0)
 {
     /// <summary>Acceptors that make a majority.</summary>
     public int Quorum => Members.Length / 2 + 1;
+
+    /// <summary>True when <paramref name="node"/> is an acceptor; every other node id is a learner.</summary>
+    public bool IsMember(int node) => Members.Contains(node);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid parameter.</summary>
     public PaxosConfig Validate()

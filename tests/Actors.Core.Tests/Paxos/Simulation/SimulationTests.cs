@@ -46,6 +46,10 @@ public sealed class SimulationTests(ITestOutputHelper output)
         RunSeeds(new SimOptions { Nodes = 3, DropRate = 0.2, DuplicateRate = 0.1, LongDelayRate = 0.1, CrashRatePerTick = 0.01, SnapshotEvery = 3 }, 500);
 
     [Fact]
+    public void Three_acceptors_and_two_learners_agree_converge_and_stay_linearizable() =>
+        RunSeeds(new SimOptions { Nodes = 3, Learners = 2, Clients = 5 }, 500);
+
+    [Fact]
     public void A_run_is_reproducible_from_its_seed()
     {
         var a = new Simulator(42, new SimOptions()).Run();
