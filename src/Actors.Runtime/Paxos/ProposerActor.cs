@@ -8,13 +8,16 @@ namespace Actors.Runtime.Paxos;
 
 /// <summary>
 /// Shell around <see cref="Proposer"/>: turns its timer into <see cref="Tick"/> inputs and sends what the core
-/// says to send. Its state is soft: after a restart it follows the next heartbeat or campaigns again.
+/// says to send. Its state is soft: after a restart it follows the next heartbeat or campaigns again (a learner
+/// only follows). Messages pass a <see cref="PaxosGuard"/> before they reach the core; the learner directory
+/// arrives as <see cref="LearnersChanged"/> and is read afresh on every start.
 /// </summary>
 public sealed class ProposerActor : UntypedActor, IWithTimers
 {
     private readonly PaxosTransport _transport;
     private readonly Proposer _core;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly PaxosGuard _guard;
     private readonly Dictionary<(int To, int Hops), List<KvCommand>> _forward = new();
     private bool _flushQueued;
     private int? _lastLeader;
@@ -29,6 +32,7 @@ public sealed class ProposerActor : UntypedActor, IWithTimers
     {
         _transport = transport;
         _core = new Proposer(transport.Settings.Core, transport.Settings.Self, new Random());
+        _guard = new PaxosGuard(transport, _log, "proposer");
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -61,8 +65,13 @@ public sealed class ProposerActor : UntypedActor, IWithTimers
 
     public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new ProposerActor(transport));
 
-    protected override void PreStart() =>
-        Timers.StartPeriodicTimer("tick", Tick.Instance, _transport.Settings.TickInterval);
+    protected override void PreStart()
+    {
+        _core.Step(new LearnersChanged(_transport.Learners.Keys.ToImmutableArray()));
+        Timers.StartPeriodicTimer("tick", _transport.Local(Tick.Instance), _transport.Settings.TickInterval);
+        if (_core.IsLearner)
+            _log.Info("paxos: node {0} is a learner of acceptors 1 to {1}", _core.Self, _transport.Settings.Members.Length);
+    }
 
     protected override void OnReceive(object message)
     {
@@ -74,7 +83,8 @@ public sealed class ProposerActor : UntypedActor, IWithTimers
                     _transport.Send(new Outbound(to, PaxosRole.Proposer, new Submit(commands.ToImmutableArray(), hops)));
                 _forward.Clear();
                 break;
-            case IPaxosMessage m:
+            case LocalDelivery or IPaxosMessage:
+                if (_guard.Admit(message, Sender) is not { } m) break;
                 var fx = _core.Step(m);
                 Dispatch(fx.Send);
                 if (_core.Leader != _lastLeader)

@@ -9,7 +9,7 @@ namespace Actors.Runtime.Paxos;
 /// <summary>
 /// Shell around <see cref="Replica"/>. Recovers the latest key-value snapshot, applies chosen values in slot
 /// order, hands applied commands to the key-value entry point, and saves snapshots (a marker event first, so
-/// every snapshot has its own sequence number).
+/// every snapshot has its own sequence number). Messages pass a <see cref="PaxosGuard"/> before they reach the core.
 /// </summary>
 public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 {
@@ -17,6 +17,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly KvLimits _limits;
     private readonly IActorRef _appliedListener;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly PaxosGuard _guard;
     private readonly Queue<long> _savingSlots = new();
     private KvSnapshot? _recovered;
     private Replica _core = null!;
@@ -27,9 +28,10 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         _limits = limits;
         _appliedListener = appliedListener;
         PersistenceId = $"paxos-replica-{transport.Settings.Self}";
+        _guard = new PaxosGuard(transport, _log, "replica");
 
         Recover<SnapshotOffer>(offer => _recovered = offer.Snapshot as KvSnapshot);
-        Recover<AppliedThrough>(_ => { });
+        Recover<ReplicaSnapshotMarker>(_ => { });
         Recover<RecoveryCompleted>(_ =>
         {
             _core = new Replica(_transport.Settings.Core, _transport.Settings.Self, _limits, _recovered);
@@ -57,18 +59,13 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(
             _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.Machine.Count)));
-        Command<Tick>(t =>
-        {
-            Handle(t);
-            // Keeps a restarted proposer informed of how far this node has applied.
-            _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
-        });
 #if ACTORS_FAILPOINTS
         Command<PeekLocal>(p => Sender.Tell(_core.Machine.Peek(p.Key) is { } v
             ? new Contracts.Kv.KvReply(Contracts.Kv.KvReplyStatus.Ok, v)
             : new Contracts.Kv.KvReply(Contracts.Kv.KvReplyStatus.NotFound)));
 #endif
-        Command<IPaxosMessage>(Handle);
+        Command<LocalDelivery>(Admit);
+        Command<IPaxosMessage>(Admit);
     }
 
 #if ACTORS_FAILPOINTS
@@ -86,7 +83,15 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     protected override void PreStart()
     {
         base.PreStart();
-        Timers.StartPeriodicTimer("tick", Tick.Instance, _transport.Settings.TickInterval);
+        Timers.StartPeriodicTimer("tick", _transport.Local(Tick.Instance), _transport.Settings.TickInterval);
+    }
+
+    private void Admit(object message)
+    {
+        if (_guard.Admit(message, Sender) is not { } m) return;
+        Handle(m);
+        // Keeps a restarted proposer informed of how far this node has applied.
+        if (m is Tick) _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
     }
 
     private void Handle(IPaxosMessage message)
@@ -97,7 +102,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         if (fx.SaveSnapshot is { } snap)
         {
             _savingSlots.Enqueue(snap.AppliedThrough);
-            Persist(new AppliedThrough(snap.AppliedThrough), _ => SaveSnapshot(snap));
+            Persist(new ReplicaSnapshotMarker(snap.AppliedThrough), _ => SaveSnapshot(snap));
         }
     }
 }

@@ -3,15 +3,19 @@ using System.Runtime.Serialization;
 using Actors.Contracts.Serialization;
 using Actors.Core.Kv;
 using Actors.Core.Paxos;
+using Actors.Runtime.Paxos;
 using Akka.Actor;
 using Akka.Serialization;
 
 namespace Actors.Runtime.Serialization;
 
 /// <summary>
-/// Serializer of every <see cref="IPaxosMessage"/> (including the acceptor's journal events) and of
-/// <see cref="KvSnapshot"/>: compact binary bodies with short, stable string manifests. Malformed input
-/// raises <see cref="SerializationException"/>.
+/// Serializer of every <see cref="IPaxosMessage"/> that crosses the network (and of the acceptor's journal events),
+/// of <see cref="KvSnapshot"/> and of <see cref="ReplicaSnapshotMarker"/>: compact binary bodies with short,
+/// stable string manifests. Malformed input raises <see cref="SerializationException"/>. Local-only messages
+/// (<see cref="ILocalPaxosMessage"/>) have no wire form: serializing one fails, and their former manifests are
+/// refused. A field added to a message goes at its end and is optional when read, so an older body stays readable
+/// (Prepare and Heartbeat without their acceptor-list fingerprint read as fingerprint 0, which no node has).
 /// </summary>
 public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -19,29 +23,29 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
 
     public override int Identifier => Id;
 
+    /// <summary>Manifests of local-only messages that earlier versions put on the wire; refused when read.</summary>
+    private static readonly HashSet<string> LocalOnlyManifests = ["px.compact", "px.tick", "px.commit", "px.snapsaved"];
+
     public override string Manifest(object o) => o switch
     {
+        ILocalPaxosMessage => throw LocalOnly(o),
         Prepare => "px.prepare",
         Promise => "px.promise",
         Accept => "px.accept",
         Accepted => "px.accepted",
         Nack => "px.nack",
-        Compact => "px.compact",
-        Tick => "px.tick",
         Heartbeat => "px.hb",
         HeartbeatNack => "px.hbnack",
         Submit => "px.submit",
-        AppliedThrough => "px.applied",
-        CommitInfo => "px.commit",
         Decision => "px.decision",
         CatchUpRequest => "px.catchup",
         CatchUpResponse => "px.catchup-r",
-        SnapshotSaved => "px.snapsaved",
         PromiseMade => "px.e.promised",
         ValueAccepted => "px.e.accepted",
         CompactedThrough => "px.e.compacted",
         AcceptorSnapshot => "px.e.snapshot",
         KvSnapshot => "kv.snapshot",
+        ReplicaSnapshotMarker => "px.r.marker",
         _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
     };
 
@@ -50,7 +54,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         var w = new WireWriter(obj is Accept or Decision or CatchUpResponse or KvSnapshot ? 4096 : 64);
         switch (obj)
         {
-            case Prepare m: WriteBallot(w, m.Ballot); w.Long(m.FromSlot).Int(m.From); break;
+            case ILocalPaxosMessage: throw LocalOnly(obj);
+            case Prepare m: WriteBallot(w, m.Ballot); w.Long(m.FromSlot).Int(m.From).Long(unchecked((long)m.Fingerprint)); break;
             case Promise m:
                 WriteBallot(w, m.Ballot);
                 w.Int(m.From).Long(m.CompactedThrough);
@@ -59,13 +64,9 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case Accept m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); w.Int(m.From); break;
             case Accepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot).Int(m.From); break;
             case Nack m: WriteBallot(w, m.Rejected); WriteBallot(w, m.Promised); w.Int(m.From); break;
-            case Compact m: w.Long(m.ThroughSlot); break;
-            case Tick: break;
-            case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen); break;
+            case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen).Long(unchecked((long)m.Fingerprint)); break;
             case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
             case Submit m: w.Int(m.Hops); WriteCommands(w, m.Commands); break;
-            case AppliedThrough m: w.Long(m.Slot); break;
-            case CommitInfo m: w.Int(m.Leader).Long(m.FirstUnchosen); break;
             case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); break;
             case CatchUpRequest m: w.Int(m.From).Long(m.FromSlot); break;
             case CatchUpResponse m:
@@ -74,7 +75,6 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 w.Int(m.Decisions.Length);
                 foreach (var d in m.Decisions) { w.Long(d.Slot); WriteValue(w, d.Value); }
                 break;
-            case SnapshotSaved m: w.Long(m.Slot); break;
             case PromiseMade m: WriteBallot(w, m.Ballot); break;
             case ValueAccepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); break;
             case CompactedThrough m: w.Long(m.ThroughSlot); break;
@@ -84,6 +84,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 WriteAcceptedList(w, m.Accepted);
                 break;
             case KvSnapshot m: WriteSnapshot(w, m); break;
+            case ReplicaSnapshotMarker m: w.Long(m.Slot); break;
             default: throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
         return w.ToArray();
@@ -91,11 +92,13 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
+        if (LocalOnlyManifests.Contains(manifest))
+            throw new SerializationException($"refused '{manifest}': local-only Paxos messages are never accepted from the network");
         var r = new WireReader(bytes);
         object result;
         switch (manifest)
         {
-            case "px.prepare": result = new Prepare(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
+            case "px.prepare": result = new Prepare(ReadBallot(ref r), r.ReadLong(), r.ReadInt(), ReadFingerprint(ref r)); break;
             case "px.promise":
             {
                 var b = ReadBallot(ref r);
@@ -107,9 +110,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case "px.accept": result = new Accept(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r), r.ReadInt()); break;
             case "px.accepted": result = new Accepted(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
             case "px.nack": result = new Nack(ReadBallot(ref r), ReadBallot(ref r), r.ReadInt()); break;
-            case "px.compact": result = new Compact(r.ReadLong()); break;
-            case "px.tick": result = Tick.Instance; break;
-            case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong()); break;
+            case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong(), ReadFingerprint(ref r)); break;
             case "px.hbnack": result = new HeartbeatNack(ReadBallot(ref r), r.ReadInt()); break;
             case "px.submit":
             {
@@ -117,8 +118,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 result = new Submit(ReadCommands(ref r), hops);
                 break;
             }
-            case "px.applied": result = new AppliedThrough(r.ReadLong()); break;
-            case "px.commit": result = new CommitInfo(r.ReadInt(), r.ReadLong()); break;
+            // Replica journals of earlier versions hold the snapshot marker as "px.applied".
+            case "px.r.marker" or "px.applied": result = new ReplicaSnapshotMarker(r.ReadLong()); break;
             case "px.decision": result = new Decision(r.ReadLong(), ReadValue(ref r)); break;
             case "px.catchup": result = new CatchUpRequest(r.ReadInt(), r.ReadLong()); break;
             case "px.catchup-r":
@@ -130,7 +131,6 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 result = new CatchUpResponse(snap, ds.MoveToImmutable());
                 break;
             }
-            case "px.snapsaved": result = new SnapshotSaved(r.ReadLong()); break;
             case "px.e.promised": result = new PromiseMade(ReadBallot(ref r)); break;
             case "px.e.accepted": result = new ValueAccepted(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r)); break;
             case "px.e.compacted": result = new CompactedThrough(r.ReadLong()); break;
@@ -147,6 +147,12 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         r.End();
         return result;
     }
+
+    private static SerializationException LocalOnly(object o) =>
+        new($"{o.GetType().Name} is local to a node and never sent over the network");
+
+    /// <summary>The acceptor-list fingerprint at the end of a Prepare or Heartbeat; 0 when an older body has none.</summary>
+    private static ulong ReadFingerprint(ref WireReader r) => r.AtEnd ? 0 : unchecked((ulong)r.ReadLong());
 
     private static void WriteBallot(WireWriter w, Ballot b) => w.Long(b.Round).Int(b.Node);
 

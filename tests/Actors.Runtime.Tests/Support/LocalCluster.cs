@@ -8,7 +8,10 @@ using Xunit;
 
 namespace Actors.Runtime.Tests.Support;
 
-/// <summary>Several member ActorSystems in one process, on loopback, each with its own SQLite file.</summary>
+/// <summary>
+/// Several node ActorSystems in one process, on loopback, each with its own SQLite file. The first
+/// <c>acceptors</c> nodes (all by default) are the acceptor members; the others are learners with node id index + 1.
+/// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
     private static readonly Config Fast = ConfigurationFactory.ParseString("""
@@ -21,14 +24,16 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private readonly string _root;
     private readonly int[] _ports;
+    private readonly int _acceptors;
 
     /// <summary>A local probe system whose TestKit polls conditions across the member systems.</summary>
     private readonly Akka.TestKit.Xunit2.TestKit _kit = new("akka.loglevel = WARNING");
 
-    public LocalCluster(int size)
+    public LocalCluster(int size, int? acceptors = null)
     {
         _root = Path.Combine(Path.GetTempPath(), "actors-tests-" + Guid.NewGuid().ToString("N")[..8]);
         _ports = FreePorts.Take(size);
+        _acceptors = acceptors ?? size;
         Systems = new ActorSystem?[size];
         Nodes = new ActorsNodeRefs?[size];
         for (var i = 0; i < size; i++) Start(i);
@@ -38,7 +43,11 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public ActorsNodeRefs?[] Nodes { get; }
 
-    public ImmutableArray<string> Members => _ports.Select(p => $"127.0.0.1:{p}").ToImmutableArray();
+    /// <summary>The acceptors' endpoints: nodes 0 to acceptors - 1.</summary>
+    public ImmutableArray<string> Members => _ports.Take(_acceptors).Select(p => $"127.0.0.1:{p}").ToImmutableArray();
+
+    /// <summary>The Akka address of node <paramref name="i"/> (its system need not run).</summary>
+    public string AddressOf(int i) => PaxosSettings.AddressOf($"127.0.0.1:{_ports[i]}");
 
     public void Start(int i)
     {
@@ -47,6 +56,7 @@ public sealed class LocalCluster : IAsyncDisposable
             Port = _ports[i],
             Members = Members,
             Seeds = Members,
+            NodeId = i < _acceptors ? null : i + 1,
             DataDir = Path.Combine(_root, $"node-{i}"),
         };
         var system = ActorSystem.Create(PaxosSettings.SystemName, ActorsNode.BuildConfig(options, Fast));
