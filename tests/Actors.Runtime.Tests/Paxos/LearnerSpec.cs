@@ -1,7 +1,10 @@
 using System.Text;
 using Actors.Contracts.Kv;
 using Actors.Core.Paxos;
+using Actors.Runtime.Logging;
 using Actors.Runtime.Tests.Support;
+using Akka.Actor;
+using Akka.Cluster;
 using Xunit;
 
 namespace Actors.Runtime.Tests.Paxos;
@@ -36,5 +39,26 @@ public sealed class LearnerSpec
         // The learner's replica applies what the acceptors' replicas applied.
         var target = (await c.ReplicaStatusOf(leader)).LastApplied;
         await c.AwaitAssertAsync(async () => Assert.True((await c.ReplicaStatusOf(3)).LastApplied >= target), TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task Two_members_claiming_one_learner_id_are_logged_as_an_error_and_the_oldest_is_used()
+    {
+        // Nodes 3 and 4 both claim id 4.
+        // Only the learner the directory picked hears the leader, so no AwaitLeader over all five.
+        await using var c = new LocalCluster(5, acceptors: 3, nodeId: i => i >= 3 ? 4 : null);
+        var claimants = new[] { Address.Parse(c.AddressOf(3)), Address.Parse(c.AddressOf(4)) };
+
+        await c.AwaitAssertAsync(() =>
+        {
+            var members = Cluster.Get(c.Systems[0]!).State.Members.Where(m => claimants.Contains(m.Address)).ToList();
+            Assert.Equal(2, members.Count);
+            Assert.All(members, m => Assert.Equal(MemberStatus.Up, m.Status));
+            var oldest = members[0].IsOlderThan(members[1]) ? members[0] : members[1];
+            Assert.Equal(oldest.Address, c.Nodes[0]!.Transport.Learners[4]);
+            Assert.Contains(LogRing.For(c.Systems[0]!).Last(LogRing.Capacity),
+                l => l.Contains("node id 4 is claimed by", StringComparison.Ordinal) && l.Contains($"using the oldest, {oldest.Address}", StringComparison.Ordinal));
+            return Task.CompletedTask;
+        }, TimeSpan.FromSeconds(60));
     }
 }

@@ -25,15 +25,20 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly string _root;
     private readonly int[] _ports;
     private readonly int _acceptors;
+    private readonly Func<int, int?> _nodeId;
 
     /// <summary>A local probe system whose TestKit polls conditions across the member systems.</summary>
     private readonly Akka.TestKit.Xunit2.TestKit _kit = new("akka.loglevel = WARNING");
 
-    public LocalCluster(int size, int? acceptors = null)
+    /// <param name="size">Nodes in the cluster.</param>
+    /// <param name="acceptors">How many of them, from the first on, are acceptors (all by default).</param>
+    /// <param name="nodeId">actors.paxos.node-id of node i (default: automatic for an acceptor, i + 1 for a learner).</param>
+    public LocalCluster(int size, int? acceptors = null, Func<int, int?>? nodeId = null)
     {
         _root = Path.Combine(Path.GetTempPath(), "actors-tests-" + Guid.NewGuid().ToString("N")[..8]);
         _ports = FreePorts.Take(size);
         _acceptors = acceptors ?? size;
+        _nodeId = nodeId ?? (i => i < _acceptors ? null : i + 1);
         Systems = new ActorSystem?[size];
         Nodes = new ActorsNodeRefs?[size];
         for (var i = 0; i < size; i++) Start(i);
@@ -56,7 +61,7 @@ public sealed class LocalCluster : IAsyncDisposable
             Port = _ports[i],
             Members = Members,
             Seeds = Members,
-            NodeId = i < _acceptors ? null : i + 1,
+            NodeId = _nodeId(i),
             DataDir = Path.Combine(_root, $"node-{i}"),
         };
         var system = ActorSystem.Create(PaxosSettings.SystemName, ActorsNode.BuildConfig(options, Fast));
