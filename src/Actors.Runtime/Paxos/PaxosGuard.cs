@@ -112,6 +112,9 @@ public sealed class PaxosGuard
     {
         var now = DateTime.UtcNow;
         if (_logged.TryGetValue((reason, node), out var last) && now - last < LogEvery) return;
+        // Ids come from the network: forget the ones not logged within the last minute before the table grows large.
+        if (_logged.Count >= 1024)
+            foreach (var stale in _logged.Where(kv => now - kv.Value >= LogEvery).Select(kv => kv.Key).ToList()) _logged.Remove(stale);
         _logged[(reason, node)] = now;
         _log.Warning(format, args);
     }
