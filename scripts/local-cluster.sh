@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Runs a local Actors cluster on loopback.
-#   local-cluster.sh start N    build once (Release), start N nodes, wait for Up + leader, print endpoints
+#   local-cluster.sh start N [--acceptors K]
+#                               build once (Release), start N nodes, wait for all Up + a leader, print endpoints;
+#                               nodes 1..K are the acceptors (K defaults to min(N, 5)), nodes K+1..N learners
+#   local-cluster.sh add        start node N+1 as a learner joined to the running cluster; wait until it is Up
+#                               and follows a leader
 #   local-cluster.sh stop       stop every node of the cluster (by PID)
 #   local-cluster.sh kill I     SIGKILL node I
 #   local-cluster.sh restart I  start node I again on its data; wait until it is Up and follows a leader
 #   local-cluster.sh launch I   start node I again on its data and return at once (the caller waits)
 #   local-cluster.sh status     PID and paxos status of each node
-# Node i: Akka.Remote port REMOTE_BASE+i (4053, ...), command port CMD_BASE+i (9110, ...),
-# data in DATA/node-i, log in DATA/node-i/node.log.
+# Node i: id i (--node-id i), Akka.Remote port REMOTE_BASE+i (4053, ...), command port CMD_BASE+i (9110, ...),
+# data in DATA/node-i, log in DATA/node-i/node.log. DATA/cluster.env records NODES and ACCEPTORS.
 # Environment: ACTORS_REMOTE_BASE (4052), ACTORS_CMD_BASE (9109), ACTORS_DATA (data), ACTORS_WAIT (120 s),
-# ACTORS_CONFIG (extra HOCON file for every node), ACTORS_CONFIGURATION (build configuration, Release).
+# ACTORS_CONFIG (extra HOCON file, passed to every node with --config), ACTORS_CONFIGURATION (build configuration, Release).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +24,12 @@ WAIT="${ACTORS_WAIT:-120}"
 CONFIGURATION="${ACTORS_CONFIGURATION:-Release}"
 HOST_DLL="$ROOT/src/Actors.Host/bin/$CONFIGURATION/net10.0/Actors.Host.dll"
 CMD="$ROOT/scripts/actors-cmd"
+MAX_NODES=20
+EXTRA_CONFIG=""
+if [ -n "${ACTORS_CONFIG:-}" ]; then
+  [ -f "$ACTORS_CONFIG" ] || { echo "local-cluster: ACTORS_CONFIG: no file $ACTORS_CONFIG" >&2; exit 2; }
+  EXTRA_CONFIG="$(cd "$(dirname "$ACTORS_CONFIG")" && pwd)/$(basename "$ACTORS_CONFIG")"
+fi
 
 die() { echo "local-cluster: $*" >&2; exit 2; }
 
@@ -31,12 +41,17 @@ build() {
     || { cat "$DATA/build.log" >&2; die "build failed"; }
 }
 
-cluster_size() {
+load_env() {
   [ -f "$DATA/cluster.env" ] || die "no cluster here ($DATA/cluster.env missing); run: $0 start N"
   # shellcheck disable=SC1091
   . "$DATA/cluster.env"
-  echo "$NODES"
+  # A cluster.env of an earlier version has no ACCEPTORS: every node was one.
+  ACCEPTORS="${ACCEPTORS:-$NODES}"
 }
+
+cluster_size() { load_env; echo "$NODES"; }
+
+acceptor_count() { load_env; echo "$ACCEPTORS"; }
 
 endpoints() { # N -> host:port list
   local n=$1 list="" i
@@ -48,13 +63,15 @@ pid_of() { local f="$DATA/node-$1/pid"; [ -f "$f" ] && cat "$f" || true; }
 
 alive() { local p; p=$(pid_of "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
 
-start_node() { # I N
-  local i=$1 n=$2 dir="$DATA/node-$1"
+start_node() { # I K: node I of a cluster whose acceptors are nodes 1..K (I > K: a learner)
+  local i=$1 k=$2 dir="$DATA/node-$1"
   if alive "$i"; then echo "node $i already running (pid $(pid_of "$i"))"; return; fi
   mkdir -p "$dir"
-  local members; members=$(endpoints "$n")
+  local members; members=$(endpoints "$k")
+  local extra=()
+  [ -n "$EXTRA_CONFIG" ] && extra=(--config "$EXTRA_CONFIG")
   nohup dotnet "$HOST_DLL" --host 127.0.0.1 --port $((REMOTE_BASE + i)) --cmd-port $((CMD_BASE + i)) \
-    --seeds "$members" --members "$members" --data-dir "$dir" >>"$dir/node.log" 2>&1 </dev/null &
+    --seeds "$members" --members "$members" --node-id "$i" --data-dir "$dir" "${extra[@]}" >>"$dir/node.log" 2>&1 </dev/null &
   echo $! >"$dir/pid"
 }
 
@@ -65,7 +82,8 @@ wait_ready() { # N: until some node sees all N Up and a leader
       alive "$i" || continue
       out=$("$CMD" "127.0.0.1:$((CMD_BASE + i))" --json paxos status 2>/dev/null || true)
       ups=$(grep -o '"status":"up"' <<<"$out" | wc -l || true)
-      if [ "$ups" -ge "$n" ] && grep -q '"leader":[0-9]' <<<"$out" && grep -q '"role":"leader"\|"role":"follower"' <<<"$out"; then
+      # Members and learners are listed with their cluster status; a learner is listed once it has joined.
+      if [ "$ups" -ge "$n" ] && grep -q '"leader":[0-9]' <<<"$out" && grep -q '"role":"leader"\|"role":"follower"\|"role":"learner"' <<<"$out"; then
         return 0
       fi
     done
@@ -74,34 +92,62 @@ wait_ready() { # N: until some node sees all N Up and a leader
   return 1
 }
 
-print_endpoints() {
-  local n=$1 i state
+print_endpoints() { # N K
+  local n=$1 k=$2 i state kind
   for ((i = 1; i <= n; i++)); do
     if alive "$i"; then state="pid $(pid_of "$i")"; else state="down"; fi
-    printf 'node %d: remote akka.tcp://actors@127.0.0.1:%d  commands 127.0.0.1:%d  data %s  (%s)\n' \
-      "$i" $((REMOTE_BASE + i)) $((CMD_BASE + i)) "$DATA/node-$i" "$state"
+    if ((i <= k)); then kind="acceptor"; else kind="learner"; fi
+    printf 'node %d (%s): remote akka.tcp://actors@127.0.0.1:%d  commands 127.0.0.1:%d  data %s  (%s)\n' \
+      "$i" "$kind" $((REMOTE_BASE + i)) $((CMD_BASE + i)) "$DATA/node-$i" "$state"
   done
 }
 
-cmd_start() {
-  local n=${1:-3}
-  [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 1 && n <= 9)) || die "start needs a node count from 1 to 9"
+cmd_start() { # N [--acceptors K]
+  local n=3 k="" i
+  if [ $# -gt 0 ] && [[ "$1" != --* ]]; then n=$1; shift; fi
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --acceptors) [ $# -ge 2 ] || die "--acceptors needs a count"; k=$2; shift 2 ;;
+      --acceptors=*) k=${1#--acceptors=}; shift ;;
+      *) die "start: unknown option $1 (usage: start N [--acceptors K])" ;;
+    esac
+  done
+  [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 1 && n <= MAX_NODES)) || die "start needs a node count from 1 to $MAX_NODES"
+  if [ -z "$k" ]; then k=$((n < 5 ? n : 5)); fi
+  [[ "$k" =~ ^[0-9]+$ ]] && ((k >= 1 && k <= n)) || die "--acceptors needs a count from 1 to the node count ($n)"
   mkdir -p "$DATA"
   if [ -f "$DATA/cluster.env" ]; then
     local old; old=$(cluster_size)
     for ((i = 1; i <= old; i++)); do alive "$i" && die "node $i is running; run: $0 stop"; done
   fi
-  echo "NODES=$n" >"$DATA/cluster.env"
+  printf 'NODES=%d\nACCEPTORS=%d\n' "$n" "$k" >"$DATA/cluster.env"
   build
-  for ((i = 1; i <= n; i++)); do start_node "$i" "$n"; done
-  echo "started $n nodes; waiting for all Up and a leader (up to ${WAIT}s)..."
+  for ((i = 1; i <= n; i++)); do start_node "$i" "$k"; done
+  echo "started $n nodes ($k acceptors, $((n - k)) learners); waiting for all Up and a leader (up to ${WAIT}s)..."
   if ! wait_ready "$n"; then
-    print_endpoints "$n"
+    print_endpoints "$n" "$k"
     die "cluster not ready after ${WAIT}s; see $DATA/node-*/node.log"
   fi
   echo "cluster ready"
-  print_endpoints "$n"
+  print_endpoints "$n" "$k"
   echo "try: scripts/actors-cmd 127.0.0.1:$((CMD_BASE + 1)) kv put a 1"
+}
+
+cmd_add() {
+  local n k i j
+  load_env
+  n=$NODES k=$ACCEPTORS i=$((NODES + 1))
+  ((i <= MAX_NODES)) || die "a local cluster has at most $MAX_NODES nodes"
+  local up=0
+  for ((j = 1; j <= k; j++)); do alive "$j" && up=$((up + 1)); done
+  ((up > 0)) || die "no acceptor of the cluster is running; run: $0 start N"
+  [ -f "$HOST_DLL" ] || build
+  start_node "$i" "$k"
+  printf 'NODES=%d\nACCEPTORS=%d\n' "$i" "$k" >"$DATA/cluster.env"
+  echo "node $i (learner) started (pid $(pid_of "$i")); waiting until it is Up and follows a leader..."
+  wait_member_up "$i" || die "node $i not Up after ${WAIT}s; see $DATA/node-$i/node.log"
+  print_endpoints "$i" "$k" | tail -n 1
+  echo "node $i is Up"
 }
 
 cmd_stop() {
@@ -148,11 +194,11 @@ wait_member_up() { # I: until node I is Up in the cluster and follows a leader
 }
 
 cmd_launch() {
-  local i=${1:?${2:-launch} needs a node number} n
-  n=$(cluster_size)
-  ((i >= 1 && i <= n)) || die "no node $i (cluster of $n)"
+  local i=${1:?${2:-launch} needs a node number}
+  load_env
+  ((i >= 1 && i <= NODES)) || die "no node $i (cluster of $NODES)"
   [ -f "$HOST_DLL" ] || build
-  start_node "$i" "$n"
+  start_node "$i" "$ACCEPTORS"
   echo "node $i started (pid $(pid_of "$i"))"
 }
 
@@ -166,8 +212,9 @@ cmd_restart() {
 
 cmd_status() {
   local n i
-  n=$(cluster_size)
-  print_endpoints "$n"
+  load_env
+  n=$NODES
+  print_endpoints "$n" "$ACCEPTORS"
   for ((i = 1; i <= n; i++)); do
     alive "$i" || continue
     echo "--- node $i"
@@ -176,11 +223,12 @@ cmd_status() {
 }
 
 case "${1:-}" in
-  start) cmd_start "${2:-3}" ;;
+  start) shift; cmd_start "$@" ;;
+  add) cmd_add ;;
   stop) cmd_stop ;;
   kill) cmd_kill "${2:-}" ;;
   restart) cmd_restart "${2:-}" ;;
   launch) cmd_launch "${2:-}" ;;
   status) cmd_status ;;
-  *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -15,6 +15,9 @@ public static class NodeCommandLine
           --seeds LIST         seed nodes, host:port,host:port       (ACTORS_SEEDS, default: this node)
           --members LIST       acceptor members, host:port,...       (ACTORS_MEMBERS, default: this node)
                                the same list in the same order on every node
+          --node-id ID         this node's id                        (ACTORS_NODE_ID, default 0: automatic)
+                               an acceptor's id is its position in --members; a node not
+                               in --members is a learner and needs a unique id above their count
           --cmd-host HOST      command host bind address             (ACTORS_CMD_HOST, default 127.0.0.1)
           --cmd-port PORT      command port                          (ACTORS_CMD_PORT, default 9110)
           --cmd-token TOKEN    token the CLI must present            (ACTORS_CMD_TOKEN)
@@ -28,7 +31,7 @@ public static class NodeCommandLine
     public static Result Parse(IReadOnlyList<string> args, Func<string, string?> env)
     {
         var flags = new Dictionary<string, string>(StringComparer.Ordinal);
-        string[] known = ["--host", "--port", "--seeds", "--members", "--cmd-host", "--cmd-port", "--cmd-token", "--data-dir", "--config"];
+        string[] known = ["--host", "--port", "--seeds", "--members", "--node-id", "--cmd-host", "--cmd-port", "--cmd-token", "--data-dir", "--config"];
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -72,12 +75,21 @@ public static class NodeCommandLine
             return items;
         }
 
+        int? NodeId()
+        {
+            var s = Get("--node-id", "ACTORS_NODE_ID");
+            if (s is null) return null;
+            if (!int.TryParse(s, out var id) || id < 0) throw new ArgumentException($"--node-id: '{s}' is not a node id (0 or more)");
+            return id;
+        }
+
         var options = new NodeOptions
         {
             Host = Get("--host", "ACTORS_HOST") ?? "127.0.0.1",
             Port = Port("--port", "ACTORS_PORT") ?? 4053,
             Seeds = List("--seeds", "ACTORS_SEEDS"),
             Members = List("--members", "ACTORS_MEMBERS"),
+            NodeId = NodeId(),
             CommandHost = Get("--cmd-host", "ACTORS_CMD_HOST"),
             CommandPort = Port("--cmd-port", "ACTORS_CMD_PORT"),
             CommandToken = Get("--cmd-token", CommandProtocol.TokenEnvironmentVariable),

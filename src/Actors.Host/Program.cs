@@ -66,7 +66,7 @@ internal sealed class CommandHostService(ActorSystem system, Task<ActorsNodeRefs
         var paxos = refs.PaxosSettings;
         var palettes = new CommandRegistry(log)
             .Register(new KvPalette(refs.Kv, refs.KvSettings.RequestTimeout))
-            .Register(new PaxosPalette(system, paxos))
+            .Register(new PaxosPalette(system, refs.Transport))
             .Register(new ClusterPalette(system))
             .Register(new ActorPalette(system))
             .Register(new LogPalette(system));
@@ -77,8 +77,9 @@ internal sealed class CommandHostService(ActorSystem system, Task<ActorsNodeRefs
         }
         _host = new CommandHost(settings, palettes, log);
         await _host.StartAsync(cancellationToken);
-        log.Info("node {0} of {1}; remote {2}", paxos.Self, paxos.Members.Length, paxos.EndpointOf(paxos.Self));
-        Console.WriteLine($"actors node {paxos.Self} up: remote {paxos.AddressOf(paxos.Self)}, commands {_host.EndPoint}");
+        var kind = paxos.IsLearner ? "learner" : "acceptor";
+        log.Info("node {0} ({1}; {2} acceptors); remote {3}", paxos.Self, kind, paxos.Members.Length, paxos.SelfEndpoint);
+        Console.WriteLine($"actors node {paxos.Self} ({kind}) up: remote {Actors.Runtime.Paxos.PaxosSettings.AddressOf(paxos.SelfEndpoint)}, commands {_host.EndPoint}");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

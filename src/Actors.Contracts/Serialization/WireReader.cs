@@ -76,6 +76,9 @@ public ref struct WireReader(ReadOnlySpan<byte> data)
         return n;
     }
 
+    /// <summary>True when every byte was consumed (an optional trailing field is absent).</summary>
+    public readonly bool AtEnd => _pos == _data.Length;
+
     /// <summary>Throws unless every byte was consumed.</summary>
     public void End()
     {

@@ -5,7 +5,8 @@ namespace Actors.Core.Paxos;
 /// <summary>
 /// Parameters shared by the roles of one node. Timing is counted in ticks of the driver's timer.
 /// </summary>
-/// <param name="Members">Node ids of the acceptor set (every member also runs a proposer and a replica).</param>
+/// <param name="Members">Node ids of the acceptor set (every member also runs a proposer and a replica). A node
+/// whose id is not a member is a learner: its proposer never campaigns and its replica learns the log.</param>
 /// <param name="Window">Slots the leader keeps in phase 2 at once.</param>
 /// <param name="MaxBatch">Client commands batched into one slot at most.</param>
 /// <param name="HeartbeatTicks">Ticks between leader heartbeats.</param>
@@ -18,6 +19,8 @@ namespace Actors.Core.Paxos;
 /// <param name="MaxBatchBytes">Approximate bytes of commands in one slot at most (one command always fits).</param>
 /// <param name="IdleStampTicks">A leader that proposed nothing for this many ticks proposes an empty slot stamped with its
 /// clock, so log time (and session expiry) moves on while no client writes.</param>
+/// <param name="Fingerprint">A stable hash of the acceptor list as the driver configured it; stamped on
+/// <see cref="Prepare"/> and <see cref="Heartbeat"/> so that nodes configured with different lists refuse each other.</param>
 public sealed record PaxosConfig(
     ImmutableArray<int> Members,
     int Window = 4,
@@ -29,10 +32,14 @@ public sealed record PaxosConfig(
     int CatchUpBatch = 500,
     int MaxPending = 100_000,
     int MaxBatchBytes = 4 * 1024 * 1024,
-    int IdleStampTicks = 10)
+    int IdleStampTicks = 10,
+    ulong Fingerprint = 0)
 {
     /// <summary>Acceptors that make a majority.</summary>
     public int Quorum => Members.Length / 2 + 1;
+
+    /// <summary>True when <paramref name="node"/> is an acceptor; every other node id is a learner.</summary>
+    public bool IsMember(int node) => Members.Contains(node);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid parameter.</summary>
     public PaxosConfig Validate()

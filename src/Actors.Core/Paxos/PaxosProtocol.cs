@@ -7,7 +7,14 @@ namespace Actors.Core.Paxos;
 /// <summary>Marker for every message exchanged by the Paxos roles; binds them to the Paxos serializer.</summary>
 public interface IPaxosMessage;
 
-/// <summary>The three roles every member node runs.</summary>
+/// <summary>
+/// Marker for inputs that a node's roles and driver exchange inside the node (timer ticks, compaction, applied
+/// and commit points, snapshot completion, the learner directory). They are never sent over the network: the
+/// serializer refuses them and the actor shells accept them only from their own node.
+/// </summary>
+public interface ILocalPaxosMessage : IPaxosMessage;
+
+/// <summary>The three roles every acceptor node runs; a learner node runs the proposer (as a learner) and the replica.</summary>
 public enum PaxosRole
 {
     Acceptor = 0,
@@ -63,8 +70,12 @@ public sealed record DecidedSlot(long Slot, SlotValue Value);
 
 // ---- Phase 1 -------------------------------------------------------------------------------------
 
-/// <summary>Phase 1a: asks acceptors to promise <see cref="Ballot"/> for every slot from <see cref="FromSlot"/> on.</summary>
-public sealed record Prepare(Ballot Ballot, long FromSlot, int From) : IPaxosMessage;
+/// <summary>
+/// Phase 1a: asks acceptors to promise <see cref="Ballot"/> for every slot from <see cref="FromSlot"/> on.
+/// <see cref="Fingerprint"/> is the sender's <see cref="PaxosConfig.Fingerprint"/>: an acceptor configured with
+/// another acceptor list refuses the prepare.
+/// </summary>
+public sealed record Prepare(Ballot Ballot, long FromSlot, int From, ulong Fingerprint = 0) : IPaxosMessage;
 
 /// <summary>
 /// Phase 1b: the acceptor promised <see cref="Ballot"/>; <see cref="Accepted"/> holds what it accepted from
@@ -95,18 +106,22 @@ public sealed record Nack(Ballot Rejected, Ballot Promised, int From) : IPaxosMe
 public sealed record SlotsCompacted(long ThroughSlot, int From) : IPaxosMessage;
 
 /// <summary>Local: the replica's snapshot through <see cref="ThroughSlot"/> is durable, so the acceptor may drop those slots.</summary>
-public sealed record Compact(long ThroughSlot) : IPaxosMessage;
+public sealed record Compact(long ThroughSlot) : ILocalPaxosMessage;
 
 // ---- Leadership ----------------------------------------------------------------------------------
 
 /// <summary>A timer tick. Roles count ticks; they never read a clock.</summary>
-public sealed record Tick : IPaxosMessage
+public sealed record Tick : ILocalPaxosMessage
 {
     public static readonly Tick Instance = new();
 }
 
-/// <summary>Sent by the leader to every proposer; also tells how far the log is chosen.</summary>
-public sealed record Heartbeat(Ballot Ballot, int Leader, long FirstUnchosen) : IPaxosMessage;
+/// <summary>
+/// Sent by the leader to every other proposer, learners included; also tells how far the log is chosen.
+/// <see cref="Fingerprint"/> is the leader's <see cref="PaxosConfig.Fingerprint"/>: a node configured with
+/// another acceptor list ignores the heartbeat.
+/// </summary>
+public sealed record Heartbeat(Ballot Ballot, int Leader, long FirstUnchosen, ulong Fingerprint = 0) : IPaxosMessage;
 
 /// <summary>Answer to a heartbeat from a leader that has been superseded by <see cref="Known"/>.</summary>
 public sealed record HeartbeatNack(Ballot Known, int From) : IPaxosMessage;
@@ -115,10 +130,16 @@ public sealed record HeartbeatNack(Ballot Known, int From) : IPaxosMessage;
 public sealed record Submit(ImmutableArray<KvCommand> Commands, int Hops) : IPaxosMessage;
 
 /// <summary>Local: the replica applied every slot up to and including <see cref="Slot"/>.</summary>
-public sealed record AppliedThrough(long Slot) : IPaxosMessage;
+public sealed record AppliedThrough(long Slot) : ILocalPaxosMessage;
 
 /// <summary>Local: the proposer's view of the leader and of the first slot not yet known chosen.</summary>
-public sealed record CommitInfo(int Leader, long FirstUnchosen) : IPaxosMessage;
+public sealed record CommitInfo(int Leader, long FirstUnchosen) : ILocalPaxosMessage;
+
+/// <summary>
+/// Local: the learners this node currently knows of (node ids outside <see cref="PaxosConfig.Members"/>), in
+/// full each time the directory changes. A leader sends its heartbeats and decisions to them too.
+/// </summary>
+public sealed record LearnersChanged(ImmutableArray<int> Ids) : ILocalPaxosMessage;
 
 // ---- Learning ------------------------------------------------------------------------------------
 
@@ -135,7 +156,7 @@ public sealed record CatchUpRequest(int From, long FromSlot) : IPaxosMessage;
 public sealed record CatchUpResponse(StateSnapshot? Snapshot, ImmutableArray<DecidedSlot> Decisions) : IPaxosMessage;
 
 /// <summary>Local: the snapshot through <see cref="Slot"/> is durable.</summary>
-public sealed record SnapshotSaved(long Slot) : IPaxosMessage;
+public sealed record SnapshotSaved(long Slot) : ILocalPaxosMessage;
 
 /// <summary>
 /// A piece of a serialized snapshot through <see cref="Slot"/>, for a replica that lags behind a compaction: bytes

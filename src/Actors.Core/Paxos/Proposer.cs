@@ -9,6 +9,9 @@ public enum ProposerRole
     Follower = 0,
     Candidate = 1,
     Leader = 2,
+
+    /// <summary>A node outside the acceptor set: follows the leader, forwards client commands, never campaigns.</summary>
+    Learner = 3,
 }
 
 /// <summary>
@@ -20,6 +23,12 @@ public enum ProposerRole
 /// no-ops, and from then on runs phase 2 only, with up to <see cref="PaxosConfig.Window"/> slots in
 /// flight, each carrying a batch of client commands. A nack with a higher ballot makes it step down and
 /// wait a fresh random timeout before it campaigns again.
+/// </para>
+/// <para>
+/// A proposer whose node is not in <see cref="PaxosConfig.Members"/> is a learner: it never campaigns, follows
+/// heartbeats, forwards client commands to the leader (holding them while no leader is known) and forgets a
+/// leader it has not heard from for an election timeout. A leader sends its heartbeats and decisions to the
+/// acceptors and to every learner named by the latest <see cref="LearnersChanged"/>.
 /// </para>
 /// The proposer never reads a clock or draws randomness of its own: time arrives as <see cref="Tick"/>
 /// inputs and randomness from the <see cref="Random"/> it is given.
@@ -41,6 +50,7 @@ public sealed class Proposer
     private readonly SortedDictionary<long, InFlight> _inFlight = new();
     private readonly HashSet<long> _chosenAhead = new();
     private readonly Queue<KvCommand> _pending = new();
+    private ImmutableArray<int> _learners = ImmutableArray<int>.Empty;
 
     private long _now;
     private long _lastHeard;
@@ -59,9 +69,10 @@ public sealed class Proposer
     {
         _clock = clock ?? (() => 0);
         _config = config.Validate();
-        if (!config.Members.Contains(self)) throw new ArgumentException($"paxos: node {self} is not in the member list");
         if (durableRound < 0) throw new ArgumentOutOfRangeException(nameof(durableRound), "a round is never negative");
         Self = self;
+        IsLearner = !config.IsMember(self);
+        Role = FollowingRole;
         _random = random;
         DurableRound = durableRound;
         _electionTimeout = NextElectionTimeout();
@@ -69,10 +80,13 @@ public sealed class Proposer
 
     public int Self { get; }
 
+    /// <summary>True when this node is not an acceptor: it never campaigns.</summary>
+    public bool IsLearner { get; }
+
+    public ProposerRole Role { get; private set; }
+
     /// <summary>The highest round this proposer asked its driver to make durable (or recovered).</summary>
     public long DurableRound { get; private set; }
-
-    public ProposerRole Role { get; private set; } = ProposerRole.Follower;
 
     /// <summary>This proposer's ballot while it campaigns or leads.</summary>
     public Ballot Ballot { get; private set; } = Ballot.Zero;
@@ -92,6 +106,9 @@ public sealed class Proposer
     public int InFlightCount => _inFlight.Count;
 
     public int PendingCount => _pending.Count;
+
+    /// <summary>The learners a leader sends heartbeats and decisions to.</summary>
+    public ImmutableArray<int> Learners => _learners;
 
     /// <summary>Handles one input.</summary>
     public Effects Step(IPaxosMessage message)
@@ -126,9 +143,15 @@ public sealed class Proposer
             case SlotsCompacted c:
                 OnSlotsCompacted(c, fx);
                 break;
+            case LearnersChanged l:
+                _learners = l.Ids.Where(id => id != Self && !_config.IsMember(id)).Distinct().Order().ToImmutableArray();
+                break;
         }
         return fx;
     }
+
+    /// <summary>The role between leaders: a learner stays a learner.</summary>
+    private ProposerRole FollowingRole => IsLearner ? ProposerRole.Learner : ProposerRole.Follower;
 
     private int NextElectionTimeout() =>
         _config.ElectionTimeoutTicks + _random.Next(_config.ElectionTimeoutTicks);
@@ -148,6 +171,11 @@ public sealed class Proposer
                 Retransmit(fx);
                 if (_inFlight.Count == 0 && _pending.Count == 0 && _now - _lastProposal >= _config.IdleStampTicks)
                     Propose(new SlotValue(ImmutableArray<KvCommand>.Empty, _clock()), fx);
+                break;
+            case ProposerRole.Learner:
+                // Never campaigns. A leader silent for an election timeout is no longer known, so client
+                // commands are held until the next leader's heartbeat instead of forwarded into the void.
+                if (Leader is not null && _now - _lastHeard >= _electionTimeout) Leader = null;
                 break;
             default:
                 // A follower since it last heard a leader, a candidate since its campaign began.
@@ -173,7 +201,7 @@ public sealed class Proposer
         _lastHeard = _now;
         _electionTimeout = NextElectionTimeout();
         foreach (var m in _config.Members)
-            fx.Send.Add(new Outbound(m, PaxosRole.Acceptor, new Prepare(Ballot, FirstUnchosen, Self)));
+            fx.Send.Add(new Outbound(m, PaxosRole.Acceptor, new Prepare(Ballot, FirstUnchosen, Self, _config.Fingerprint)));
     }
 
     private void OnPromise(Promise p, Effects fx)
@@ -262,6 +290,8 @@ public sealed class Proposer
         var decision = new Decision(a.Slot, entry.Value);
         foreach (var m in _config.Members)
             fx.Send.Add(new Outbound(m, PaxosRole.Replica, decision));
+        foreach (var l in _learners)
+            fx.Send.Add(new Outbound(l, PaxosRole.Replica, decision));
 
         _chosenAhead.Add(a.Slot);
         while (_chosenAhead.Remove(FirstUnchosen)) FirstUnchosen++;
@@ -295,8 +325,8 @@ public sealed class Proposer
             return;
         }
 
-        var wasFollowing = Role == ProposerRole.Follower && Leader == h.Leader;
-        Role = ProposerRole.Follower;
+        var wasFollowing = Role == FollowingRole && Leader == h.Leader;
+        Role = FollowingRole;
         Ballot = h.Ballot;
         Leader = h.Leader;
         _lastHeard = _now;
@@ -309,12 +339,12 @@ public sealed class Proposer
     private void OnHigherBallot(Ballot b)
     {
         See(b);
-        if (b > Ballot && Role != ProposerRole.Follower) StepDown();
+        if (b > Ballot && Role is ProposerRole.Candidate or ProposerRole.Leader) StepDown();
     }
 
     private void StepDown()
     {
-        Role = ProposerRole.Follower;
+        Role = FollowingRole;
         Leader = null;
         _inFlight.Clear();
         _promises.Clear();
@@ -374,9 +404,11 @@ public sealed class Proposer
     private void SendHeartbeats(Effects fx)
     {
         _lastHeartbeat = _now;
-        var hb = new Heartbeat(Ballot, Self, FirstUnchosen);
+        var hb = new Heartbeat(Ballot, Self, FirstUnchosen, _config.Fingerprint);
         foreach (var m in _config.Members)
             if (m != Self) fx.Send.Add(new Outbound(m, PaxosRole.Proposer, hb));
+        foreach (var l in _learners)
+            fx.Send.Add(new Outbound(l, PaxosRole.Proposer, hb));
         fx.Send.Add(new Outbound(Self, PaxosRole.Replica, new CommitInfo(Self, FirstUnchosen)));
     }
 

@@ -12,7 +12,9 @@ public static class ActorsNode
 {
     /// <summary>
     /// The node's configuration: <paramref name="options"/> first, then <paramref name="overrides"/>, then
-    /// node.conf, then the reference actors.conf. Creates the data directory and its SQLite database.
+    /// node.conf, then the reference actors.conf, with the cluster role naming this node's id added to
+    /// <c>akka.cluster.roles</c> (<see cref="WithNodeRole"/>). Creates the data directory and its SQLite database.
+    /// Throws <see cref="ConfigurationException"/> when the Paxos settings are invalid.
     /// </summary>
     public static Config BuildConfig(NodeOptions options, Config? overrides = null)
     {
@@ -34,16 +36,32 @@ public static class ActorsNode
             akka.persistence.journal.sql.connection-string = {{Q(journal)}}
             akka.persistence.snapshot-store.sql.connection-string = {{Q(snapshots)}}
             """;
+        if (options.NodeId is { } nodeId) hocon += $"\nactors.paxos.node-id = {nodeId}";
         if (options.CommandPort is { } cmdPort) hocon += $"\nactors.cmd.port = {cmdPort}";
         if (options.CommandHost is { } cmdHost) hocon += $"\nactors.cmd.host = {Q(cmdHost)}";
         if (options.CommandToken is { } token) hocon += $"\nactors.cmd.token = {Q(token)}";
 
         var config = ConfigurationFactory.ParseString(hocon);
         if (overrides is not null) config = config.WithFallback(overrides);
-        return config
+        return WithNodeRole(config
             .WithFallback(ConfigurationFactory.ParseString(ActorsConfig.ReadResource("node.conf")))
             .WithFallback(ActorsConfig.Reference)
-            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration);
+            .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration));
+    }
+
+    /// <summary>
+    /// <paramref name="config"/> with <see cref="PaxosSettings.ClusterRole"/> (<c>paxos-node-{id}</c>) added to
+    /// <c>akka.cluster.roles</c>, so the learner directory of every node can find this one. Roles already
+    /// configured are kept.
+    /// </summary>
+    public static Config WithNodeRole(Config config)
+    {
+        var settings = PaxosSettings.Create(config);
+        var roles = (config.HasPath("akka.cluster.roles") ? config.GetStringList("akka.cluster.roles") : [])
+            .Where(r => PaxosSettings.IdOfRole(r) is null)
+            .Append(settings.ClusterRole);
+        var list = string.Join(", ", roles.Select(r => "\"" + r.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
+        return ConfigurationFactory.ParseString($"akka.cluster.roles = [{list}]").WithFallback(config);
     }
 
     /// <summary>
@@ -62,23 +80,32 @@ public static class ActorsNode
     }
 
     /// <summary>
-    /// Starts <c>/user/kv</c> and <c>/user/paxos</c> (acceptor, proposer, replica) with settings read from
-    /// the system's configuration.
+    /// Starts <c>/user/kv</c> and <c>/user/paxos</c> (acceptor, proposer, replica; a learner runs no acceptor) with
+    /// settings read from the system's configuration.
     /// </summary>
     public static ActorsNodeRefs Start(ActorSystem system) =>
         Start(system, PaxosSettings.Create(system.Settings.Config), KvSettings.Create(system.Settings.Config));
 
-    /// <summary>Starts <c>/user/kv</c> and <c>/user/paxos</c> with settings already read from the system's configuration.</summary>
+    /// <summary>
+    /// Starts <c>/user/kv</c> and <c>/user/paxos</c> with settings already read from the system's configuration.
+    /// Throws <see cref="InvalidOperationException"/> when the system's cluster roles do not name this node's id
+    /// (build the configuration with <see cref="BuildConfig"/> or <see cref="WithNodeRole"/>).
+    /// </summary>
     public static ActorsNodeRefs Start(ActorSystem system, PaxosSettings paxos, KvSettings kv)
     {
+        var roles = Akka.Cluster.Cluster.Get(system).SelfRoles;
+        if (!roles.Contains(paxos.ClusterRole) || roles.Count(r => PaxosSettings.IdOfRole(r) is not null) != 1)
+            throw new InvalidOperationException(
+                $"this node's cluster roles [{string.Join(", ", roles)}] must name its id with exactly one paxos-node-N role, {paxos.ClusterRole}: " +
+                "build its configuration with ActorsNode.BuildConfig or ActorsNode.WithNodeRole");
         var transport = new PaxosTransport(system, paxos);
         var kvActor = system.ActorOf(KvEntryActor.Props(kv, transport), "kv");
         var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Rules, kvActor), "paxos");
         // Systems outside the cluster reach /user/kv through ClusterClient and this node's receptionist.
         ClusterClientReceptionist.Get(system).RegisterService(kvActor);
-        return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv);
+        return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv, transport);
     }
 }
 
 /// <summary>The top-level actors of a node and the settings they run with.</summary>
-public sealed record ActorsNodeRefs(IActorRef Kv, IActorRef Paxos, PaxosSettings PaxosSettings, KvSettings KvSettings);
+public sealed record ActorsNodeRefs(IActorRef Kv, IActorRef Paxos, PaxosSettings PaxosSettings, KvSettings KvSettings, PaxosTransport Transport);

@@ -20,6 +20,12 @@ public sealed record NodeOptions
     /// <summary>Acceptor members as "host:port", the same list in the same order on every node; empty: this node alone.</summary>
     public ImmutableArray<string> Members { get; init; } = [];
 
+    /// <summary>
+    /// This node's id (actors.paxos.node-id); null keeps the configured one, 0 is automatic (an acceptor's position
+    /// in <see cref="Members"/>). A node not in <see cref="Members"/> is a learner and needs an id above their count.
+    /// </summary>
+    public int? NodeId { get; init; }
+
     /// <summary>Command port; null keeps actors.cmd.port.</summary>
     public int? CommandPort { get; init; }
 

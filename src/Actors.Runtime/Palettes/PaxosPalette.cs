@@ -9,18 +9,26 @@ using Akka.Cluster;
 
 namespace Actors.Runtime.Palettes;
 
-/// <summary><c>paxos status</c>: this node's view of the consensus: leader, ballot, slots and members.</summary>
+/// <summary>
+/// <c>paxos status</c>: this node's view of the consensus: its role (leader, follower, candidate or learner),
+/// the leader, ballot, slots, and each acceptor and each learner it knows with its cluster status.
+/// </summary>
 public sealed class PaxosPalette : CommandPalette
 {
     private readonly ActorSystem _system;
+    private readonly PaxosTransport _transport;
     private readonly PaxosSettings _settings;
 
-    public PaxosPalette(ActorSystem system, PaxosSettings settings) : base("paxos", "Multi-Paxos consensus state of this node.")
+    public PaxosPalette(ActorSystem system, PaxosTransport transport) : base("paxos", "Multi-Paxos consensus state of this node.")
     {
         _system = system;
-        _settings = settings;
-        Register(new CommandSpec("status", "", "Leader, ballot, first unchosen and last applied slot, and each member's reachability."), Status);
+        _transport = transport;
+        _settings = transport.Settings;
+        Register(new CommandSpec("status", "",
+            "Role, leader, ballot, first unchosen and last applied slot, and the reachability of each member and known learner."), Status);
     }
+
+    private sealed record NodeRow(int Id, string Endpoint, bool Self, bool Leader, string Status, bool Reachable);
 
     private async Task<CommandResponse> Status(CommandContext ctx, CancellationToken ct)
     {
@@ -35,32 +43,27 @@ public sealed class PaxosPalette : CommandPalette
             return ctx.Error("the paxos actors did not answer (starting or recovering?)");
         }
 
-        var cluster = Cluster.Get(_system);
-        var state = cluster.State;
-        var members = _settings.Ids.Select(id =>
+        var state = Cluster.Get(_system).State;
+        NodeRow Row(int id, Address address)
         {
-            var endpoint = _settings.EndpointOf(id);
-            var address = Address.Parse(_settings.AddressOf(id));
             var member = state.Members.FirstOrDefault(m => m.Address.Equals(address));
             var reachable = id == _settings.Self
                 || (member is not null && member.Status == MemberStatus.Up && !state.Unreachable.Any(u => u.Address.Equals(address)));
-            return new
-            {
-                id,
-                endpoint,
-                self = id == _settings.Self,
-                leader = p.Leader == id,
-                status = member?.Status.ToString().ToLowerInvariant() ?? "absent",
-                reachable,
-            };
-        }).ToList();
+            return new NodeRow(id, NodeDirectory.Endpoint(address), id == _settings.Self, p.Leader == id,
+                member?.Status.ToString().ToLowerInvariant() ?? "absent", reachable);
+        }
+        var members = _settings.Ids.Select(id => Row(id, Address.Parse(_settings.AddressOf(id)))).ToList();
+        var learners = _transport.Learners.Select(kv => Row(kv.Key, kv.Value)).ToList();
+        if (_settings.IsLearner && !_transport.Learners.ContainsKey(_settings.Self))
+            learners.Insert(0, Row(_settings.Self, Address.Parse(PaxosSettings.AddressOf(_settings.SelfEndpoint))));
 
         if (ctx.Json)
         {
+            object Json(NodeRow n) => new { id = n.Id, endpoint = n.Endpoint, self = n.Self, leader = n.Leader, status = n.Status, reachable = n.Reachable };
             return ctx.Ok(JsonSerializer.Serialize(new
             {
                 node = p.Self,
-                endpoint = _settings.EndpointOf(p.Self),
+                endpoint = _settings.SelfEndpoint,
                 role = p.Role.ToString().ToLowerInvariant(),
                 leader = p.Leader,
                 ballot = p.Ballot.ToString(),
@@ -72,12 +75,13 @@ public sealed class PaxosPalette : CommandPalette
                 sessions = r.Sessions,
                 inFlight = p.InFlight,
                 pending = p.Pending,
-                members,
+                members = members.Select(Json),
+                learners = learners.Select(Json),
             }) + "\n");
         }
 
         var sb = new StringBuilder();
-        string Node(int? id) => id is { } n ? $"{n} ({_settings.EndpointOf(n)})" : "unknown";
+        string Node(int? id) => id is { } n ? $"{n} ({(_settings.IsMember(n) ? _settings.EndpointOf(n) : n == _settings.Self ? _settings.SelfEndpoint : "?")})" : "unknown";
         sb.AppendLine($"node:           {Node(p.Self)}");
         sb.AppendLine($"role:           {p.Role.ToString().ToLowerInvariant()}");
         sb.AppendLine($"leader:         {Node(p.Leader)}");
@@ -87,9 +91,15 @@ public sealed class PaxosPalette : CommandPalette
         sb.AppendLine($"snapshot:       {(r.SnapshotThrough < 0 ? "none" : $"through slot {r.SnapshotThrough}")}");
         sb.AppendLine($"keys:           {r.Keys}");
         sb.AppendLine($"sessions:       {r.Sessions}");
-        sb.AppendLine("members:");
-        foreach (var m in members)
-            sb.AppendLine($"  {m.id}  {m.endpoint,-21}  {(m.leader ? "leader" : m.self ? "self" : "-"),-6}  {m.status,-8}  {(m.reachable ? "reachable" : "unreachable")}");
+        void Rows(string title, List<NodeRow> rows)
+        {
+            sb.AppendLine(title);
+            foreach (var m in rows)
+                sb.AppendLine($"  {m.Id}  {m.Endpoint,-21}  {(m.Leader ? "leader" : m.Self ? "self" : "-"),-6}  {m.Status,-8}  {(m.Reachable ? "reachable" : "unreachable")}");
+        }
+        Rows("members:", members);
+        if (learners.Count > 0) Rows("learners:", learners);
+        else sb.AppendLine("learners:       none known");
         return ctx.Ok(sb.ToString());
     }
 }

@@ -9,18 +9,20 @@ namespace Actors.Runtime.Paxos;
 /// Durable shell around <see cref="Acceptor"/>. Promises and accepted values are persisted to the journal
 /// (Akka.Persistence.Sql) before the reply that depends on them is sent; a restarted acceptor is rebuilt from
 /// its journal and snapshot only. After compaction the acceptor saves a snapshot and deletes the journal
-/// below it.
+/// below it. Messages pass a <see cref="PaxosGuard"/> before they reach the core.
 /// </summary>
 public sealed class AcceptorActor : ReceivePersistentActor
 {
     private readonly PaxosTransport _transport;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Acceptor _core;
+    private readonly PaxosGuard _guard;
 
     public AcceptorActor(PaxosTransport transport)
     {
         _transport = transport;
         _core = new Acceptor(transport.Settings.Self, transport.Settings.Core.MaxBatchBytes);
+        _guard = new PaxosGuard(transport, _log, "acceptor");
         PersistenceId = $"paxos-acceptor-{transport.Settings.Self}";
 
         Recover<SnapshotOffer>(offer =>
@@ -42,7 +44,8 @@ public sealed class AcceptorActor : ReceivePersistentActor
         Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "acceptor journal truncation failed"));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
-        Command<IPaxosMessage>(Handle);
+        Command<LocalDelivery>(Admit);
+        Command<IPaxosMessage>(Admit);
     }
 
     public override string PersistenceId { get; }
@@ -58,6 +61,11 @@ public sealed class AcceptorActor : ReceivePersistentActor
         _log.Error(cause, "acceptor {0}: the journal rejected {1} (sequence number {2}); restarting from the journal",
             _core.Self, @event.GetType().Name, sequenceNr);
         throw new AcceptorJournalException($"the journal rejected {@event.GetType().Name} at sequence number {sequenceNr}", cause);
+    }
+
+    private void Admit(object message)
+    {
+        if (_guard.Admit(message, Sender) is { } m) Handle(m);
     }
 
     private void Handle(IPaxosMessage message)

@@ -1,33 +1,46 @@
 using System.Collections.Immutable;
+using System.IO.Hashing;
+using System.Text;
 using Actors.Core.Paxos;
 using Akka.Configuration;
 
 namespace Actors.Runtime.Paxos;
 
 /// <summary>
-/// Settings of the consensus roles, read from <c>actors.paxos</c>. Members are "host:port" Akka.Remote
-/// endpoints of the ActorSystem <see cref="SystemName"/>; a member's node id is its 1-based position in the
-/// list (node i of a local cluster is member i).
+/// Settings of the consensus roles, read from <c>actors.paxos</c>. Members are the "host:port" Akka.Remote
+/// endpoints of the acceptors (ActorSystem <see cref="SystemName"/>); an acceptor's node id is its 1-based
+/// position in the list (node i of a local cluster is member i). A node not in the list is a learner and needs
+/// <c>actors.paxos.node-id</c>: an id above the member count, unique in the cluster.
 /// </summary>
 public sealed class PaxosSettings
 {
-    /// <summary>The ActorSystem name every member runs.</summary>
+    /// <summary>The ActorSystem name every node runs.</summary>
     public const string SystemName = "actors";
 
-    private PaxosSettings(ImmutableArray<string> members, int self, TimeSpan tick, PaxosConfig core, int snapshotChunkBytes)
+    /// <summary>Prefix of the Akka.Cluster role that names a node's id ("paxos-node-7").</summary>
+    public const string RolePrefix = "paxos-node-";
+
+    private PaxosSettings(ImmutableArray<string> members, int self, string selfEndpoint, TimeSpan tick, PaxosConfig core, int snapshotChunkBytes)
     {
         SnapshotChunkBytes = snapshotChunkBytes;
         Members = members;
         Self = self;
+        SelfEndpoint = selfEndpoint;
         TickInterval = tick;
         Core = core;
     }
 
-    /// <summary>"host:port" of each member; member i is at index i - 1.</summary>
+    /// <summary>"host:port" of each acceptor; member i is at index i - 1.</summary>
     public ImmutableArray<string> Members { get; }
 
-    /// <summary>This node's id.</summary>
+    /// <summary>This node's id: its position in <see cref="Members"/> for an acceptor, actors.paxos.node-id for a learner.</summary>
     public int Self { get; }
+
+    /// <summary>This node's "host:port".</summary>
+    public string SelfEndpoint { get; }
+
+    /// <summary>True when this node is not an acceptor.</summary>
+    public bool IsLearner => Self > Members.Length;
 
     public TimeSpan TickInterval { get; }
 
@@ -40,17 +53,39 @@ public sealed class PaxosSettings
     /// <summary>The parameters the pure roles run with.</summary>
     public PaxosConfig Core { get; }
 
+    /// <summary>Fingerprint of the ordered acceptor list, the same on every node configured alike.</summary>
+    public ulong Fingerprint => Core.Fingerprint;
+
+    /// <summary>The Akka.Cluster role this node joins with, naming its id.</summary>
+    public string ClusterRole => RoleOf(Self);
+
     /// <summary>Akka address of member <paramref name="node"/>.</summary>
     public string AddressOf(int node) => AddressOf(EndpointOf(node));
 
     /// <summary>The Akka address of the node listening on <paramref name="endpoint"/> ("host:port").</summary>
     public static string AddressOf(string endpoint) => $"akka.tcp://{SystemName}@{endpoint}";
 
-    /// <summary>"host:port" of member <paramref name="node"/>.</summary>
+    /// <summary>"host:port" of member <paramref name="node"/> (an acceptor id, 1 to N).</summary>
     public string EndpointOf(int node) => Members[node - 1];
 
     /// <summary>Node ids of all members, 1 to N.</summary>
     public IEnumerable<int> Ids => Enumerable.Range(1, Members.Length);
+
+    /// <summary>True when <paramref name="node"/> is an acceptor id.</summary>
+    public bool IsMember(int node) => node >= 1 && node <= Members.Length;
+
+    /// <summary>The cluster role naming node id <paramref name="node"/>.</summary>
+    public static string RoleOf(int node) => RolePrefix + node;
+
+    /// <summary>The node id a cluster role names, or null for any other role.</summary>
+    public static int? IdOfRole(string role) =>
+        role.StartsWith(RolePrefix, StringComparison.Ordinal) && int.TryParse(role.AsSpan(RolePrefix.Length), out var id) && id > 0
+            ? id
+            : null;
+
+    /// <summary>A stable 64-bit hash (xxHash64) of the ordered endpoints: equal lists give equal fingerprints on every node.</summary>
+    public static ulong FingerprintOf(IEnumerable<string> members) =>
+        XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Join("\n", members)));
 
     /// <summary>Reads and validates the settings; <paramref name="config"/> is the whole system configuration.</summary>
     public static PaxosSettings Create(Config config)
@@ -66,9 +101,7 @@ public sealed class PaxosSettings
             if (!IsEndpoint(m)) throw new ConfigurationException($"actors.paxos.members: '{m}' is not host:port");
         if (members.Distinct().Count() != members.Length)
             throw new ConfigurationException("actors.paxos.members: a member is listed twice");
-        var id = members.IndexOf(self) + 1;
-        if (id < 1)
-            throw new ConfigurationException($"actors.paxos.members does not list this node ({self}); members: {string.Join(", ", members)}");
+        var id = NodeId(members, self, ActorsConfig.Int(c, p + "node-id", 0));
 
         var core = new PaxosConfig(
             Enumerable.Range(1, members.Length).ToImmutableArray(),
@@ -81,7 +114,8 @@ public sealed class PaxosSettings
             CatchUpBatch: ActorsConfig.Int(c, p + "catch-up-batch", 1),
             MaxPending: ActorsConfig.Int(c, p + "max-pending", 1),
             IdleStampTicks: ActorsConfig.Int(c, p + "idle-stamp-ticks", 1),
-            MaxBatchBytes: (int)ActorsConfig.Bytes(c, p + "max-batch-bytes", 1024, 64L * 1024 * 1024));
+            MaxBatchBytes: (int)ActorsConfig.Bytes(c, p + "max-batch-bytes", 1024, 64L * 1024 * 1024),
+            Fingerprint: FingerprintOf(members));
         try
         {
             core.Validate();
@@ -101,7 +135,31 @@ public sealed class PaxosSettings
             throw new ConfigurationException($"a command with a value of actors.kv.max-value-bytes (a cas carries two) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
         if (chunk + FrameOverhead > frame)
             throw new ConfigurationException($"actors.paxos.snapshot-chunk-bytes ({chunk} bytes) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
-        return new PaxosSettings(members, id, ActorsConfig.Duration(c, p + "tick-interval"), core, chunk);
+        return new PaxosSettings(members, id, self, ActorsConfig.Duration(c, p + "tick-interval"), core, chunk);
+    }
+
+    /// <summary>An acceptor's id is its position; a learner's is node-id, which must be above the member count.</summary>
+    private static int NodeId(ImmutableArray<string> members, string self, int configured)
+    {
+        var position = members.IndexOf(self) + 1;
+        var n = members.Length;
+        if (position >= 1)
+        {
+            if (configured != 0 && configured != position)
+                throw new ConfigurationException(
+                    $"actors.paxos.node-id is {configured}, but this node ({self}) is member {position} of actors.paxos.members, " +
+                    $"and an acceptor's id is its position: set node-id to {position} or 0");
+            return position;
+        }
+        if (configured == 0)
+            throw new ConfigurationException(
+                $"this node ({self}) is not in actors.paxos.members ({string.Join(", ", members)}), so it is a learner: " +
+                $"set actors.paxos.node-id (--node-id, ACTORS_NODE_ID) to a unique id above {n}");
+        if (configured <= n)
+            throw new ConfigurationException(
+                $"actors.paxos.node-id is {configured}, but ids 1 to {n} belong to the acceptors in actors.paxos.members " +
+                $"and this node ({self}) is not one of them: set node-id to a unique id above {n}");
+        return configured;
     }
 
     /// <summary>True for "host:port" with a non-empty host and a port from 1 to 65535.</summary>

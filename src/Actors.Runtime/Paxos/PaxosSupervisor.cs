@@ -6,7 +6,8 @@ using Akka.Event;
 namespace Actors.Runtime.Paxos;
 
 /// <summary>
-/// <c>/user/paxos</c>: parent of the acceptor, proposer and replica of this node. A failing child is restarted
+/// <c>/user/paxos</c>: parent of the acceptor (on an acceptor node only), proposer and replica of this node, of the
+/// <see cref="PeerResolver"/> and of the learner <see cref="NodeDirectory"/>. A failing child is restarted
 /// (the acceptor and replica recover from their journal and snapshots, never from memory); a child that
 /// stopped itself (for example after a journal failure during recovery) is created again after a back-off.
 /// </summary>
@@ -42,10 +43,11 @@ public sealed class PaxosSupervisor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Start(PaxosRole.Acceptor);
+        if (!_transport.Settings.IsLearner) Start(PaxosRole.Acceptor);
         Start(PaxosRole.Replica);
         Start(PaxosRole.Proposer);
         Context.ActorOf(PeerResolver.Props(_transport), "resolver");
+        Context.ActorOf(NodeDirectory.Props(_transport), "directory");
     }
 
     private void Start(PaxosRole role)

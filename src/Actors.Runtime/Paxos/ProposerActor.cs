@@ -11,12 +11,15 @@ namespace Actors.Runtime.Paxos;
 /// Shell around <see cref="Proposer"/>: turns its timer into <see cref="Tick"/> inputs and sends what the core
 /// says to send. Everything but the highest round it campaigned with is soft: after a restart it follows the next
 /// heartbeat or campaigns again. That round is journaled (<see cref="RoundReserved"/>) before the prepares of a
-/// campaign leave and read back on start, so no incarnation of this node reuses a ballot.
+/// campaign leave and read back on start, so no incarnation of this node reuses a ballot. A learner only follows.
+/// Messages pass a <see cref="PaxosGuard"/> before they reach the core; the learner directory arrives as
+/// <see cref="LearnersChanged"/> and is read afresh on every start.
 /// </summary>
 public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
 {
     private readonly PaxosTransport _transport;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly PaxosGuard _guard;
     private readonly Dictionary<(int To, int Hops), List<KvCommand>> _forward = new();
     private Proposer _core = null!;
     private long _recoveredRound;
@@ -33,6 +36,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
     {
         _transport = transport;
         PersistenceId = $"paxos-proposer-{transport.Settings.Self}";
+        _guard = new PaxosGuard(transport, _log, "proposer");
     }
 
     public override string PersistenceId { get; }
@@ -44,7 +48,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
     protected override void PreStart()
     {
         base.PreStart();
-        Timers.StartPeriodicTimer("tick", Tick.Instance, _transport.Settings.TickInterval);
+        Timers.StartPeriodicTimer("tick", _transport.Local(Tick.Instance), _transport.Settings.TickInterval);
     }
 
     protected override void OnRecover(object message)
@@ -58,6 +62,9 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
                 _core = new Proposer(_transport.Settings.Core, _transport.Settings.Self, new Random(), _recoveredRound,
                     () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 if (_recoveredRound > 0) _log.Info("proposer {0} recovered: campaigns above round {1}", _core.Self, _recoveredRound);
+                _core.Step(new LearnersChanged(_transport.Learners.Keys.ToImmutableArray()));
+                if (_core.IsLearner)
+                    _log.Info("paxos: node {0} is a learner of acceptors 1 to {1}", _core.Self, _transport.Settings.Members.Length);
                 break;
         }
     }
@@ -76,8 +83,8 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
             case RoundReserved:
                 // Only this actor's own journal holds these; one from anywhere else is ignored.
                 break;
-            case IPaxosMessage m:
-                Step(m);
+            case LocalDelivery or IPaxosMessage:
+                if (_guard.Admit(message, Sender) is { } m) Step(m);
                 break;
             case GetProposerStatus:
                 Sender.Tell(new ProposerStatus(_core.Self, _core.Role, _core.Leader, _core.Ballot, _core.FirstUnchosen,

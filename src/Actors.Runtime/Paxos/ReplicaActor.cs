@@ -9,7 +9,7 @@ namespace Actors.Runtime.Paxos;
 /// <summary>
 /// Shell around <see cref="Replica"/>. Recovers the latest key-value snapshot, applies chosen values in slot
 /// order, hands applied commands to the key-value entry point, and saves snapshots (a marker event first, so
-/// every snapshot has its own sequence number).
+/// every snapshot has its own sequence number). Messages pass a <see cref="PaxosGuard"/> before they reach the core.
 /// </summary>
 public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 {
@@ -23,6 +23,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly SnapshotSender _snapshotSender;
     private readonly SnapshotReceiver _snapshotReceiver;
     private StateSnapshot? _recovered;
+    private readonly PaxosGuard _guard;
     private Replica _core = null!;
 
     public ReplicaActor(PaxosTransport transport, LogRules rules, IActorRef appliedListener)
@@ -34,9 +35,10 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         _snapshotSender = new SnapshotSender(transport.Settings.Self, transport.Settings.SnapshotChunkBytes);
         _snapshotReceiver = new SnapshotReceiver(transport.Settings.Self, transport.Settings.Core.RetransmitTicks);
         PersistenceId = $"paxos-replica-{transport.Settings.Self}";
+        _guard = new PaxosGuard(transport, _log, "replica");
 
         Recover<SnapshotOffer>(offer => _recovered = offer.Snapshot as StateSnapshot);
-        Recover<AppliedThrough>(_ => { });
+        Recover<ReplicaSnapshotMarker>(_ => { });
         Recover<RecoveryCompleted>(_ =>
         {
             _core = new Replica(_transport.Settings.Core, _transport.Settings.Self, _rules, _recovered);
@@ -86,27 +88,13 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         });
         Command<UnsubscribeApplied>(s => _subscribers.Remove(s.Subscriber));
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
-        Command<SnapshotChunk>(OnChunk);
-        Command<SnapshotChunkRequest>(r =>
-        {
-            if (_snapshotSender.Chunk(r.Slot, r.Offset) is { } chunk)
-                _transport.Send(new Outbound(r.From, PaxosRole.Replica, chunk));
-        });
-        Command<Tick>(t =>
-        {
-            if (_snapshotReceiver.Current is { } transfer && transfer.Slot < _core.NextToApply) _snapshotReceiver.Reset();
-            if (_snapshotReceiver.Tick() is { } again && _snapshotReceiver.Current is { } cur)
-                _transport.Send(new Outbound(cur.From, PaxosRole.Replica, again));
-            Handle(t);
-            // Keeps a restarted proposer informed of how far this node has applied.
-            _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
-        });
 #if ACTORS_FAILPOINTS
         Command<PeekLocal>(p => Sender.Tell(_core.State.Kv.Peek(p.Key) is { } v
             ? new Contracts.Kv.KvReply(Contracts.Kv.KvReplyStatus.Ok, v)
             : new Contracts.Kv.KvReply(Contracts.Kv.KvReplyStatus.NotFound)));
 #endif
-        Command<IPaxosMessage>(Handle);
+        Command<LocalDelivery>(Admit);
+        Command<IPaxosMessage>(Admit);
     }
 
 #if ACTORS_FAILPOINTS
@@ -132,7 +120,34 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     protected override void PreStart()
     {
         base.PreStart();
-        Timers.StartPeriodicTimer("tick", Tick.Instance, _transport.Settings.TickInterval);
+        Timers.StartPeriodicTimer("tick", _transport.Local(Tick.Instance), _transport.Settings.TickInterval);
+    }
+
+    private void Admit(object message)
+    {
+        switch (_guard.Admit(message, Sender))
+        {
+            case null:
+                return;
+            case SnapshotChunk chunk:
+                OnChunk(chunk);
+                return;
+            case SnapshotChunkRequest r:
+                if (_snapshotSender.Chunk(r.Slot, r.Offset) is { } piece)
+                    _transport.Send(new Outbound(r.From, PaxosRole.Replica, piece));
+                return;
+            case Tick t:
+                if (_snapshotReceiver.Current is { } transfer && transfer.Slot < _core.NextToApply) _snapshotReceiver.Reset();
+                if (_snapshotReceiver.Tick() is { } again && _snapshotReceiver.Current is { } cur)
+                    _transport.Send(new Outbound(cur.From, PaxosRole.Replica, again));
+                Handle(t);
+                // Keeps a restarted proposer informed of how far this node has applied.
+                _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
+                return;
+            case var m:
+                Handle(m);
+                return;
+        }
     }
 
     private void Handle(IPaxosMessage message)
@@ -192,6 +207,6 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         if (_nextToSave is not { } snap) return;
         _nextToSave = null;
         _saving = snap;
-        Persist(new AppliedThrough(snap.AppliedThrough), _ => SaveSnapshot(snap));
+        Persist(new ReplicaSnapshotMarker(snap.AppliedThrough), _ => SaveSnapshot(snap));
     }
 }

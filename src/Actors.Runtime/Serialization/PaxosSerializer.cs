@@ -4,17 +4,21 @@ using Actors.Contracts.Serialization;
 using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
+using Actors.Runtime.Paxos;
 using Akka.Actor;
 using Akka.Serialization;
 
 namespace Actors.Runtime.Serialization;
 
 /// <summary>
-/// Serializer of every <see cref="IPaxosMessage"/> (including the acceptor's journal events) and of
-/// <see cref="StateSnapshot"/>: compact binary bodies with short, stable string manifests. Every body starts with
-/// its format version (<see cref="FormatVersion"/>), so a node can tell data written by a newer version from
-/// garbage, and a later version can still read what this one wrote. Malformed input raises
-/// <see cref="SerializationException"/>.
+/// Serializer of every <see cref="IPaxosMessage"/> that crosses the network (and of the acceptor's journal events),
+/// of <see cref="StateSnapshot"/> and of <see cref="ReplicaSnapshotMarker"/>: compact binary bodies with short,
+/// stable string manifests. Malformed input raises <see cref="SerializationException"/>. Local-only messages
+/// (<see cref="ILocalPaxosMessage"/>) have no wire form: serializing one fails, and their former manifests are
+/// refused. A field added to a message goes at its end and is optional when read, so an older body stays readable
+/// (Prepare and Heartbeat without their acceptor-list fingerprint read as fingerprint 0, which no node has). Every body
+/// starts with its format version (<see cref="FormatVersion"/>), so a node tells data written by a newer version from
+/// garbage and refuses it with a clear error.
 /// </summary>
 public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
@@ -28,34 +32,33 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     // Snapshot sections, by service.
     private const byte KvSectionId = 1;
     private const byte SessionsSectionId = 2;
+    /// <summary>Manifests of local-only messages that earlier versions put on the wire; refused when read.</summary>
+    private static readonly HashSet<string> LocalOnlyManifests = ["px.compact", "px.tick", "px.commit", "px.snapsaved", "px.applied"];
 
     public override string Manifest(object o) => o switch
     {
+        ILocalPaxosMessage => throw LocalOnly(o),
         Prepare => "px.prepare",
         Promise => "px.promise",
         Accept => "px.accept",
         Accepted => "px.accepted",
         Nack => "px.nack",
         SlotsCompacted => "px.compacted",
-        Compact => "px.compact",
         SnapshotChunk => "px.chunk",
         SnapshotChunkRequest => "px.chunk-req",
-        Tick => "px.tick",
         Heartbeat => "px.hb",
         HeartbeatNack => "px.hbnack",
         Submit => "px.submit",
-        AppliedThrough => "px.applied",
-        CommitInfo => "px.commit",
         Decision => "px.decision",
         CatchUpRequest => "px.catchup",
         CatchUpResponse => "px.catchup-r",
-        SnapshotSaved => "px.snapsaved",
         PromiseMade => "px.e.promised",
         ValueAccepted => "px.e.accepted",
         CompactedThrough => "px.e.compacted",
         AcceptorSnapshot => "px.e.snapshot",
         RoundReserved => "px.e.round",
         StateSnapshot => "log.snapshot",
+        ReplicaSnapshotMarker => "px.r.marker",
         _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
     };
 
@@ -65,7 +68,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         w.Byte(FormatVersion);
         switch (obj)
         {
-            case Prepare m: WriteBallot(w, m.Ballot); w.Long(m.FromSlot).Int(m.From); break;
+            case ILocalPaxosMessage: throw LocalOnly(obj);
+            case Prepare m: WriteBallot(w, m.Ballot); w.Long(m.FromSlot).Int(m.From).Long(unchecked((long)m.Fingerprint)); break;
             case Promise m:
                 WriteBallot(w, m.Ballot);
                 w.Int(m.From).Long(m.CompactedThrough).Int(m.Page).Int(m.Pages);
@@ -75,15 +79,10 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case Accepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot).Int(m.From); break;
             case Nack m: WriteBallot(w, m.Rejected); WriteBallot(w, m.Promised); w.Int(m.From); break;
             case SlotsCompacted m: w.Long(m.ThroughSlot).Int(m.From); break;
-            case Compact m: w.Long(m.ThroughSlot); break;
             case SnapshotChunk m: w.Int(m.From).Long(m.Slot).Long(m.Offset).Long(m.Total).Bytes(m.Data); break;
             case SnapshotChunkRequest m: w.Int(m.From).Long(m.Slot).Long(m.Offset); break;
-            case Tick: break;
-            case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen); break;
             case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
             case Submit m: w.Int(m.Hops); WriteCommands(w, m.Commands); break;
-            case AppliedThrough m: w.Long(m.Slot); break;
-            case CommitInfo m: w.Int(m.Leader).Long(m.FirstUnchosen); break;
             case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); break;
             case CatchUpRequest m: w.Int(m.From).Long(m.FromSlot); break;
             case CatchUpResponse m:
@@ -92,7 +91,6 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 w.Int(m.Decisions.Length);
                 foreach (var d in m.Decisions) { w.Long(d.Slot); WriteValue(w, d.Value); }
                 break;
-            case SnapshotSaved m: w.Long(m.Slot); break;
             case PromiseMade m: WriteBallot(w, m.Ballot); break;
             case ValueAccepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); break;
             case CompactedThrough m: w.Long(m.ThroughSlot); break;
@@ -103,6 +101,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 break;
             case RoundReserved m: w.Long(m.Round); break;
             case StateSnapshot m: WriteSnapshot(w, m); break;
+            case ReplicaSnapshotMarker m: w.Long(m.Slot); break;
             default: throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
         return w.ToArray();
@@ -110,6 +109,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
+        if (LocalOnlyManifests.Contains(manifest))
+            throw new SerializationException($"refused '{manifest}': local-only Paxos messages are never accepted from the network");
         var r = new WireReader(bytes);
         var version = r.ReadByte();
         if (version != FormatVersion)
@@ -119,7 +120,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         object result;
         switch (manifest)
         {
-            case "px.prepare": result = new Prepare(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
+            case "px.prepare": result = new Prepare(ReadBallot(ref r), r.ReadLong(), r.ReadInt(), ReadFingerprint(ref r)); break;
             case "px.promise":
             {
                 var b = ReadBallot(ref r);
@@ -135,11 +136,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case "px.accepted": result = new Accepted(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
             case "px.nack": result = new Nack(ReadBallot(ref r), ReadBallot(ref r), r.ReadInt()); break;
             case "px.compacted": result = new SlotsCompacted(r.ReadLong(), r.ReadInt()); break;
-            case "px.compact": result = new Compact(r.ReadLong()); break;
             case "px.chunk": result = new SnapshotChunk(r.ReadInt(), r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadBytes()); break;
             case "px.chunk-req": result = new SnapshotChunkRequest(r.ReadInt(), r.ReadLong(), r.ReadLong()); break;
-            case "px.tick": result = Tick.Instance; break;
-            case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong()); break;
             case "px.hbnack": result = new HeartbeatNack(ReadBallot(ref r), r.ReadInt()); break;
             case "px.submit":
             {
@@ -147,8 +145,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 result = new Submit(ReadCommands(ref r), hops);
                 break;
             }
-            case "px.applied": result = new AppliedThrough(r.ReadLong()); break;
-            case "px.commit": result = new CommitInfo(r.ReadInt(), r.ReadLong()); break;
+            case "px.r.marker": result = new ReplicaSnapshotMarker(r.ReadLong()); break;
             case "px.decision": result = new Decision(r.ReadLong(), ReadValue(ref r)); break;
             case "px.catchup": result = new CatchUpRequest(r.ReadInt(), r.ReadLong()); break;
             case "px.catchup-r":
@@ -160,7 +157,6 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 result = new CatchUpResponse(snap, ds.MoveToImmutable());
                 break;
             }
-            case "px.snapsaved": result = new SnapshotSaved(r.ReadLong()); break;
             case "px.e.promised": result = new PromiseMade(ReadBallot(ref r)); break;
             case "px.e.accepted": result = new ValueAccepted(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r)); break;
             case "px.e.compacted": result = new CompactedThrough(r.ReadLong()); break;
@@ -178,6 +174,12 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         r.End();
         return result;
     }
+
+    private static SerializationException LocalOnly(object o) =>
+        new($"{o.GetType().Name} is local to a node and never sent over the network");
+
+    /// <summary>The acceptor-list fingerprint at the end of a Prepare or Heartbeat; 0 when an older body has none.</summary>
+    private static ulong ReadFingerprint(ref WireReader r) => r.AtEnd ? 0 : unchecked((ulong)r.ReadLong());
 
     private static void WriteBallot(WireWriter w, Ballot b) => w.Long(b.Round).Int(b.Node);
 

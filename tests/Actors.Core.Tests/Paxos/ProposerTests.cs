@@ -276,4 +276,113 @@ public sealed class ProposerTests
         Assert.Equal(0, fwd.To);
         Assert.Equal(1, Assert.IsType<Submit>(fwd.Message).Hops);
     }
+
+    [Fact]
+    public void A_learner_never_campaigns_however_long_it_hears_nothing()
+    {
+        var p = new Proposer(Config, 7, new Random(1));
+        Assert.True(p.IsLearner);
+        for (var i = 0; i < 10_000; i++)
+        {
+            var fx = p.Step(Tick.Instance);
+            Assert.Empty(fx.Send);
+            Assert.Equal(ProposerRole.Learner, p.Role);
+        }
+        Assert.Equal(Ballot.Zero, p.Ballot);
+        Assert.Null(p.Leader);
+    }
+
+    [Fact]
+    public void A_learner_follows_heartbeats_and_forwards_client_commands_to_the_leader()
+    {
+        var p = new Proposer(Config, 7, new Random(1));
+        // No leader known yet: the command is held.
+        Assert.Empty(p.Step(new Submit(ImmutableArray.Create(Cmd("a", 1)), 0)).Send);
+        Assert.Equal(1, p.PendingCount);
+
+        var fx = p.Step(new Heartbeat(new Ballot(3, 1), 1, 4));
+        Assert.Equal(ProposerRole.Learner, p.Role);
+        Assert.Equal(1, p.Leader);
+        var held = Assert.IsType<Submit>(fx.Send.Single(o => o.To == 1 && o.Role == PaxosRole.Proposer).Message);
+        Assert.Equal("a", Assert.Single(held.Commands).ClientId);
+        var commit = Assert.IsType<CommitInfo>(fx.Send.Single(o => o.To == 7 && o.Role == PaxosRole.Replica).Message);
+        Assert.Equal(4, commit.FirstUnchosen);
+        Assert.Equal(0, p.PendingCount);
+
+        var fwd = Assert.Single(p.Step(new Submit(ImmutableArray.Create(Cmd("b", 1)), 0)).Send);
+        Assert.Equal(1, fwd.To);
+        Assert.Equal(PaxosRole.Proposer, fwd.Role);
+        Assert.Equal(1, Assert.IsType<Submit>(fwd.Message).Hops);
+    }
+
+    [Fact]
+    public void A_learner_forgets_a_silent_leader_and_holds_commands_until_the_next_one_is_heard()
+    {
+        var p = new Proposer(Config, 7, new Random(1));
+        p.Step(new Heartbeat(new Ballot(3, 1), 1, 0));
+        // The election timeout is drawn from [10, 20) ticks.
+        for (var i = 0; i < 20; i++) Assert.Empty(p.Step(Tick.Instance).Send);
+        Assert.Null(p.Leader);
+        Assert.Equal(ProposerRole.Learner, p.Role);
+
+        Assert.Empty(p.Step(new Submit(ImmutableArray.Create(Cmd("a", 1)), 0)).Send);
+        var fx = p.Step(new Heartbeat(new Ballot(4, 2), 2, 0));
+        Assert.Equal(2, p.Leader);
+        Assert.Contains(fx.Send, o => o.To == 2 && o.Message is Submit s && s.Commands.Single().ClientId == "a");
+    }
+
+    [Fact]
+    public void A_higher_ballot_seen_by_a_learner_keeps_it_a_learner_following_its_leader()
+    {
+        var p = new Proposer(Config, 7, new Random(1));
+        p.Step(new Heartbeat(new Ballot(3, 1), 1, 0));
+        p.Step(new Nack(new Ballot(1, 7), new Ballot(9, 2), 2));
+        p.Step(new HeartbeatNack(new Ballot(9, 2), 2));
+        Assert.Equal(ProposerRole.Learner, p.Role);
+        Assert.Equal(1, p.Leader);
+        Assert.Equal(new Ballot(9, 2), p.HighestSeen);
+    }
+
+    [Fact]
+    public void The_leader_sends_heartbeats_and_decisions_to_the_learners_it_was_told_of()
+    {
+        var p = Elect(out var ballot);
+        p.Step(new LearnersChanged([5, 6, 1, 0]));
+        Assert.Equal([5, 6], p.Learners.ToArray());
+        p.Step(new Promise(ballot, 1, ImmutableArray<AcceptedSlot>.Empty, -1));
+        var elected = p.Step(new Promise(ballot, 2, ImmutableArray<AcceptedSlot>.Empty, -1));
+        Assert.Equal(ProposerRole.Leader, p.Role);
+        var heartbeatsTo = elected.Send.Where(o => o.Message is Heartbeat && o.Role == PaxosRole.Proposer).Select(o => o.To).Order().ToArray();
+        Assert.Equal([1, 2, 5, 6], heartbeatsTo);
+
+        var proposed = p.Step(new Submit(ImmutableArray.Create(Cmd("a", 1)), 0));
+        // Learners never get phase 2 messages.
+        Assert.All(proposed.Send.Where(o => o.Message is Accept), o => Assert.Contains(o.To, Config.Members));
+        var slot = proposed.Send.Select(o => o.Message).OfType<Accept>().First().Slot;
+        p.Step(new Accepted(ballot, slot, 1));
+        var chosen = p.Step(new Accepted(ballot, slot, 2));
+        var decisionsTo = chosen.Send.Where(o => o.Message is Decision && o.Role == PaxosRole.Replica).Select(o => o.To).Order().ToArray();
+        Assert.Equal([0, 1, 2, 5, 6], decisionsTo);
+
+        // A learner that left the directory gets nothing more.
+        p.Step(new LearnersChanged([6]));
+        Effects beat;
+        do beat = p.Step(Tick.Instance); while (!beat.Send.Any(o => o.Message is Heartbeat));
+        Assert.Equal([1, 2, 6], beat.Send.Where(o => o.Message is Heartbeat).Select(o => o.To).Order().ToArray());
+    }
+
+    [Fact]
+    public void Prepare_and_heartbeat_carry_the_acceptor_list_fingerprint()
+    {
+        var config = Config with { Fingerprint = 0xABCDEF0123456789 };
+        var p = new Proposer(config, 0, new Random(1));
+        Effects fx;
+        do fx = p.Step(Tick.Instance); while (p.Role != ProposerRole.Candidate);
+        Assert.All(fx.Send.Select(o => o.Message).OfType<Prepare>(), m => Assert.Equal(config.Fingerprint, m.Fingerprint));
+        p.Step(new Promise(p.Ballot, 1, ImmutableArray<AcceptedSlot>.Empty, -1));
+        var led = p.Step(new Promise(p.Ballot, 2, ImmutableArray<AcceptedSlot>.Empty, -1));
+        var heartbeats = led.Send.Select(o => o.Message).OfType<Heartbeat>().ToList();
+        Assert.NotEmpty(heartbeats);
+        Assert.All(heartbeats, h => Assert.Equal(config.Fingerprint, h.Fingerprint));
+    }
 }

@@ -20,9 +20,12 @@ public sealed class AcceptorDurabilitySpec : IDisposable
     private TestKit NewSystem() =>
         new(ActorsNode.BuildConfig(new NodeOptions { Port = _port, DataDir = _dir }), "actors");
 
-    private static (IActorRef Acceptor, TestProbe Proposer) StartAcceptor(TestKit kit)
+    private ulong _fingerprint;
+
+    private (IActorRef Acceptor, TestProbe Proposer) StartAcceptor(TestKit kit)
     {
         var settings = PaxosSettings.Create(kit.Sys.Settings.Config);
+        _fingerprint = settings.Fingerprint;
         var transport = new PaxosTransport(kit.Sys, settings);
         var proposer = kit.CreateTestProbe();
         transport.RegisterLocal(PaxosRole.Proposer, proposer.Ref);
@@ -37,11 +40,11 @@ public sealed class AcceptorDurabilitySpec : IDisposable
     {
         var first = NewSystem();
         var (acceptor, proposer) = StartAcceptor(first);
-        acceptor.Tell(new Prepare(new Ballot(5, 1), 0, 1));
+        acceptor.Tell(new Prepare(new Ballot(5, 1), 0, 1, _fingerprint));
         proposer.ExpectMsg<Promise>(p => p.Ballot == new Ballot(5, 1));
         acceptor.Tell(new Accept(new Ballot(5, 1), 3, Value("durable"), 1));
         proposer.ExpectMsg<Accepted>(a => a.Slot == 3);
-        acceptor.Tell(new Prepare(new Ballot(7, 1), 0, 1));
+        acceptor.Tell(new Prepare(new Ballot(7, 1), 0, 1, _fingerprint));
         proposer.ExpectMsg<Promise>(p => p.Ballot == new Ballot(7, 1));
         first.Shutdown(verifySystemShutdown: true);
 
@@ -50,14 +53,14 @@ public sealed class AcceptorDurabilitySpec : IDisposable
         try
         {
             var (recovered, probe) = StartAcceptor(second);
-            recovered.Tell(new Prepare(new Ballot(6, 1), 0, 1));
+            recovered.Tell(new Prepare(new Ballot(6, 1), 0, 1, _fingerprint));
             var nack = probe.ExpectMsg<Nack>();
             Assert.Equal(new Ballot(7, 1), nack.Promised);
 
             recovered.Tell(new Accept(new Ballot(6, 1), 4, Value("late"), 1));
             Assert.Equal(new Ballot(7, 1), probe.ExpectMsg<Nack>().Promised);
 
-            recovered.Tell(new Prepare(new Ballot(8, 1), 0, 1));
+            recovered.Tell(new Prepare(new Ballot(8, 1), 0, 1, _fingerprint));
             var promise = probe.ExpectMsg<Promise>();
             var slot = Assert.Single(promise.Accepted);
             Assert.Equal(3, slot.Slot);

@@ -19,7 +19,7 @@ public sealed class LargeSnapshotSpec
     [Fact]
     public async Task A_replica_behind_a_compaction_of_a_state_larger_than_a_frame_catches_up_through_snapshot_pieces()
     {
-        await using var c = new LocalCluster(3, SmallFrames);
+        await using var c = new LocalCluster(3, extra: SmallFrames);
         await c.AwaitLeader(TimeSpan.FromSeconds(30));
         var lagging = 2;
         await c.StopAsync(lagging);

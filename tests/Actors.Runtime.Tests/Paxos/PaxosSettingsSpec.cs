@@ -1,3 +1,4 @@
+using Actors.Runtime.Hosting;
 using Actors.Runtime.Paxos;
 using Akka.Configuration;
 using Xunit;
@@ -26,5 +27,83 @@ public sealed class PaxosSettingsSpec
         var e = Assert.Throws<ConfigurationException>(() => PaxosSettings.Create(With(hocon)));
         Assert.Contains(named, e.Message);
         Assert.Contains("maximum-frame-size", e.Message);
+    }
+
+    private const string Members = """actors.paxos.members = ["127.0.0.1:4053", "127.0.0.1:4054", "127.0.0.1:4055"]""";
+
+    private static PaxosSettings Settings(string self, int? nodeId = null) => PaxosSettings.Create(ConfigurationFactory.ParseString($"""
+        {Members}
+        actors.paxos.self = "{self}"
+        {(nodeId is { } id ? $"actors.paxos.node-id = {id}" : "")}
+        """));
+
+    [Fact]
+    public void An_acceptor_takes_its_position_in_the_member_list_as_its_id()
+    {
+        var s = Settings("127.0.0.1:4054");
+        Assert.Equal(2, s.Self);
+        Assert.False(s.IsLearner);
+        Assert.Equal("paxos-node-2", s.ClusterRole);
+        Assert.Equal(2, Settings("127.0.0.1:4054", 2).Self);
+    }
+
+    [Fact]
+    public void An_acceptor_whose_node_id_differs_from_its_position_fails_fast()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => Settings("127.0.0.1:4054", 3));
+        Assert.Contains("member 2 of actors.paxos.members", e.Message);
+        Assert.Contains("set node-id to 2 or 0", e.Message);
+    }
+
+    [Fact]
+    public void A_node_outside_the_member_list_is_a_learner_with_its_node_id()
+    {
+        var s = Settings("127.0.0.1:4060", 7);
+        Assert.Equal(7, s.Self);
+        Assert.True(s.IsLearner);
+        Assert.Equal("127.0.0.1:4060", s.SelfEndpoint);
+        Assert.Equal([1, 2, 3], s.Core.Members.ToArray());
+    }
+
+    [Fact]
+    public void A_learner_without_a_node_id_or_with_an_acceptors_id_fails_fast_naming_the_key()
+    {
+        var none = Assert.Throws<ConfigurationException>(() => Settings("127.0.0.1:4060"));
+        Assert.Contains("set actors.paxos.node-id", none.Message);
+        Assert.Contains("unique id above 3", none.Message);
+        var taken = Assert.Throws<ConfigurationException>(() => Settings("127.0.0.1:4060", 3));
+        Assert.Contains("unique id above 3", taken.Message);
+        Assert.Throws<ConfigurationException>(() => Settings("127.0.0.1:4060", -1));
+    }
+
+    [Fact]
+    public void The_fingerprint_depends_on_the_members_and_their_order_only()
+    {
+        Assert.Equal(Settings("127.0.0.1:4053").Fingerprint, Settings("127.0.0.1:4060", 9).Fingerprint);
+        var reordered = PaxosSettings.FingerprintOf(["127.0.0.1:4054", "127.0.0.1:4053", "127.0.0.1:4055"]);
+        Assert.NotEqual(Settings("127.0.0.1:4053").Fingerprint, reordered);
+        Assert.Equal(PaxosSettings.FingerprintOf(["127.0.0.1:4053", "127.0.0.1:4054", "127.0.0.1:4055"]), Settings("127.0.0.1:4055").Fingerprint);
+    }
+
+    [Fact]
+    public void The_node_configuration_joins_the_cluster_with_the_role_naming_its_id_and_keeps_other_roles()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "actors-settings-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var config = ActorsNode.BuildConfig(new NodeOptions
+            {
+                Port = 4060,
+                Members = ["127.0.0.1:4053", "127.0.0.1:4054", "127.0.0.1:4055"],
+                NodeId = 7,
+                DataDir = dir,
+            }, ConfigurationFactory.ParseString("akka.cluster.roles = [worker, paxos-node-3]"));
+            Assert.Equal(["worker", "paxos-node-7"], config.GetStringList("akka.cluster.roles").ToArray());
+            Assert.Equal(7, PaxosSettings.Create(config).Self);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
     }
 }

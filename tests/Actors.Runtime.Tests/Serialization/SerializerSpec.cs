@@ -6,6 +6,7 @@ using Actors.Contracts.Serialization;
 using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
+using Actors.Runtime.Paxos;
 using Actors.Runtime.Serialization;
 using Akka.Serialization;
 using Xunit;
@@ -43,33 +44,30 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
 
     public static IEnumerable<object[]> Messages() => new object[]
     {
-        new Prepare(new Ballot(3, 1), 17, 1),
+        new Prepare(new Ballot(3, 1), 17, 1, 0xF00DCAFE12345678),
+        new Prepare(new Ballot(3, 1), 17, 1, ulong.MaxValue),
         new Promise(new Ballot(3, 1), 2, ImmutableArray.Create(new AcceptedSlot(17, new Ballot(2, 0), Batch), new AcceptedSlot(18, new Ballot(1, 2), SlotValue.NoOp)), 16),
         new Accept(new Ballot(3, 1), 19, Batch, 1),
         new Accepted(new Ballot(3, 1), 19, 0),
         new Nack(new Ballot(3, 1), new Ballot(4, 2), 0),
         new SlotsCompacted(40, 2),
-        new Compact(100),
         new Promise(new Ballot(3, 1), 2, ImmutableArray<AcceptedSlot>.Empty, 16, 2, 3),
         new SnapshotChunk(2, 40, 1024, 4096, new byte[] { 1, 2, 3 }),
         new SnapshotChunkRequest(3, 40, 1027),
-        Tick.Instance,
-        new Heartbeat(new Ballot(3, 1), 1, 20),
+        new Heartbeat(new Ballot(3, 1), 1, 20, 0x0123456789ABCDEF),
         new HeartbeatNack(new Ballot(9, 2), 2),
         new Submit(Batch.Commands, 1),
-        new AppliedThrough(55),
-        new CommitInfo(1, 56),
         new Decision(19, Batch),
         new CatchUpRequest(2, 5),
         new CatchUpResponse(Snap, ImmutableArray.Create(new DecidedSlot(42, Batch))),
         new CatchUpResponse(null, ImmutableArray<DecidedSlot>.Empty),
-        new SnapshotSaved(41),
         new PromiseMade(new Ballot(3, 1)),
         new ValueAccepted(new Ballot(3, 1), 19, Batch),
         new CompactedThrough(40),
         new RoundReserved(17),
         new AcceptorSnapshot(new Ballot(3, 1), 40, ImmutableArray.Create(new AcceptedSlot(41, new Ballot(3, 1), Batch))),
         Snap,
+        new ReplicaSnapshotMarker(41),
         new Put("k", B("v"), "c", 1),
         new Get("k", "c", 2),
         new CompareAndSet("k", null, B("n"), "c", 3),
@@ -95,6 +93,58 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         // Records holding byte arrays compare by reference, so compare the re-serialized bytes instead.
         Assert.Equal(bytes, serializer.ToBinary(back));
         Assert.Equal(manifest, serializer.Manifest(back));
+    }
+
+    public static IEnumerable<object[]> LocalOnlyMessages() => new object[]
+    {
+        new Compact(100),
+        Tick.Instance,
+        new AppliedThrough(55),
+        new CommitInfo(1, 56),
+        new SnapshotSaved(41),
+        new LearnersChanged([4, 5]),
+    }.Select(m => new[] { m });
+
+    [Theory]
+    [MemberData(nameof(LocalOnlyMessages))]
+    public void A_local_only_message_has_no_wire_form(object message)
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
+        Assert.IsType<PaxosSerializer>(serializer);
+        Assert.Throws<SerializationException>(() => serializer.Manifest(message));
+        Assert.Throws<SerializationException>(() => serializer.ToBinary(message));
+    }
+
+    [Theory]
+    [InlineData("px.compact", new byte[] { 100, 0, 0, 0, 0, 0, 0, 0 })]
+    [InlineData("px.tick", new byte[0])]
+    [InlineData("px.commit", new byte[] { 1, 0, 0, 0, 56, 0, 0, 0, 0, 0, 0, 0 })]
+    [InlineData("px.snapsaved", new byte[] { 41, 0, 0, 0, 0, 0, 0, 0 })]
+    public void The_manifests_local_only_messages_once_had_on_the_wire_are_refused(string manifest, byte[] body)
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(Accept));
+        var e = Assert.Throws<SerializationException>(() => serializer.FromBinary(body, manifest));
+        Assert.Contains("local-only", e.Message);
+    }
+
+    [Fact]
+    public void An_older_replica_journal_marker_reads_as_the_snapshot_marker_and_never_as_applied_through()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(Accept));
+        var back = serializer.FromBinary([41, 0, 0, 0, 0, 0, 0, 0], "px.applied");
+        Assert.Equal(new ReplicaSnapshotMarker(41), back);
+    }
+
+    [Fact]
+    public void A_prepare_or_heartbeat_without_a_fingerprint_reads_as_fingerprint_zero()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(Prepare));
+        var prepare = new Prepare(new Ballot(3, 1), 17, 1, 99);
+        var older = serializer.ToBinary(prepare)[..^8];
+        Assert.Equal(prepare with { Fingerprint = 0 }, serializer.FromBinary(older, serializer.Manifest(prepare)));
+        var heartbeat = new Heartbeat(new Ballot(3, 1), 1, 20, 99);
+        var olderHeartbeat = serializer.ToBinary(heartbeat)[..^8];
+        Assert.Equal(heartbeat with { Fingerprint = 0 }, serializer.FromBinary(olderHeartbeat, serializer.Manifest(heartbeat)));
     }
 
     [Fact]

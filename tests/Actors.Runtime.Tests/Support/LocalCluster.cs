@@ -8,7 +8,10 @@ using Xunit;
 
 namespace Actors.Runtime.Tests.Support;
 
-/// <summary>Several member ActorSystems in one process, on loopback, each with its own SQLite file.</summary>
+/// <summary>
+/// Several node ActorSystems in one process, on loopback, each with its own SQLite file. The first
+/// <c>acceptors</c> nodes (all by default) are the acceptor members; the others are learners with node id index + 1.
+/// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
     private static readonly Config Fast = ConfigurationFactory.ParseString("""
@@ -21,19 +24,24 @@ public sealed class LocalCluster : IAsyncDisposable
 
     private readonly string _root;
     private readonly int[] _ports;
+    private readonly int _acceptors;
+    private readonly Func<int, int?> _nodeId;
+    private readonly Config _config;
 
     /// <summary>A local probe system whose TestKit polls conditions across the member systems.</summary>
     private readonly Akka.TestKit.Xunit2.TestKit _kit = new("akka.loglevel = WARNING");
 
-    private readonly Config _config;
-
-    /// <param name="size">Member systems.</param>
+    /// <param name="size">Nodes in the cluster.</param>
+    /// <param name="acceptors">How many of them, from the first on, are acceptors (all by default).</param>
+    /// <param name="nodeId">actors.paxos.node-id of node i (default: automatic for an acceptor, i + 1 for a learner).</param>
     /// <param name="extra">Settings on top of the fast test settings.</param>
-    public LocalCluster(int size, Config? extra = null)
+    public LocalCluster(int size, int? acceptors = null, Func<int, int?>? nodeId = null, Config? extra = null)
     {
         _config = extra is null ? Fast : extra.WithFallback(Fast);
         _root = Path.Combine(Path.GetTempPath(), "actors-tests-" + Guid.NewGuid().ToString("N")[..8]);
         _ports = FreePorts.Take(size);
+        _acceptors = acceptors ?? size;
+        _nodeId = nodeId ?? (i => i < _acceptors ? null : i + 1);
         Systems = new ActorSystem?[size];
         Nodes = new ActorsNodeRefs?[size];
         for (var i = 0; i < size; i++) Start(i);
@@ -43,7 +51,11 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public ActorsNodeRefs?[] Nodes { get; }
 
-    public ImmutableArray<string> Members => _ports.Select(p => $"127.0.0.1:{p}").ToImmutableArray();
+    /// <summary>The acceptors' endpoints: nodes 0 to acceptors - 1.</summary>
+    public ImmutableArray<string> Members => _ports.Take(_acceptors).Select(p => $"127.0.0.1:{p}").ToImmutableArray();
+
+    /// <summary>The Akka address of node <paramref name="i"/> (its system need not run).</summary>
+    public string AddressOf(int i) => PaxosSettings.AddressOf($"127.0.0.1:{_ports[i]}");
 
     public void Start(int i)
     {
@@ -52,6 +64,7 @@ public sealed class LocalCluster : IAsyncDisposable
             Port = _ports[i],
             Members = Members,
             Seeds = Members,
+            NodeId = _nodeId(i),
             DataDir = Path.Combine(_root, $"node-{i}"),
         };
         var system = ActorSystem.Create(PaxosSettings.SystemName, ActorsNode.BuildConfig(options, _config));

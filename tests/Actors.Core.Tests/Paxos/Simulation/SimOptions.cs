@@ -4,6 +4,11 @@ namespace Actors.Core.Tests.Paxos.Simulation;
 public sealed record SimOptions
 {
     public int Nodes { get; init; } = 3;
+    /// <summary>
+    /// Extra nodes after the <see cref="Nodes"/> acceptors that run only a proposer (as a learner) and a replica;
+    /// clients may target them, and they crash and are partitioned like the others.
+    /// </summary>
+    public int Learners { get; init; }
     public int Clients { get; init; } = 4;
     public int OpsPerClient { get; init; } = 12;
     public int Keys { get; init; } = 3;

@@ -92,6 +92,10 @@ public sealed class SimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Three_acceptors_and_two_learners_agree_converge_and_stay_linearizable() =>
+        RunSeeds(new SimOptions { Nodes = 3, Learners = 2, Clients = 5 }, 500);
+
+    [Fact]
     public void A_run_is_reproducible_from_its_seed()
     {
         var a = new Simulator(42, new SimOptions()).Run();

@@ -21,13 +21,16 @@ public sealed record SimReport(
 /// A seeded discrete-event simulation of a Paxos cluster: every node runs an acceptor, a proposer and a
 /// replica; the network drops, duplicates, delays and reorders messages and cuts links; nodes crash and
 /// restart with only what they persisted. Clients issue KV commands, retry with the same sequence number
-/// and record a history. The same seed always gives the same run.
+/// and record a history. The same seed always gives the same run. With <see cref="SimOptions.Learners"/>,
+/// nodes after the acceptors are learners: a proposer outside the member list and a replica, told of by a
+/// <see cref="LearnersChanged"/> on every acceptor; they must never campaign nor get a Prepare or Accept.
 /// </summary>
 public sealed class Simulator
 {
     private sealed class Node(int id)
     {
         public int Id { get; } = id;
+        public bool Learner;
         public bool Up = true;
         public Acceptor Acceptor = null!;
         public Proposer Proposer = null!;
@@ -87,7 +90,7 @@ public sealed class Simulator
             Window: options.Window, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
             RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5);
         _rules = LogRules.Default with { SessionTtl = options.SessionTtl };
-        _nodes = Enumerable.Range(0, options.Nodes).Select(i => new Node(i)).ToArray();
+        _nodes = Enumerable.Range(0, options.Nodes + options.Learners).Select(i => new Node(i) { Learner = i >= options.Nodes }).ToArray();
         foreach (var n in _nodes) Boot(n);
         _clients = Enumerable.Range(0, options.Clients).Select(i => new Client(i)).ToArray();
     }
@@ -108,6 +111,8 @@ public sealed class Simulator
         // The failpoint loses the last persisted round, so the next campaign reuses the last ballot.
         var round = _o.ProposerForgetsRound ? Math.Max(0, n.ProposerRound - 1) : n.ProposerRound;
         n.Proposer = new Proposer(_config, n.Id, new Random(_seed * 31 + n.Id * 7 + n.Incarnation), round, () => _now);
+        if (_o.Learners > 0)
+            Handle(n, new Outbound(n.Id, PaxosRole.Proposer, new LearnersChanged(_nodes.Where(x => x.Learner).Select(x => x.Id).ToImmutableArray())));
         Handle(n, new Outbound(n.Id, PaxosRole.Proposer, new AppliedThrough(n.Replica.NextToApply - 1)));
     }
 
@@ -286,6 +291,12 @@ public sealed class Simulator
 
     private void Handle(Node n, Outbound o)
     {
+        if (n.Learner && o.Role == PaxosRole.Acceptor)
+        {
+            // A learner runs no acceptor; its replica's local Compact after a snapshot has nothing to compact.
+            if (o.Message is not Compact) _violations.Add($"learner {n.Id} got {o.Message.GetType().Name} at t={_now}");
+            return;
+        }
         Effects fx = o.Role switch
         {
             PaxosRole.Acceptor => n.Acceptor.Step(o.Message),
@@ -311,6 +322,8 @@ public sealed class Simulator
             Send(n.Id, m);
         }
         foreach (var applied in fx.Applied) OnApplied(n, applied);
+        if (n.Learner && n.Proposer.Role != ProposerRole.Learner)
+            _violations.Add($"learner {n.Id} became {n.Proposer.Role} at t={_now}");
     }
 
     private void RecordChosen(long slot, SlotValue value)
