@@ -81,6 +81,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case SlotsCompacted m: w.Long(m.ThroughSlot).Int(m.From); break;
             case SnapshotChunk m: w.Int(m.From).Long(m.Slot).Long(m.Offset).Long(m.Total).Bytes(m.Data); break;
             case SnapshotChunkRequest m: w.Int(m.From).Long(m.Slot).Long(m.Offset); break;
+            case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen).Long(unchecked((long)m.Fingerprint)); break;
             case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
             case Submit m: w.Int(m.Hops); WriteCommands(w, m.Commands); break;
             case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); break;
@@ -138,6 +139,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case "px.compacted": result = new SlotsCompacted(r.ReadLong(), r.ReadInt()); break;
             case "px.chunk": result = new SnapshotChunk(r.ReadInt(), r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadBytes()); break;
             case "px.chunk-req": result = new SnapshotChunkRequest(r.ReadInt(), r.ReadLong(), r.ReadLong()); break;
+            case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong(), ReadFingerprint(ref r)); break;
             case "px.hbnack": result = new HeartbeatNack(ReadBallot(ref r), r.ReadInt()); break;
             case "px.submit":
             {

@@ -53,12 +53,13 @@ public sealed class FailurePathsSpec : TestKit
         var supervisor = ActorOf(Props.Create(() => new RestartingParent(AcceptorActor.Props(transport))), "paxos");
 
         RejectingJournal.RejectWhen = e => e is PromiseMade { Ballot.Round: 7 };
-        supervisor.Tell(new Prepare(new Ballot(7, 1), 0, 1));
+        var fingerprint = transport.Settings.Fingerprint;
+        supervisor.Tell(new Prepare(new Ballot(7, 1), 0, 1, fingerprint));
 
         // Had memory stayed ahead of the journal, 6.1 would be refused for 7.1, a promise that is not durable.
         AwaitAssert(() =>
         {
-            supervisor.Tell(new Prepare(new Ballot(6, 1), 0, 1));
+            supervisor.Tell(new Prepare(new Ballot(6, 1), 0, 1, fingerprint));
             var reply = proposer.ExpectMsg<IPaxosMessage>(TimeSpan.FromSeconds(1));
             Assert.Equal(new Ballot(6, 1), Assert.IsType<Promise>(reply).Ballot);
         }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200));
@@ -80,8 +81,8 @@ public sealed class FailurePathsSpec : TestKit
         replica.Tell(new Decision(1, Value("b")));
 
         // Without a retry the acceptor would never be told to compact.
-        var compact = acceptor.FishForMessage<Compact>(m => m is Compact, TimeSpan.FromSeconds(15));
-        Assert.Equal(1, compact.ThroughSlot);
+        var compact = acceptor.FishForMessage<LocalDelivery>(m => m is LocalDelivery { Message: Compact }, TimeSpan.FromSeconds(15));
+        Assert.Equal(1, ((Compact)compact.Message).ThroughSlot);
         Assert.True(FailingSnapshotStore.Attempts >= 2, $"{FailingSnapshotStore.Attempts} save attempts");
     }
 

@@ -128,11 +128,11 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     }
 
     [Fact]
-    public void An_older_replica_journal_marker_reads_as_the_snapshot_marker_and_never_as_applied_through()
+    public void Applied_through_is_local_and_its_old_manifest_is_refused_so_the_replica_marker_has_its_own()
     {
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(Accept));
-        var back = serializer.FromBinary([41, 0, 0, 0, 0, 0, 0, 0], "px.applied");
-        Assert.Equal(new ReplicaSnapshotMarker(41), back);
+        Assert.Throws<SerializationException>(() => serializer.FromBinary([1, 41, 0, 0, 0, 0, 0, 0, 0], "px.applied"));
+        Assert.Equal(new ReplicaSnapshotMarker(41), serializer.FromBinary([1, 41, 0, 0, 0, 0, 0, 0, 0], "px.r.marker"));
     }
 
     [Fact]
