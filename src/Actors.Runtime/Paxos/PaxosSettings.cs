@@ -53,7 +53,10 @@ public sealed class PaxosSettings
     /// <summary>The parameters the pure roles run with.</summary>
     public PaxosConfig Core { get; }
 
-    /// <summary>Fingerprint of the ordered acceptor list, the same on every node configured alike.</summary>
+    /// <summary>The apply rules in the fingerprint, as text (for log lines).</summary>
+    public string Rules { get; private init; } = "";
+
+    /// <summary>Fingerprint of the ordered acceptor list and the apply rules, the same on every node configured alike.</summary>
     public ulong Fingerprint => Core.Fingerprint;
 
     /// <summary>The Akka.Cluster role this node joins with, naming its id.</summary>
@@ -83,9 +86,13 @@ public sealed class PaxosSettings
             ? id
             : null;
 
-    /// <summary>A stable 64-bit hash (xxHash64) of the ordered endpoints: equal lists give equal fingerprints on every node.</summary>
-    public static ulong FingerprintOf(IEnumerable<string> members) =>
-        XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Join("\n", members)));
+    /// <summary>
+    /// A stable 64-bit hash (xxHash64) of the ordered endpoints and of the rules commands are applied with (key and
+    /// value limits, session TTL, <see cref="Core.Log.LogRules.Fingerprint"/>): a command must apply the same on every
+    /// node, so nodes whose lists or rules differ refuse each other.
+    /// </summary>
+    public static ulong FingerprintOf(IEnumerable<string> members, string rules = "") =>
+        XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(string.Join("\n", members) + "\n#" + rules));
 
     /// <summary>Reads and validates the settings; <paramref name="config"/> is the whole system configuration.</summary>
     public static PaxosSettings Create(Config config)
@@ -103,6 +110,7 @@ public sealed class PaxosSettings
             throw new ConfigurationException("actors.paxos.members: a member is listed twice");
         var id = NodeId(members, self, ActorsConfig.Int(c, p + "node-id", 0));
 
+        var rules = Kv.KvSettings.Create(c).Rules.Fingerprint;
         var core = new PaxosConfig(
             Enumerable.Range(1, members.Length).ToImmutableArray(),
             Window: ActorsConfig.Int(c, p + "window", 1, 1024),
@@ -115,7 +123,7 @@ public sealed class PaxosSettings
             MaxPending: ActorsConfig.Int(c, p + "max-pending", 1),
             IdleStampTicks: ActorsConfig.Int(c, p + "idle-stamp-ticks", 1),
             MaxBatchBytes: (int)ActorsConfig.Bytes(c, p + "max-batch-bytes", 1024, 64L * 1024 * 1024),
-            Fingerprint: FingerprintOf(members));
+            Fingerprint: FingerprintOf(members, rules));
         try
         {
             core.Validate();
@@ -135,7 +143,7 @@ public sealed class PaxosSettings
             throw new ConfigurationException($"a command with a value of actors.kv.max-value-bytes (a cas carries two) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
         if (chunk + FrameOverhead > frame)
             throw new ConfigurationException($"actors.paxos.snapshot-chunk-bytes ({chunk} bytes) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
-        return new PaxosSettings(members, id, self, ActorsConfig.Duration(c, p + "tick-interval"), core, chunk);
+        return new PaxosSettings(members, id, self, ActorsConfig.Duration(c, p + "tick-interval"), core, chunk) { Rules = rules };
     }
 
     /// <summary>An acceptor's id is its position; a learner's is node-id, which must be above the member count.</summary>

@@ -77,12 +77,25 @@ public sealed class PaxosSettingsSpec
     }
 
     [Fact]
-    public void The_fingerprint_depends_on_the_members_and_their_order_only()
+    public void The_fingerprint_depends_on_the_members_and_their_order_not_on_the_node()
     {
         Assert.Equal(Settings("127.0.0.1:4053").Fingerprint, Settings("127.0.0.1:4060", 9).Fingerprint);
         var reordered = PaxosSettings.FingerprintOf(["127.0.0.1:4054", "127.0.0.1:4053", "127.0.0.1:4055"]);
         Assert.NotEqual(Settings("127.0.0.1:4053").Fingerprint, reordered);
-        Assert.Equal(PaxosSettings.FingerprintOf(["127.0.0.1:4053", "127.0.0.1:4054", "127.0.0.1:4055"]), Settings("127.0.0.1:4055").Fingerprint);
+        Assert.Equal(PaxosSettings.FingerprintOf(["127.0.0.1:4053", "127.0.0.1:4054", "127.0.0.1:4055"], Core.Log.LogRules.Default.Fingerprint),
+            Settings("127.0.0.1:4055").Fingerprint);
+    }
+
+    [Fact]
+    public void The_fingerprint_differs_when_the_rules_commands_apply_with_differ()
+    {
+        var ttl = PaxosSettings.Create(ConfigurationFactory.ParseString($"""
+            {Members}
+            actors.paxos.self = "127.0.0.1:4053"
+            actors.kv.session-ttl = 5s
+            """));
+        Assert.NotEqual(Settings("127.0.0.1:4053").Fingerprint, ttl.Fingerprint);
+        Assert.Contains("ttl:5000", ttl.Rules);
     }
 
     [Fact]
