@@ -57,6 +57,36 @@ public sealed class ProcessCluster : IAsyncDisposable
             : null;
     }
 
+    /// <summary>What <c>paxos status --json</c> of a node says.</summary>
+    public sealed record NodeStatus(int? Leader, string Ballot, long Sessions)
+    {
+        public long BallotRound => long.Parse(Ballot.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Parses <c>paxos status --json</c>; null when it is not a status.</summary>
+    public static NodeStatus? ParseStatus(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            var leader = root.GetProperty("leader");
+            return new NodeStatus(leader.ValueKind == JsonValueKind.Number ? leader.GetInt32() : null,
+                root.GetProperty("ballot").GetString() ?? "", root.GetProperty("sessions").GetInt64());
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Node <paramref name="node"/>'s status once it knows a leader (within a minute).</summary>
+    public async Task<NodeStatus> Status(int node)
+    {
+        var r = await CliUntil(node, r => ParseStatus(r.Stdout)?.Leader is not null, TimeSpan.FromSeconds(60), "--json", "paxos", "status");
+        return ParseStatus(r.Stdout) ?? throw new Xunit.Sdk.XunitException("no status with a leader: " + r);
+    }
+
     /// <summary>Repeats a CLI call until it exits <paramref name="expectedExit"/> or the deadline passes; returns the last run.</summary>
     public Task<Repo.Run> CliUntil(int node, int expectedExit, TimeSpan within, params string[] args) =>
         CliUntil(node, r => r.ExitCode == expectedExit, within, args);
