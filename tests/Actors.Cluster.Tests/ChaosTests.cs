@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Actors.Cluster.Tests.Support;
+using Actors.Testing.Processes;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -47,9 +47,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<Repo.Run> Chaos(string[] args, IDictionary<string, string>? env = null)
+    private async Task<ProcessRun> Chaos(string[] args, IReadOnlyDictionary<string, string>? env = null)
     {
-        var run = await Repo.Exec("bash", ["scripts/chaos.sh", .. args], env, TimeSpan.FromMinutes(10));
+        var run = await ChildProcess.RunAsync("bash", ["scripts/chaos.sh", .. args], env, TimeSpan.FromMinutes(10), workingDirectory: RepoRoot.Path);
         output.WriteLine(run.ToString());
         return run;
     }

@@ -10,7 +10,7 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task Kv_through_the_cli_survives_kill_9_of_the_leader_and_the_restarted_node_catches_up()
     {
-        await using var c = new ProcessCluster(remoteBase: 24150, cmdBase: 29150);
+        await using var c = TestClusters.Create(24150, 29150);
         var start = await c.Script("start", "3");
         output.WriteLine(start.ToString());
         Assert.True(start.ExitCode == 0, start.ToString());
@@ -55,7 +55,7 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task Bad_input_gets_a_clear_error_and_the_node_keeps_serving()
     {
-        await using var c = new ProcessCluster(remoteBase: 24160, cmdBase: 29160, extraConfig: "actors.kv.max-value-bytes = 1000");
+        await using var c = TestClusters.Create(24160, 29160, extraConfig: "actors.kv.max-value-bytes = 1000");
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
         Assert.Equal(0, (await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "kv", "put", "x", "before")).ExitCode);

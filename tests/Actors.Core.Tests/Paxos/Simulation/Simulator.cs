@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
-using Actors.Core.Linearizability;
+using Actors.Testing.Linearizability;
 using Actors.Core.Paxos;
 
 namespace Actors.Core.Tests.Paxos.Simulation;
