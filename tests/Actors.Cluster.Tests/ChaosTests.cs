@@ -37,7 +37,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var dir = TempDir();
         try
         {
-            var run = await Chaos(["--nodes", "3", "--seconds", "60", "--seed", "11", "--configuration", "Failpoints", "--out", dir],
+            var run = await Chaos(["--nodes", "3", "--seconds", "45", "--seed", "11", "--configuration", "Failpoints", "--out", dir],
                 new Dictionary<string, string> { ["ACTORS_FAILPOINT"] = "local-reads" });
             Assert.True(run.ExitCode == 1, run.ToString());
             Assert.Contains("RESULT: VIOLATION", run.Stdout);
