@@ -119,14 +119,32 @@ public sealed class ClusterControl : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a killed node again and waits until it is Up and follows a leader; it counts as down until then.</summary>
+    /// <summary>
+    /// Starts a killed node again and waits until it is Up and follows a leader; it counts as down until then. A node
+    /// whose process ends before it is Up (the cluster downed it while it was starting, which a starved machine can
+    /// provoke when every node starts at once) is launched again, as a service manager would, within the same
+    /// <see cref="RestartTimeout"/>.
+    /// </summary>
     public async Task Restart(int node)
+    {
+        await Launch(node);
+        var up = await LocalClusterProcess.WaitUntil(async () =>
+        {
+            if (await _cluster.IsUp(node)) return true;
+            if (_cluster.IsRunning(node)) return false;
+            Console.WriteLine($"{Clock.Stamp} node {node} exited before it was Up (see {_cluster.DataDir}/node-{node}/node.log); launching it again");
+            await Launch(node);
+            return false;
+        }, RestartTimeout);
+        if (!up)
+            throw new InvalidOperationException($"node {node} not Up {RestartTimeout.TotalSeconds:0} s after its restart; see {_cluster.DataDir}/node-{node}/node.log");
+        lock (_sync) _state[node] = NodeState.Running;
+    }
+
+    private async Task Launch(int node)
     {
         var run = await _cluster.Launch(node);
         if (run.ExitCode != 0) throw new InvalidOperationException($"restart of node {node} failed: {run.Output.Trim()}");
-        if (!await LocalClusterProcess.WaitUntil(() => _cluster.IsUp(node), RestartTimeout))
-            throw new InvalidOperationException($"node {node} not Up {RestartTimeout.TotalSeconds:0} s after its restart; see {_cluster.DataDir}/node-{node}/node.log");
-        lock (_sync) _state[node] = NodeState.Running;
     }
 
     /// <summary>Freezes node <paramref name="node"/> with SIGSTOP if it is running; false when it was not.</summary>
