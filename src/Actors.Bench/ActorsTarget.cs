@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Actors.Contracts.Kv;
+using Actors.Testing.Processes;
 using Akka.Actor;
 
 namespace Actors.Bench;
@@ -18,7 +19,7 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
     private readonly string _runId = Guid.NewGuid().ToString("N")[..12];
     private readonly List<IActorRef> _nodes = [];
     private ActorSystem? _system;
-    private bool _clusterStarted;
+    private LocalClusterProcess? _cluster;
     private int _clientsCreated;
 
     public string Name => "actors";
@@ -27,18 +28,21 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(DataDir);
-        _clusterStarted = true; // a failed start may still leave nodes running
-        var started = await LocalClusterAsync("start", Nodes.ToString());
-        if (started != 0) throw new InvalidOperationException($"local-cluster.sh start exited with {started}; see {DataDir}/node-*/node.log");
+        // Kept until tear-down even when the start fails: a failed start may still leave nodes running.
+        _cluster = new LocalClusterProcess(new LocalClusterOptions
+        {
+            RemoteBase = options.RemoteBase,
+            CmdBase = options.CmdBase,
+            DataDir = DataDir,
+            EchoPrefix = "  [cluster] ",
+        });
+        var started = await _cluster.Start(Nodes);
+        if (started.ExitCode != 0) throw new InvalidOperationException($"local-cluster.sh start exited with {started.ExitCode}; see {DataDir}/node-*/node.log");
         cancellationToken.ThrowIfCancellationRequested();
 
         _system = ActorSystem.Create("bench", BenchAkkaConfig.Remote);
-        for (var i = 1; i <= Nodes; i++)
-        {
-            var path = $"akka.tcp://actors@127.0.0.1:{options.RemoteBase + i}/user/kv";
-            _nodes.Add(await _system.ActorSelection(path).ResolveOne(TimeSpan.FromSeconds(10), cancellationToken));
-        }
+        foreach (var address in _cluster.ContactPoints(Nodes))
+            _nodes.Add(await _system.ActorSelection(address + "/user/kv").ResolveOne(TimeSpan.FromSeconds(10), cancellationToken));
         await FirstPutAsync(cancellationToken);
     }
 
@@ -66,11 +70,12 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
             _system = null;
         }
         _nodes.Clear();
-        if (_clusterStarted)
+        if (_cluster is not null)
         {
-            var stopped = await LocalClusterAsync("stop");
-            if (stopped != 0) Console.Error.WriteLine($"actors: local-cluster.sh stop exited with {stopped}");
-            _clusterStarted = false;
+            var stopped = await _cluster.Stop();
+            if (stopped.ExitCode != 0) Console.Error.WriteLine($"actors: local-cluster.sh stop exited with {stopped.ExitCode}");
+            await _cluster.DisposeAsync(); // kills by PID whatever the script could not stop
+            _cluster = null;
         }
     }
 
@@ -102,17 +107,5 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
         }
         throw new TimeoutException($"no put acknowledged within {FirstPutTimeout.TotalSeconds:0} s (last: {last})");
-    }
-
-    private Task<int> LocalClusterAsync(params string[] args)
-    {
-        var env = new Dictionary<string, string>
-        {
-            ["ACTORS_REMOTE_BASE"] = options.RemoteBase.ToString(),
-            ["ACTORS_CMD_BASE"] = options.CmdBase.ToString(),
-            ["ACTORS_DATA"] = DataDir,
-        };
-        var script = Path.Combine(options.Root, "scripts", "local-cluster.sh");
-        return ChildProcess.RunAsync("bash", [script, .. args], env, "  [cluster] ");
     }
 }

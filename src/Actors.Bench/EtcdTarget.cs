@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Actors.Testing.Processes;
 using dotnet_etcd;
 using Etcdserverpb;
 using Google.Protobuf;

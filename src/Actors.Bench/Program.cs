@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Actors.Testing.Processes;
 
 namespace Actors.Bench;
 
@@ -191,7 +192,7 @@ public static class Program
             }
         }
 
-        root ??= FindRoot() ?? throw new ArgumentException("repository root not found; pass --root");
+        root ??= RepoRoot.TryFind(Directory.GetCurrentDirectory()) ?? throw new ArgumentException("repository root not found; pass --root");
         if (!File.Exists(Path.Combine(root, "scripts", "local-cluster.sh")))
             throw new ArgumentException($"{root} has no scripts/local-cluster.sh");
         var ownWorkDir = workDir is null;
@@ -220,14 +221,5 @@ public static class Program
         if (systems.Length == 0 || unknown.Length > 0)
             throw new ArgumentException($"--systems takes {string.Join(",", BenchOptions.KnownSystems)}, got '{value}'");
         return systems;
-    }
-
-    private static string? FindRoot()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) return dir.FullName;
-        }
-        return null;
     }
 }

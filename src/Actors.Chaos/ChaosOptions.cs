@@ -10,17 +10,21 @@ namespace Actors.Chaos;
 /// <param name="Keys">Number of keys the clients work on.</param>
 /// <param name="OutDir">Directory for the cluster's data, the history and the summary.</param>
 /// <param name="Configuration">Build configuration of the nodes (Release or Failpoints).</param>
-public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Clients, int Keys, string OutDir, string Configuration)
+/// <param name="RemoteBase">Akka.Remote port base: node i listens on base + i.</param>
+/// <param name="CmdBase">Command port base: node i listens on base + i.</param>
+public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Clients, int Keys, string OutDir, string Configuration,
+    int RemoteBase, int CmdBase)
 {
-    /// <summary>Akka.Remote port base: node i listens on base + i.</summary>
-    public const int RemoteBase = 24300;
+    /// <summary>Default Akka.Remote port base.</summary>
+    public const int DefaultRemoteBase = 24300;
 
-    /// <summary>Command port base: node i listens on base + i.</summary>
-    public const int CmdBase = 29300;
+    /// <summary>Default command port base.</summary>
+    public const int DefaultCmdBase = 29300;
 
     /// <summary>Usage text printed on a bad command line.</summary>
     public const string Usage =
-        "usage: chaos [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--out DIR] [--configuration Release|Failpoints]";
+        "usage: chaos [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--out DIR] [--configuration Release|Failpoints]\n" +
+        "             [--remote-base 24300] [--cmd-base 29300]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
     public static ChaosOptions Parse(IReadOnlyList<string> args, string root)
@@ -32,6 +36,8 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
         var keys = 4;
         string? outDir = null;
         var configuration = "Release";
+        var remoteBase = DefaultRemoteBase;
+        var cmdBase = DefaultCmdBase;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -58,11 +64,13 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
                     if (configuration is not ("Release" or "Failpoints"))
                         throw new ArgumentException($"--configuration must be Release or Failpoints, not '{configuration}'");
                     break;
+                case "--remote-base": remoteBase = Int(1024, 65000); break;
+                case "--cmd-base": cmdBase = Int(1024, 65000); break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }
 
         outDir = Path.GetFullPath(outDir ?? Path.Combine(root, "data", $"chaos-{seed}"));
-        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration);
+        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration, remoteBase, cmdBase);
     }
 }

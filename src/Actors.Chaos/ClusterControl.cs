@@ -1,50 +1,37 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-using Actors.Contracts.Cmd;
+using Actors.Testing.Processes;
 
 namespace Actors.Chaos;
 
 /// <summary>
-/// Drives a local cluster of real host processes: scripts/local-cluster.sh for start, stop, kill and launch,
-/// signals by PID for pause and resume, and each node's command port for the <c>faults</c> palette, the leader and
-/// readiness. Faults on different nodes may overlap: every action on a node holds that node's lock, so a node is
-/// never paused or killed while a command to it is in flight, and commands go only to nodes that are running.
+/// The fault injector's view of a local cluster run by a <see cref="LocalClusterProcess"/>: what each node is doing
+/// (running, paused, down), which nodes carry link faults, and a lock per node. Faults on different nodes may overlap:
+/// every action on a node holds that node's lock, so a node is never paused or killed while a command to it is in
+/// flight, and commands go only to nodes that are running.
 /// </summary>
-public sealed class ClusterControl
+public sealed class ClusterControl : IAsyncDisposable
 {
-    private const int SigCont = 18;
-    private const int SigStop = 19;
-
-    private readonly string _script;
-    private readonly string _data;
-    private readonly Dictionary<string, string> _env;
+    private readonly LocalClusterProcess _cluster;
     private readonly NodeState[] _state;
     private readonly SemaphoreSlim[] _locks;
     private readonly bool[] _linkRules;
     private readonly object _sync = new();
 
-    /// <summary>Prepares control of a cluster of <paramref name="nodes"/> whose data lives under <paramref name="data"/>.</summary>
-    public ClusterControl(string root, string data, int nodes, string configuration)
+    /// <summary>Prepares control of the cluster <paramref name="options"/> describe, with its data under <paramref name="data"/>; nothing runs yet.</summary>
+    public ClusterControl(ChaosOptions options, string data)
     {
-        _script = Path.Combine(root, "scripts", "local-cluster.sh");
-        _data = data;
-        Nodes = nodes;
-        _state = new NodeState[nodes + 1];
-        _locks = Enumerable.Range(0, nodes + 1).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-        _linkRules = new bool[nodes + 1];
-        Directory.CreateDirectory(data);
-        var config = Path.Combine(data, "chaos.conf");
-        File.WriteAllText(config, "actors.faults.enabled = on\n");
-        _env = new Dictionary<string, string>
+        Nodes = options.Nodes;
+        _state = new NodeState[Nodes + 1];
+        _locks = Enumerable.Range(0, Nodes + 1).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        _linkRules = new bool[Nodes + 1];
+        _cluster = new LocalClusterProcess(new LocalClusterOptions
         {
-            ["ACTORS_REMOTE_BASE"] = ChaosOptions.RemoteBase.ToString(),
-            ["ACTORS_CMD_BASE"] = ChaosOptions.CmdBase.ToString(),
-            ["ACTORS_DATA"] = data,
-            ["ACTORS_CONFIG"] = config,
-            ["ACTORS_CONFIGURATION"] = configuration,
-            ["ACTORS_WAIT"] = "120",
-        };
+            RemoteBase = options.RemoteBase,
+            CmdBase = options.CmdBase,
+            DataDir = data,
+            ExtraConfig = "actors.faults.enabled = on\n",
+            Configuration = options.Configuration,
+            ReadyWait = RestartTimeout,
+        });
     }
 
     /// <summary>What a node is doing, as far as the fault injector knows.</summary>
@@ -67,7 +54,10 @@ public sealed class ClusterControl
     public static TimeSpan RestartTimeout { get; } = TimeSpan.FromSeconds(120);
 
     /// <summary>Node ids that are running (neither killed nor paused).</summary>
-    public IReadOnlyList<int> Running => Where(NodeState.Running);
+    public IReadOnlyList<int> Running
+    {
+        get { lock (_sync) return Enumerable.Range(1, Nodes).Where(i => _state[i] == NodeState.Running).ToList(); }
+    }
 
     /// <summary>Node ids that are paused or down.</summary>
     public int Unavailable
@@ -76,8 +66,7 @@ public sealed class ClusterControl
     }
 
     /// <summary>Akka addresses of every node, for client contact points.</summary>
-    public IReadOnlyList<string> ContactPoints =>
-        Enumerable.Range(1, Nodes).Select(i => $"akka.tcp://actors@127.0.0.1:{ChaosOptions.RemoteBase + i}").ToList();
+    public IReadOnlyList<string> ContactPoints => _cluster.ContactPoints(Nodes);
 
     /// <summary>The state of node <paramref name="node"/>.</summary>
     public NodeState StateOf(int node)
@@ -85,19 +74,8 @@ public sealed class ClusterControl
         lock (_sync) return _state[node];
     }
 
-    /// <summary>Runs local-cluster.sh with the given arguments; returns its exit code and combined output.</summary>
-    public async Task<(int ExitCode, string Output)> Script(params string[] args)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(_script);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in _env) psi.Environment[k] = v;
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start bash");
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, (await stdout) + (await stderr));
-    }
+    /// <summary>Starts every node and waits until all are Up and a leader is known.</summary>
+    public Task<ProcessRun> Start() => _cluster.Start(Nodes);
 
     /// <summary>SIGKILLs node <paramref name="node"/> if it is running; false when it was not.</summary>
     public async Task<bool> Kill(int node)
@@ -106,13 +84,9 @@ public sealed class ClusterControl
         try
         {
             if (StateOf(node) != NodeState.Running) return false;
-            var (code, output) = await Script("kill", node.ToString());
-            if (code != 0) throw new InvalidOperationException($"kill of node {node} failed: {output.Trim()}");
-            lock (_sync)
-            {
-                _state[node] = NodeState.Down;
-                _linkRules[node] = false; // a new process starts without link faults
-            }
+            var run = await _cluster.Kill(node);
+            if (run.ExitCode != 0) throw new InvalidOperationException($"kill of node {node} failed: {run.Output.Trim()}");
+            MarkKilled(node);
             return true;
         }
         finally
@@ -121,19 +95,56 @@ public sealed class ClusterControl
         }
     }
 
-    /// <summary>Starts a killed node again and waits until it is Up and follows a leader; it counts as down until then.</summary>
+    /// <summary>
+    /// SIGKILLs every node at once, by PID, if every node is running; false (and nothing killed) when one is not.
+    /// Every node's lock is held while the signals go out, so no command is in flight to any of them; afterwards every
+    /// node is down and takes no command until <see cref="Restart"/> has brought it back.
+    /// </summary>
+    public async Task<bool> KillAll()
+    {
+        var all = Enumerable.Range(1, Nodes).ToList();
+        foreach (var node in all) await _locks[node].WaitAsync(); // always in id order, so no two callers deadlock
+        try
+        {
+            if (all.Any(n => StateOf(n) != NodeState.Running)) return false;
+            var killed = await _cluster.KillAll();
+            if (killed.Count != Nodes)
+                throw new InvalidOperationException($"kill of every node found only nodes {string.Join(',', killed)} running");
+            foreach (var node in all) MarkKilled(node);
+            return true;
+        }
+        finally
+        {
+            foreach (var node in all) _locks[node].Release();
+        }
+    }
+
+    /// <summary>
+    /// Starts a killed node again and waits until it is Up and follows a leader; it counts as down until then. A node
+    /// whose process ends before it is Up (the cluster downed it while it was starting, which a starved machine can
+    /// provoke when every node starts at once) is launched again, as a service manager would, within the same
+    /// <see cref="RestartTimeout"/>.
+    /// </summary>
     public async Task Restart(int node)
     {
-        var (code, output) = await Script("launch", node.ToString());
-        if (code != 0) throw new InvalidOperationException($"restart of node {node} failed: {output.Trim()}");
-        var waited = Stopwatch.StartNew();
-        while (!await IsUp(node))
+        await Launch(node);
+        var up = await LocalClusterProcess.WaitUntil(async () =>
         {
-            if (waited.Elapsed > RestartTimeout)
-                throw new InvalidOperationException($"node {node} not Up {RestartTimeout.TotalSeconds:0} s after its restart; see {_data}/node-{node}/node.log");
-            await Task.Delay(250);
-        }
+            if (await _cluster.IsUp(node)) return true;
+            if (_cluster.IsRunning(node)) return false;
+            Console.WriteLine($"{Clock.Stamp} node {node} exited before it was Up (see {_cluster.DataDir}/node-{node}/node.log); launching it again");
+            await Launch(node);
+            return false;
+        }, RestartTimeout);
+        if (!up)
+            throw new InvalidOperationException($"node {node} not Up {RestartTimeout.TotalSeconds:0} s after its restart; see {_cluster.DataDir}/node-{node}/node.log");
         lock (_sync) _state[node] = NodeState.Running;
+    }
+
+    private async Task Launch(int node)
+    {
+        var run = await _cluster.Launch(node);
+        if (run.ExitCode != 0) throw new InvalidOperationException($"restart of node {node} failed: {run.Output.Trim()}");
     }
 
     /// <summary>Freezes node <paramref name="node"/> with SIGSTOP if it is running; false when it was not.</summary>
@@ -143,7 +154,7 @@ public sealed class ClusterControl
         try
         {
             if (StateOf(node) != NodeState.Running) return false;
-            Signal(node, SigStop);
+            _cluster.Pause(node);
             lock (_sync) _state[node] = NodeState.Paused;
             return true;
         }
@@ -160,7 +171,7 @@ public sealed class ClusterControl
         try
         {
             if (StateOf(node) != NodeState.Paused) return;
-            Signal(node, SigCont);
+            _cluster.Resume(node);
             lock (_sync) _state[node] = NodeState.Running;
         }
         finally
@@ -169,18 +180,19 @@ public sealed class ClusterControl
         }
     }
 
-    /// <summary>Stops the whole cluster (local-cluster.sh also continues paused nodes). Never throws.</summary>
-    public async Task StopAll()
+    /// <summary>Stops the whole cluster by PID (paused nodes are continued first) and prints what the script says. Never throws.</summary>
+    public async ValueTask DisposeAsync()
     {
         try
         {
-            var (_, output) = await Script("stop");
-            Console.WriteLine(output.TrimEnd());
+            var run = await _cluster.Stop();
+            Console.WriteLine(run.Output.TrimEnd());
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             Console.Error.WriteLine($"chaos: stopping the cluster failed: {e.Message}");
         }
+        await _cluster.DisposeAsync();
     }
 
     /// <summary>
@@ -205,7 +217,7 @@ public sealed class ClusterControl
 
     /// <summary>
     /// Clears the link faults of every node that has any: a paused node is healed as soon as it is resumed, a killed
-    /// one has lost them with its process (<see cref="Kill"/> forgets them).
+    /// one has lost them with its process (<see cref="Kill"/> and <see cref="KillAll"/> forget them).
     /// </summary>
     public async Task HealLinks()
     {
@@ -214,11 +226,6 @@ public sealed class ClusterControl
             while (HasLinkRules(node) && !await Faults(node, "heal"))
                 await Task.Delay(100); // paused: the process fault in progress resumes it within seconds
         }
-    }
-
-    private bool HasLinkRules(int node)
-    {
-        lock (_sync) return _linkRules[node];
     }
 
     /// <summary>The leader most running nodes report, or null when none is known.</summary>
@@ -238,11 +245,7 @@ public sealed class ClusterControl
         await _locks[node].WaitAsync();
         try
         {
-            if (StateOf(node) != NodeState.Running) return null;
-            using var doc = await Status(node);
-            if (doc is null) return null;
-            var leader = doc.RootElement.GetProperty("leader");
-            return leader.ValueKind == JsonValueKind.Number ? leader.GetInt32() : null;
+            return StateOf(node) == NodeState.Running ? await _cluster.Leader(node) : null;
         }
         finally
         {
@@ -251,17 +254,26 @@ public sealed class ClusterControl
     }
 
     /// <summary>Waits until every node reports the same leader, or until <paramref name="timeout"/>; true when they all do.</summary>
-    public async Task<bool> WaitAllFollowLeader(TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
+    public Task<bool> WaitAllFollowLeader(TimeSpan timeout) =>
+        LocalClusterProcess.WaitUntil(async () =>
         {
             var leaders = new List<int?>();
             foreach (var node in Enumerable.Range(1, Nodes)) leaders.Add(await LeaderSeenBy(node));
-            if (leaders.All(l => l is not null) && leaders.Distinct().Count() == 1) return true;
-            await Task.Delay(500);
+            return leaders.All(l => l is not null) && leaders.Distinct().Count() == 1;
+        }, timeout);
+
+    private bool HasLinkRules(int node)
+    {
+        lock (_sync) return _linkRules[node];
+    }
+
+    private void MarkKilled(int node)
+    {
+        lock (_sync)
+        {
+            _state[node] = NodeState.Down;
+            _linkRules[node] = false; // a new process starts without link faults
         }
-        return false;
     }
 
     private async Task FaultsCommand(int node, string[] args)
@@ -272,64 +284,15 @@ public sealed class ClusterControl
             if (attempt > 0) await Task.Delay(500);
             try
             {
-                var response = await Command(node, "faults", args[0], args[1..], TimeSpan.FromSeconds(5));
+                var response = await _cluster.Command(node, "faults", args[0], args[1..], TimeSpan.FromSeconds(5));
                 if (response.ExitCode == 0) return;
                 problem = $"exit {response.ExitCode}: {response.Stderr.Trim()}{response.Stdout.Trim()}";
             }
-            catch (Exception e)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 problem = e.Message;
             }
         }
         throw new InvalidOperationException($"node {node}: faults {string.Join(' ', args)} failed ({problem})");
     }
-
-    /// <summary>True when node <paramref name="node"/> reports itself Up in the cluster and knows a leader.</summary>
-    private static async Task<bool> IsUp(int node)
-    {
-        using var doc = await Status(node);
-        if (doc is null) return false;
-        var root = doc.RootElement;
-        if (root.GetProperty("leader").ValueKind != JsonValueKind.Number) return false;
-        return root.TryGetProperty("members", out var members) && members.EnumerateArray().Any(m =>
-            m.TryGetProperty("self", out var self) && self.ValueKind == JsonValueKind.True &&
-            m.TryGetProperty("status", out var status) && status.GetString() == "up");
-    }
-
-    /// <summary><c>paxos status --json</c> of node <paramref name="node"/>, or null when it does not answer.</summary>
-    private static async Task<JsonDocument?> Status(int node)
-    {
-        try
-        {
-            var response = await Command(node, "paxos", "status", [], TimeSpan.FromSeconds(3), json: true);
-            return response.ExitCode == 0 ? JsonDocument.Parse(response.Stdout) : null;
-        }
-        catch (Exception)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<CommandResponse> Command(int node, string palette, string command, IReadOnlyList<string> args, TimeSpan timeout, bool json = false)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await using var client = await CommandClient.ConnectAsync("127.0.0.1", ChaosOptions.CmdBase + node, cts.Token);
-        return await client.SendAsync(new CommandRequest(palette, command, args, json, null), cts.Token);
-    }
-
-    private List<int> Where(NodeState state)
-    {
-        lock (_sync) return Enumerable.Range(1, Nodes).Where(i => _state[i] == state).ToList();
-    }
-
-    private void Signal(int node, int signal)
-    {
-        var file = Path.Combine(_data, $"node-{node}", "pid");
-        var pid = int.Parse(File.ReadAllText(file).Trim());
-        if (kill(pid, signal) != 0)
-            throw new InvalidOperationException($"signal {signal} to node {node} (pid {pid}) failed: errno {Marshal.GetLastPInvokeError()}");
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
 }

@@ -1,8 +1,8 @@
 namespace Actors.Chaos;
 
 /// <summary>
-/// The faults the injector chooses from. Kills and pauses run on the process lane, the rest on the network lane; the
-/// two lanes overlap.
+/// The faults the injector chooses from. Kills, pauses and the restart of every node run on the process lane, the rest
+/// on the network lane; the two lanes overlap.
 /// </summary>
 public enum FaultKind
 {
@@ -32,4 +32,12 @@ public enum FaultKind
 
     /// <summary>SIGSTOP of the leader, SIGCONT at the heal.</summary>
     PauseLeader,
+
+    /// <summary>
+    /// SIGKILL of every node at once, all started again 1 to 3 s later, in parallel; healed once every node is Up and
+    /// a leader is known. It runs alone on the process lane: it waits until no other process fault is in progress,
+    /// and the lane starts none until it is healed. Whatever was acknowledged but not yet durable on a majority is
+    /// lost here, so it is the fault that finds a missing persist.
+    /// </summary>
+    RestartAll,
 }

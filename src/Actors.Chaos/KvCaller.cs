@@ -1,6 +1,6 @@
 using System.Text;
 using Actors.Contracts.Client;
-using Actors.Core.Linearizability;
+using Actors.Testing.Linearizability;
 
 namespace Actors.Chaos;
 

@@ -5,7 +5,9 @@ namespace Actors.Chaos;
 /// <list type="bullet">
 /// <item>the process lane kills (SIGKILL) or pauses (SIGSTOP) a random node or the leader, holds 1 to 3 s, then
 /// resumes it or starts it again; a killed node restarts in the background and the lane goes on, but never more than
-/// a minority of the nodes is paused or down at once;</item>
+/// a minority of the nodes is paused or down at once. The exception is the restart of every node (kill -9 of all of
+/// them at once), which waits until every node is running, holds the whole cluster down, and returns only once every
+/// node is Up again with a leader;</item>
 /// <item>the network lane partitions (majority/minority, isolated leader, bridge) or slows or drops the Paxos
 /// traffic among chosen nodes, holds 2 to 4 s, then heals.</item>
 /// </list>
@@ -15,7 +17,8 @@ namespace Actors.Chaos;
 /// </summary>
 public sealed class Nemesis(ClusterControl cluster, int seed)
 {
-    private static readonly FaultKind[] ProcessKinds = [FaultKind.KillNode, FaultKind.KillLeader, FaultKind.PauseNode, FaultKind.PauseLeader];
+    private static readonly FaultKind[] ProcessKinds =
+        [FaultKind.KillNode, FaultKind.KillLeader, FaultKind.PauseNode, FaultKind.PauseLeader, FaultKind.RestartAll];
     private static readonly FaultKind[] NetworkKinds = [FaultKind.Partition, FaultKind.IsolateLeader, FaultKind.Bridge, FaultKind.SlowLinks, FaultKind.LossyLinks];
 
     private readonly List<FaultRecord> _faults = [];
@@ -88,6 +91,12 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
 
     private async Task ProcessFault(FaultKind kind, int[] order, TimeSpan hold, DateTime until, CancellationToken abort)
     {
+        if (kind == FaultKind.RestartAll)
+        {
+            await RestartAll(hold, until, abort);
+            return;
+        }
+
         // Wait for room: a majority must stay running apart from this fault.
         while (cluster.Unavailable >= MaxUnavailable) await Task.Delay(200, abort);
         if (DateTime.UtcNow + hold + TimeSpan.FromSeconds(2) > until) return;
@@ -121,6 +130,41 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
                 Record(number, kind, description, injected);
             }
         }
+    }
+
+    /// <summary>
+    /// Kills every node at once and starts them all again. Only one process fault runs at a time here: this waits until
+    /// every node is running (earlier kills restarted, pauses resumed), <see cref="ClusterControl.KillAll"/> holds every
+    /// node's lock while it kills, and the lane waits for the heal before it draws its next fault.
+    /// </summary>
+    private async Task RestartAll(TimeSpan hold, DateTime until, CancellationToken abort)
+    {
+        while (cluster.Unavailable > 0) await Task.Delay(200, abort);
+        if (DateTime.UtcNow + hold + TimeSpan.FromSeconds(2) > until) return;
+
+        var injected = Clock.Now;
+        if (!await cluster.KillAll()) return;
+        var number = Interlocked.Increment(ref _numbers);
+        var description = $"kill -9 nodes {Ids(Enumerable.Range(1, cluster.Nodes))}";
+        Console.WriteLine($"{Clock.Stamp} fault #{number} {FaultKind.RestartAll}: {description} (for {hold.TotalSeconds:0.0}s)");
+        Task restart;
+        try
+        {
+            await Task.Delay(hold, abort);
+        }
+        finally
+        {
+            // Healed once every node is Up and knows a leader; on the way out (abort) Run still awaits the restart.
+            restart = RestartEveryNode(number, description, injected);
+            lock (_restarts) _restarts.Add(restart);
+        }
+        await restart;
+    }
+
+    private async Task RestartEveryNode(int number, string description, long injected)
+    {
+        await Task.WhenAll(Enumerable.Range(1, cluster.Nodes).Select(cluster.Restart));
+        Record(number, FaultKind.RestartAll, description, injected);
     }
 
     private async Task RestartAndRecord(int node, int number, FaultKind kind, string description, long injected)

@@ -3,12 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Actors.Chaos;
 using Actors.Contracts.Client;
-using Actors.Core.Linearizability;
+using Actors.Testing.Linearizability;
+using Actors.Testing.Processes;
 using Akka.Actor;
 using Akka.Configuration;
 
 // Exit codes: 0 no violation, 1 linearizability violation or lost acknowledged write, 2 usage or setup error.
-var root = FindRoot();
+var root = RepoRoot.Path;
 ChaosOptions options;
 try
 {
@@ -35,7 +36,7 @@ if (Directory.Exists(clusterDir))
 {
     var live = Directory.GetFiles(clusterDir, "pid", SearchOption.AllDirectories)
         .Select(f => int.TryParse(File.ReadAllText(f).Trim(), out var pid) ? pid : 0)
-        .Where(pid => pid > 0 && IsAlive(pid)).ToList();
+        .Where(pid => pid > 0 && Signals.IsAlive(pid)).ToList();
     if (live.Count > 0)
     {
         Console.Error.WriteLine($"chaos: a cluster is still running in {clusterDir} (pid {string.Join(", ", live)}); stop it first");
@@ -44,16 +45,16 @@ if (Directory.Exists(clusterDir))
     Console.WriteLine($"removing the cluster data of an earlier run in {clusterDir}");
     Directory.Delete(clusterDir, recursive: true);
 }
-var cluster = new ClusterControl(root, clusterDir, options.Nodes, options.Configuration);
+var cluster = new ClusterControl(options, clusterDir);
 ActorSystem? system = null;
 var clients = new List<ActorsClient>();
 try
 {
     Console.WriteLine($"{Clock.Stamp} starting {options.Nodes} nodes...");
-    var (code, output) = await cluster.Script("start", options.Nodes.ToString());
-    if (code != 0)
+    var start = await cluster.Start();
+    if (start.ExitCode != 0)
     {
-        Console.Error.WriteLine($"chaos: cluster did not start:\n{output}");
+        Console.Error.WriteLine($"chaos: cluster did not start:\n{start.Output}");
         return 2;
     }
     Console.WriteLine($"{Clock.Stamp} cluster ready");
@@ -124,7 +125,7 @@ finally
 {
     foreach (var c in clients) await c.DisposeAsync();
     if (system is not null) await system.Terminate();
-    await cluster.StopAll();
+    await cluster.DisposeAsync();
 }
 
 void Interrupt(PosixSignalContext context)
@@ -162,24 +163,4 @@ static async Task<Dictionary<string, string?>> FinalReads(ActorsClient client, i
     }
     Console.WriteLine($"{Clock.Stamp} final state: {string.Join(", ", state.Select(kv => $"{kv.Key}={kv.Value ?? "<missing>"}"))}");
     return state;
-}
-
-static bool IsAlive(int pid)
-{
-    try
-    {
-        using var process = System.Diagnostics.Process.GetProcessById(pid);
-        return !process.HasExited;
-    }
-    catch (ArgumentException)
-    {
-        return false;
-    }
-}
-
-static string FindRoot()
-{
-    var dir = new DirectoryInfo(Environment.GetEnvironmentVariable("ACTORS_ROOT") ?? AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Actors.sln"))) dir = dir.Parent;
-    return dir?.FullName ?? throw new InvalidOperationException("Actors.sln not found above " + AppContext.BaseDirectory);
 }

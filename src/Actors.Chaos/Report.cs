@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Actors.Core.Linearizability;
+using Actors.Testing.Linearizability;
 
 namespace Actors.Chaos;
 

@@ -1,5 +1,5 @@
 using Actors.Contracts.Client;
-using Actors.Core.Linearizability;
+using Actors.Testing.Linearizability;
 
 namespace Actors.Chaos;
 

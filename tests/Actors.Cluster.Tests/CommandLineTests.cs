@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Actors.Cluster.Tests.Support;
+using Actors.Testing.Processes;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -10,7 +11,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
     [Fact]
     public async Task Cluster_palettes_show_leave_and_down_members_of_a_real_cluster()
     {
-        await using var c = new ProcessCluster(remoteBase: 24170, cmdBase: 29170);
+        await using var c = TestClusters.Create(24170, 29170);
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
 
@@ -48,7 +49,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_palette_answers_one_shot_and_in_the_interactive_prompt()
     {
-        await using var c = new ProcessCluster(remoteBase: 24180, cmdBase: 29180);
+        await using var c = TestClusters.Create(24180, 29180);
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
 
@@ -79,8 +80,8 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         using (var doc = JsonDocument.Parse(json.Stdout)) Assert.True(doc.RootElement.GetProperty("lines").GetArrayLength() > 0);
 
         // Interactive: commands on standard input, one connection.
-        var session = await Repo.Exec("bash", [Path.Combine(Repo.Root, "scripts", "actors-cmd"), c.CmdEndpoint(1)],
-            timeout: TimeSpan.FromSeconds(60), stdin: "kv put i 1\nkv get i\ncluster show\nnope x\nexit\n");
+        var session = await ChildProcess.RunAsync("bash", [Path.Combine(RepoRoot.Path, "scripts", "actors-cmd"), c.CmdEndpoint(1)],
+            timeout: TimeSpan.FromSeconds(60), workingDirectory: RepoRoot.Path, stdin: "kv put i 1\nkv get i\ncluster show\nnope x\nexit\n");
         output.WriteLine(session.ToString());
         Assert.Contains("OK", session.Stdout);
         Assert.Contains("Count: 3 nodes", session.Stdout);

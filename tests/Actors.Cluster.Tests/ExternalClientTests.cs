@@ -24,7 +24,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
     [Fact]
     public async Task An_external_system_fails_over_between_contact_points_without_losing_or_repeating_writes()
     {
-        await using var c = new ProcessCluster(remoteBase: 24190, cmdBase: 29190);
+        await using var c = TestClusters.Create(24190, 29190);
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
 
@@ -60,7 +60,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         // Kill every node in turn (the one the client is connected to among them), restarting each before the next.
         for (var node = 1; node <= 3; node++)
         {
-            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} kill {node} at counter {counter} (data {c.Data})");
+            output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} kill {node} at counter {counter} (data {c.DataDir})");
             var killed = await c.Script("kill", node.ToString());
             Assert.True(killed.ExitCode == 0, killed.ToString());
             await Increments(5);
@@ -79,7 +79,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
     [Fact]
     public async Task Raw_cluster_client_messages_get_the_reply_records()
     {
-        await using var c = new ProcessCluster(remoteBase: 24200, cmdBase: 29200);
+        await using var c = TestClusters.Create(24200, 29200);
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
 

@@ -13,7 +13,7 @@ public sealed class LearnerClusterTests(ITestOutputHelper output)
     public async Task Learners_serve_writes_and_reads_catch_up_after_a_restart_survive_the_leaders_death_and_join_later()
     {
         // The extra configuration must reach every node, learners and the node added later included.
-        await using var c = new ProcessCluster(remoteBase: 24210, cmdBase: 29210, extraConfig: "actors.kv.max-value-bytes = 1000");
+        await using var c = TestClusters.Create(remoteBase: 24210, cmdBase: 29210, extraConfig: "actors.kv.max-value-bytes = 1000");
         var start = await c.Script("start", "5", "--acceptors", "3");
         output.WriteLine(start.ToString());
         Assert.True(start.ExitCode == 0, start.ToString());

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Actors.Cluster.Tests.Support;
+using Actors.Testing.Processes;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -10,7 +11,7 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task Kv_through_the_cli_survives_kill_9_of_the_leader_and_the_restarted_node_catches_up()
     {
-        await using var c = new ProcessCluster(remoteBase: 24150, cmdBase: 29150);
+        await using var c = TestClusters.Create(24150, 29150);
         var start = await c.Script("start", "3");
         output.WriteLine(start.ToString());
         Assert.True(start.ExitCode == 0, start.ToString());
@@ -55,30 +56,37 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task A_whole_cluster_restart_keeps_the_data_and_never_brings_a_leader_back_at_an_old_ballot()
     {
-        await using var c = new ProcessCluster(remoteBase: 24220, cmdBase: 29220, extraConfig: "actors.kv.session-ttl = 2s");
-        Assert.True((await c.Script("start", "3")).ExitCode == 0);
+        await using var c = TestClusters.Create(remoteBase: 24220, cmdBase: 29220, extraConfig: "actors.kv.session-ttl = 2s");
+        Assert.True((await c.Start(3)).ExitCode == 0);
         for (var i = 0; i < 10; i++)
             Assert.Equal(0, (await c.CliUntil(1 + i % 3, 0, TimeSpan.FromSeconds(30), "kv", "put", $"r{i}", $"v{i}")).ExitCode);
-        var before = await c.Status(1);
+        var before = await StatusWithLeader(c, 1);
         Assert.True(before.Sessions >= 1, "the puts left no session");
 
         // Every one-shot CLI command is a client of its own: with a TTL of 2 s of log time, all of them are forgotten.
-        var expired = await c.CliUntil(1, r => ProcessCluster.ParseStatus(r.Stdout)?.Sessions == 0, TimeSpan.FromSeconds(60), "--json", "paxos", "status");
-        Assert.True(ProcessCluster.ParseStatus(expired.Stdout)?.Sessions == 0, expired.ToString());
+        Assert.True(await LocalClusterProcess.WaitUntil(async () => (await c.Status(1))?.Sessions == 0, TimeSpan.FromSeconds(60)),
+            $"sessions left: {(await c.Status(1))?.Sessions}");
 
-        Assert.True((await c.Script("stop")).ExitCode == 0);
-        var again = await c.Script("start", "3");
+        Assert.True((await c.Stop()).ExitCode == 0);
+        var again = await c.Start(3);
         Assert.True(again.ExitCode == 0, again.ToString());
-        var after = await c.Status(1);
+        var after = await StatusWithLeader(c, 1);
         output.WriteLine($"before: leader {before.Leader} at {before.Ballot}; after: leader {after.Leader} at {after.Ballot}");
         Assert.True(after.BallotRound > before.BallotRound, $"ballot {after.Ballot} after the restart, {before.Ballot} before");
         Assert.Equal("v9", (await c.CliUntil(2, 0, TimeSpan.FromSeconds(30), "kv", "get", "r9")).Stdout.Trim());
     }
 
+    private static async Task<PaxosStatusReport> StatusWithLeader(LocalClusterProcess c, int node)
+    {
+        PaxosStatusReport? status = null;
+        await LocalClusterProcess.WaitUntil(async () => (status = await c.Status(node))?.Leader is not null, TimeSpan.FromSeconds(60));
+        return status ?? throw new Xunit.Sdk.XunitException($"node {node} knows no leader");
+    }
+
     [Fact]
     public async Task Bad_input_gets_a_clear_error_and_the_node_keeps_serving()
     {
-        await using var c = new ProcessCluster(remoteBase: 24160, cmdBase: 29160, extraConfig: "actors.kv.max-value-bytes = 1000");
+        await using var c = TestClusters.Create(24160, 29160, extraConfig: "actors.kv.max-value-bytes = 1000");
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
         Assert.Equal(0, (await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "kv", "put", "x", "before")).ExitCode);

@@ -12,11 +12,24 @@ namespace Actors.Runtime.Paxos;
 /// below it. Messages pass a <see cref="PaxosGuard"/> before they reach the core.
 /// </summary>
 public sealed class AcceptorActor : ReceivePersistentActor
+#if ACTORS_FAILPOINTS
+    , IWithTimers
+#endif
 {
     private readonly PaxosTransport _transport;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Acceptor _core;
     private readonly PaxosGuard _guard;
+#if ACTORS_FAILPOINTS
+    private readonly Queue<(DateTime Due, List<IAcceptorEvent> Events)> _unpersisted = new();
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private sealed record PersistDue
+    {
+        public static readonly PersistDue Instance = new();
+    }
+#endif
 
     public AcceptorActor(PaxosTransport transport)
     {
@@ -44,6 +57,14 @@ public sealed class AcceptorActor : ReceivePersistentActor
         Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "acceptor journal truncation failed"));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
+#if ACTORS_FAILPOINTS
+        // Batches reach the journal in the order the core produced them, each once its delay has passed.
+        Command<PersistDue>(_ =>
+        {
+            while (_unpersisted.TryPeek(out var next) && next.Due <= DateTime.UtcNow)
+                PersistAllAsync(_unpersisted.Dequeue().Events, _ => { });
+        });
+#endif
         Command<LocalDelivery>(Admit);
         Command<IPaxosMessage>(Admit);
     }
@@ -82,8 +103,12 @@ public sealed class AcceptorActor : ReceivePersistentActor
 #if ACTORS_FAILPOINTS
         if (Failpoints.AcceptorRepliesBeforePersisting)
         {
+            // The reply leaves now and the events reach the journal only a while later, so a crash of a majority
+            // in between loses promises and accepted values that proposers already counted.
             _transport.Send(fx.Send);
-            PersistAllAsync(fx.Persist, _ => { });
+            _unpersisted.Enqueue((DateTime.UtcNow + Failpoints.AcceptorPersistDelay, fx.Persist.ToList()));
+            if (!Timers.IsTimerActive("failpoint-persist"))
+                Timers.StartPeriodicTimer("failpoint-persist", PersistDue.Instance, TimeSpan.FromMilliseconds(20));
             return;
         }
 #endif

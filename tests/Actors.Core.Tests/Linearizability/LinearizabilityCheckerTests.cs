@@ -1,4 +1,4 @@
-using Actors.Core.Linearizability;
+using Actors.Testing.Linearizability;
 using Xunit;
 using static Actors.Core.Tests.Linearizability.Ops;
 

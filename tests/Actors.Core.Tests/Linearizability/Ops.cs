@@ -1,4 +1,4 @@
-using Actors.Core.Linearizability;
+using Actors.Testing.Linearizability;
 
 namespace Actors.Core.Tests.Linearizability;
 

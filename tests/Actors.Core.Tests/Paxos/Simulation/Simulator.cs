@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
-using Actors.Core.Linearizability;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
+using Actors.Testing.Linearizability;
 
 namespace Actors.Core.Tests.Paxos.Simulation;
 

@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>How an operation ended, as observed by the client that issued it.</summary>
 public enum KvOutcome

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>
 /// Decides whether the history of a single key is linearizable with respect to the sequential

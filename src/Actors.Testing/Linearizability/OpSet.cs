@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>
 /// A mutable set of operation indices as a bitset, carrying an incrementally maintained hash (the XOR

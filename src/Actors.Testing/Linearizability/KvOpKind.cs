@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>The operations of the sequential key-value model a history is checked against.</summary>
 public enum KvOpKind

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>
 /// Checks recorded key-value histories for linearizability against a sequential map of string keys to

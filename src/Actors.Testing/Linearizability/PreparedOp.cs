@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>
 /// An operation of one key's history reduced to what the search needs, with values interned to

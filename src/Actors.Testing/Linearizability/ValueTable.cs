@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>Interns the values of one key's history; id 0 stands for "missing".</summary>
 internal sealed class ValueTable

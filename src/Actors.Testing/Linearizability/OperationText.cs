@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>Short human-readable renderings of operations and values for explanations.</summary>
 internal static class OperationText

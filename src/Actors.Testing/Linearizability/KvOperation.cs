@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>
 /// One client operation of a recorded key-value history.

@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>The verdict of <see cref="LinearizabilityChecker.Check"/>.</summary>
 /// <param name="IsLinearizable">

@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>
 /// The two doubly-linked event lists of the search, as index arrays. Event 2i is the call of operation

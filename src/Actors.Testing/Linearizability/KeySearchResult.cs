@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>The verdict for one key's history.</summary>
 /// <param name="Verdict">Linearizable, not linearizable, or undecided because the budget ran out.</param>

@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>Deterministic 64-bit mixing for search-state hashes.</summary>
 internal static class Mix

@@ -1,4 +1,4 @@
-namespace Actors.Core.Linearizability;
+namespace Actors.Testing.Linearizability;
 
 /// <summary>What the search concluded about one key's history.</summary>
 internal enum KeyVerdict
