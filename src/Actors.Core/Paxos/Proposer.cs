@@ -213,8 +213,16 @@ public sealed class Proposer
             // A paged promise counts once every page is here; pages may arrive in any order, twice, or not at all.
             if (p.Page < 0 || p.Page >= p.Pages) return;
             if (!_promisePages.TryGetValue(p.From, out var pages)) _promisePages[p.From] = pages = new();
+            // A duplicated prepare can be answered twice, with a compaction in between that shifts what each page
+            // holds: pages of two answers must never be mixed, or slots between them would go missing. Only the
+            // acceptor's compaction changes between two answers to one ballot, so it tells the answers apart.
+            if (pages.Values.FirstOrDefault() is { } held && (held.Pages != p.Pages || held.CompactedThrough != p.CompactedThrough))
+            {
+                if (p.CompactedThrough < held.CompactedThrough) return; // a page of the older answer
+                pages.Clear();
+            }
             pages[p.Page] = p;
-            if (pages.Count < p.Pages || pages.Values.Any(x => x.Pages != p.Pages)) return;
+            if (pages.Count < p.Pages) return;
             p = p with { Accepted = pages.OrderBy(x => x.Key).SelectMany(x => x.Value.Accepted).ToImmutableArray(), Page = 0, Pages = 1 };
             _promisePages.Remove(p.From);
         }

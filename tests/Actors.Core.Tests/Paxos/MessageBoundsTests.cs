@@ -61,6 +61,33 @@ public sealed class MessageBoundsTests
     }
 
     [Fact]
+    public void Pages_of_two_answers_to_one_prepare_are_never_mixed()
+    {
+        // Acceptor 1 answers a duplicated prepare twice and compacts in between, so its pages cut at other slots.
+        var p = new Proposer(Config, 0, new Random(1));
+        Effects fx;
+        do fx = p.Step(Tick.Instance); while (p.Role != ProposerRole.Candidate);
+        var b = p.Ballot;
+        AcceptedSlot At(long slot) => new(slot, new Ballot(1, 1), V((int)slot, 10));
+        p.Step(new Promise(b, 0, ImmutableArray<AcceptedSlot>.Empty, -1));
+
+        var first0 = new Promise(b, 1, ImmutableArray.Create(At(10), At(11)), 9, Page: 0, Pages: 2);
+        var second1 = new Promise(b, 1, ImmutableArray.Create(At(14)), 11, Page: 1, Pages: 2);
+        p.Step(first0);
+        fx = p.Step(second1);
+        Assert.Equal(ProposerRole.Candidate, p.Role); // slots 12 and 13 would be missing from the mix
+
+        var first1 = new Promise(b, 1, ImmutableArray.Create(At(12), At(13), At(14)), 9, Page: 1, Pages: 2);
+        p.Step(first1); // a late page of the older answer: ignored
+        Assert.Equal(ProposerRole.Candidate, p.Role);
+
+        fx = p.Step(new Promise(b, 1, ImmutableArray.Create(At(12), At(13)), 11, Page: 0, Pages: 2));
+        Assert.Equal(ProposerRole.Leader, p.Role);
+        var reproposed = fx.Send.Select(o => o.Message).OfType<Accept>().Select(a => a.Slot).Distinct().Order().ToList();
+        Assert.Equal([12L, 13L, 14L], reproposed);
+    }
+
+    [Fact]
     public void Forwarded_commands_are_split_into_messages_bounded_in_bytes()
     {
         var commands = Enumerable.Range(1, 50).Select(i => Cmd("c", i, 100)).ToList();
