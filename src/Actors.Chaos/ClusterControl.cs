@@ -205,7 +205,15 @@ public sealed class ClusterControl : IAsyncDisposable
         try
         {
             if (StateOf(node) != NodeState.Running) return false;
-            await FaultsCommand(node, args);
+            try
+            {
+                await FaultsCommand(node, args);
+            }
+            catch (InvalidOperationException) when (!_cluster.IsRunning(node))
+            {
+                // The process ended on its own meanwhile; its rules went with it and the nemesis starts it again.
+                return false;
+            }
             lock (_sync) _linkRules[node] = args[0] != "heal";
             return true;
         }
@@ -261,6 +269,31 @@ public sealed class ClusterControl : IAsyncDisposable
             foreach (var node in Enumerable.Range(1, Nodes)) leaders.Add(await LeaderSeenBy(node));
             return leaders.All(l => l is not null) && leaders.Distinct().Count() == 1;
         }, timeout);
+
+    /// <summary>
+    /// Nodes counted as running whose process has ended on its own (the cluster downed them: a node marked Down shuts
+    /// itself down, as <c>run-coordinated-shutdown-when-down</c> says); they are marked down from now on, and the caller
+    /// starts them again as a service manager would.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> TakeExited()
+    {
+        var exited = new List<int>();
+        foreach (var node in Enumerable.Range(1, Nodes))
+        {
+            await _locks[node].WaitAsync();
+            try
+            {
+                if (StateOf(node) != NodeState.Running || _cluster.IsRunning(node)) continue;
+                MarkKilled(node);
+                exited.Add(node);
+            }
+            finally
+            {
+                _locks[node].Release();
+            }
+        }
+        return exited;
+    }
 
     private bool HasLinkRules(int node)
     {

@@ -46,9 +46,21 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
     {
         var process = Lane(ProcessKinds, FaultKind.KillLeader, new Random(seed), until, abort);
         var network = Lane(NetworkKinds, FaultKind.Partition, new Random(unchecked(seed * 31 + 17)), until, abort);
+        using var lanesDone = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        var watchdog = Watchdog(lanesDone.Token);
         try
         {
             await Task.WhenAll(process, network);
+        }
+        finally
+        {
+            await lanesDone.CancelAsync();
+            await watchdog;
+        }
+        try
+        {
+            // A node the cluster downed after the lanes ended is started again too, so the run ends with every node Up.
+            foreach (var node in await cluster.TakeExited()) lock (_restarts) _restarts.Add(Revive(node));
         }
         finally
         {
@@ -137,6 +149,36 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
     /// every node is running (earlier kills restarted, pauses resumed), <see cref="ClusterControl.KillAll"/> holds every
     /// node's lock while it kills, and the lane waits for the heal before it draws its next fault.
     /// </summary>
+    /// <summary>Nodes whose process ended on their own while they counted as running, started again so far.</summary>
+    public int Revived => _revived;
+
+    private int _revived;
+
+    /// <summary>Once a second, starts again every node whose process ended on its own (downed by the cluster).</summary>
+    private async Task Watchdog(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            foreach (var node in await cluster.TakeExited()) lock (_restarts) _restarts.Add(Revive(node));
+        }
+    }
+
+    private async Task Revive(int node)
+    {
+        Interlocked.Increment(ref _revived);
+        Console.WriteLine($"{Clock.Stamp} node {node} exited on its own (downed by the cluster, see its node.log); starting it again");
+        await cluster.Restart(node);
+        Console.WriteLine($"{Clock.Stamp} node {node} is back");
+    }
+
     private async Task RestartAll(TimeSpan hold, DateTime until, CancellationToken abort)
     {
         while (cluster.Unavailable > 0) await Task.Delay(200, abort);
