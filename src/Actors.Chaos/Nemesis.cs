@@ -66,9 +66,23 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
         {
             Task[] restarts;
             lock (_restarts) restarts = [.. _restarts];
-            await Task.WhenAll(restarts);
+            try
+            {
+                await Task.WhenAll(restarts);
+            }
+            catch (InvalidOperationException) when (!abort.IsCancellationRequested)
+            {
+                // A node that does not come back is an availability problem, not a reason to throw away the history:
+                // the check runs with the nodes that are Up (the final reads need a majority only).
+                foreach (var failed in restarts.Where(t => t.IsFaulted))
+                    Console.WriteLine($"{Clock.Stamp} warning: {failed.Exception!.InnerException!.Message}; checking the history anyway");
+                NotBack = restarts.Count(t => t.IsFaulted);
+            }
         }
     }
+
+    /// <summary>Restarts that had not brought their node Up in time when the run ended.</summary>
+    public int NotBack { get; private set; }
 
     private async Task Lane(FaultKind[] kinds, FaultKind first, Random random, DateTime until, CancellationToken abort)
     {

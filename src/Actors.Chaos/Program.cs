@@ -109,7 +109,7 @@ try
     var (check, checkTime) = Report.Timed(() => LinearizabilityChecker.Check(checkable));
     var lost = AcknowledgedWrites.Lost(ops, finalState);
     var violation = !check.IsLinearizable || lost.Count > 0;
-    var summary = Report.Summary(options, ops, nemesis.Faults, check, checkTime, lost, violation, nemesis.Revived);
+    var summary = Report.Summary(options, ops, nemesis.Faults, check, checkTime, lost, violation, nemesis.Revived, nemesis.NotBack);
     File.WriteAllText(Path.Combine(options.OutDir, "summary.txt"), summary);
     Console.WriteLine();
     Console.Write(summary);

@@ -10,7 +10,7 @@ public static class Report
 {
     /// <summary>The summary text: operations, faults, recovery times, checker verdict and the final result line.</summary>
     public static string Summary(ChaosOptions options, IReadOnlyList<KvOperation> history, IReadOnlyList<FaultRecord> faults,
-        CheckResult check, TimeSpan checkTime, IReadOnlyList<KvOperation> lost, bool violation, int revived = 0)
+        CheckResult check, TimeSpan checkTime, IReadOnlyList<KvOperation> lost, bool violation, int revived = 0, int notBack = 0)
     {
         var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
@@ -30,6 +30,7 @@ public static class Report
         foreach (var group in faults.GroupBy(f => f.Kind).OrderBy(g => g.Key))
             sb.AppendLine(ci, $"  {group.Key}: {group.Count()}");
         sb.AppendLine(ci, $"nodes downed by the cluster and started again: {revived}");
+        if (notBack > 0) sb.AppendLine(ci, $"restarts not Up when the run ended: {notBack} (see the warnings above)");
         sb.AppendLine();
 
         var recoveries = faults.Select(f => (Fault: f, Seconds: Recovery.After(f, history))).ToList();
