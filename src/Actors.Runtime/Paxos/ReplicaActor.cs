@@ -15,7 +15,6 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 {
     private readonly PaxosTransport _transport;
     private readonly LogRules _rules;
-    private readonly IActorRef _appliedListener;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private StateSnapshot? _saving;
     private StateSnapshot? _nextToSave;
@@ -30,7 +29,6 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     {
         _transport = transport;
         _rules = rules;
-        _appliedListener = appliedListener;
         _subscribers.Add(appliedListener);
         _snapshotSender = new SnapshotSender(transport.Settings.Self, transport.Settings.SnapshotChunkBytes);
         _snapshotReceiver = new SnapshotReceiver(transport.Settings.Self, transport.Settings.Core.RetransmitTicks);
