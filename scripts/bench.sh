@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks, side by side with peers, measured in one run on this machine.
-#   bench.sh kv [--seconds N] [--clients 1,16,64,256] [--systems actors,etcd,akka-remote] [other Actors.Bench options]
-# kv: closed-loop clients writing 256-byte values to random keys of a local 3-node Actors cluster, a 3-member
-# etcd cluster and a raw Akka.Remote ping-pong, all on 127.0.0.1. Prints one table and writes it to
+#   bench.sh kv [--seconds N] [--clients 1,16,64,256] [--systems actors,etcd,akka-remote]
+#               [--workload write,read,mixed] [--path direct,client] [other Actors.Bench options]
+# kv: closed-loop clients writing (and with --workload mixed or read, reading) 256-byte values on random keys of a
+# local 3-node Actors cluster (reached directly and through ActorsClient), a 3-member etcd cluster and a raw
+# Akka.Remote ping-pong, all on 127.0.0.1. Prints one table with ratios and writes it to
 # bench-results/kv-<timestamp>.md. Installs Debian's etcd-server when etcd is missing.
 # Exit code 0 when every system was measured, 1 when one could not be started or measured, 2 on bad usage.
 set -euo pipefail
@@ -14,7 +16,7 @@ DLL="$ROOT/src/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll"
 REMOTE_BASE=24250
 CMD_BASE=29250
 
-usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 ensure_etcd() {
   command -v etcd >/dev/null 2>&1 && return 0

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Actors.Contracts.Client;
 using Actors.Contracts.Kv;
 using Actors.Testing.Processes;
 using Akka.Actor;
@@ -6,10 +7,16 @@ using Akka.Actor;
 namespace Actors.Bench;
 
 /// <summary>
-/// The system under test: a local three-node Actors cluster started and stopped with
-/// <c>scripts/local-cluster.sh</c>, reached from a separate actor system of this process (plain Akka.Remote, not a
-/// cluster member). Clients send <see cref="Put"/> with their own client id and consecutive sequence numbers to
-/// <c>/user/kv</c> of the nodes, spread round-robin, and count a success only for a <see cref="KvReplyStatus.Ok"/>.
+/// The system under test: a local three-node Actors cluster started and stopped with <c>scripts/local-cluster.sh</c>,
+/// reached from a separate actor system of this process (plain Akka.Remote, not a cluster member) in two ways, each a
+/// series of its own:
+/// <list type="bullet">
+/// <item><c>actors</c> (path <c>direct</c>): each closed-loop client is a long-lived actor that sends the public messages
+/// with its own client id and consecutive sequence numbers to <c>/user/kv</c> of the nodes, spread round-robin.</item>
+/// <item><c>actors-client</c> (path <c>client</c>): one <see cref="ActorsClient"/> shared by every closed-loop client,
+/// concurrent calls, as an application uses it.</item>
+/// </list>
+/// A write succeeds on <see cref="KvReplyStatus.Ok"/>, a read on Ok or NotFound.
 /// </summary>
 public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvTarget
 {
@@ -20,9 +27,15 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
     private readonly List<IActorRef> _nodes = [];
     private ActorSystem? _system;
     private LocalClusterProcess? _cluster;
+    private ActorsClient? _client;
     private int _clientsCreated;
 
     public string Name => "actors";
+
+    public IReadOnlyList<string> Series { get; } =
+        options.Paths.Select(p => p == "client" ? "actors-client" : "actors").ToList();
+
+    public bool HasWorkloads => true;
 
     private string DataDir => Path.Combine(options.WorkDir, "actors");
 
@@ -44,9 +57,14 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
         foreach (var address in _cluster.ContactPoints(Nodes))
             _nodes.Add(await _system.ActorSelection(address + "/user/kv").ResolveOne(TimeSpan.FromSeconds(10), cancellationToken));
         await FirstPutAsync(cancellationToken);
+        if (Series.Contains("actors-client"))
+            _client = await ActorsClient.ConnectAsync(_system, _cluster.ContactPoints(Nodes), cancellationToken: cancellationToken);
     }
 
-    public Func<CancellationToken, Task<OpOutcome>> CreateClient(int index)
+    public Func<CancellationToken, Task<OpOutcome>> CreateClient(string series, int index, WorkloadKind kind) =>
+        series == "actors-client" ? ThroughClient(kind) : Direct(index, kind);
+
+    private Func<CancellationToken, Task<OpOutcome>> Direct(int index, WorkloadKind kind)
     {
         var node = _nodes[index % _nodes.Count];
         var n = Interlocked.Increment(ref _clientsCreated);
@@ -55,15 +73,40 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
         long seq = 0;
         return async ct =>
         {
-            var put = new Put(workload.RandomKey(), workload.NewValue(), clientId, ++seq);
-            var reply = await ClientActor.SendAsync(client, node, put, BenchOptions.RequestTimeout, ct);
-            // A timed-out put is retried by the next one with a new seq; the node deduplicates per seq.
-            return reply is null ? OpOutcome.Timeout : Classify(reply);
+            KvRequest request = Workload.NextIsRead(kind)
+                ? new Get(workload.RandomKey(), clientId, ++seq)
+                : new Put(workload.RandomKey(), workload.NewValue(), clientId, ++seq);
+            var reply = await ClientActor.SendAsync(client, node, request, BenchOptions.RequestTimeout, ct);
+            // A timed-out request is followed by the next one with a new seq; the node deduplicates per seq.
+            return reply is null ? OpOutcome.Timeout : Classify(request, reply);
+        };
+    }
+
+    private Func<CancellationToken, Task<OpOutcome>> ThroughClient(WorkloadKind kind)
+    {
+        var client = _client ?? throw new InvalidOperationException("the client path was not set up");
+        return async ct =>
+        {
+            try
+            {
+                if (Workload.NextIsRead(kind)) await client.GetAsync(workload.RandomKey(), ct);
+                else await client.PutAsync(workload.RandomKey(), workload.NewValue(), ct);
+                return OpOutcome.Ok;
+            }
+            catch (ActorsTimeoutException)
+            {
+                return OpOutcome.Timeout;
+            }
         };
     }
 
     public async Task TearDownAsync()
     {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+            _client = null;
+        }
         if (_system is not null)
         {
             await _system.Terminate();
@@ -79,9 +122,10 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
         }
     }
 
-    private static OpOutcome Classify(KvReply reply) => reply.Status switch
+    private static OpOutcome Classify(KvRequest request, KvReply reply) => reply.Status switch
     {
         KvReplyStatus.Ok => OpOutcome.Ok,
+        KvReplyStatus.NotFound when request is Get => OpOutcome.Ok,
         KvReplyStatus.Timeout => OpOutcome.Timeout,
         _ => OpOutcome.Error,
     };
@@ -90,7 +134,7 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
     // finishing phase 1, so retry until one is acknowledged.
     private async Task FirstPutAsync(CancellationToken cancellationToken)
     {
-        var op = CreateClient(0);
+        var op = Direct(0, WorkloadKind.Write);
         var deadline = Stopwatch.GetTimestamp() + (long)(FirstPutTimeout.TotalSeconds * Stopwatch.Frequency);
         var last = OpOutcome.Error;
         while (Stopwatch.GetTimestamp() < deadline)

@@ -17,6 +17,10 @@ public sealed class AkkaRemoteTarget : IKvTarget
 
     public string Name => "akka-remote";
 
+    public IReadOnlyList<string> Series { get; } = ["akka-remote"];
+
+    public bool HasWorkloads => false;
+
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
         _pongSystem = ActorSystem.Create("pong", BenchAkkaConfig.Remote);
@@ -30,7 +34,7 @@ public sealed class AkkaRemoteTarget : IKvTarget
         if (reply.Status != KvReplyStatus.Ok) throw new InvalidOperationException($"pong answered {reply.Status}");
     }
 
-    public Func<CancellationToken, Task<OpOutcome>> CreateClient(int index)
+    public Func<CancellationToken, Task<OpOutcome>> CreateClient(string series, int index, WorkloadKind workload)
     {
         var pong = _pong!;
         var ping = new Get("bench-" + index);

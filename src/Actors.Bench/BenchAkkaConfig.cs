@@ -1,3 +1,4 @@
+using Actors.Contracts.Client;
 using Actors.Runtime;
 using Akka.Configuration;
 
@@ -20,7 +21,7 @@ public static class BenchAkkaConfig
             maximum-frame-size = 32MiB
           }
         }
-        """).WithFallback(ActorsConfig.Reference));
+        """).WithFallback(ActorsClientConfig.Default).WithFallback(ActorsConfig.Reference));
 
     /// <summary>Remote provider, port 0 on 127.0.0.1, the project's serialization bindings.</summary>
     public static Config Remote => RemoteConfig.Value;

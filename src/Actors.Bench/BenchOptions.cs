@@ -12,6 +12,8 @@ namespace Actors.Bench;
 /// <param name="WorkDir">Scratch directory for cluster data and logs.</param>
 /// <param name="RemoteBase">Actors node i listens for Akka.Remote on RemoteBase+i.</param>
 /// <param name="CmdBase">Actors node i listens for commands on CmdBase+i.</param>
+/// <param name="Workloads">Workloads measured, in this order, for every system but the transport baseline.</param>
+/// <param name="Paths">How clients reach Actors (see <see cref="KnownPaths"/>); each path is a row of its own.</param>
 public sealed record BenchOptions(
     TimeSpan Seconds,
     IReadOnlyList<int> Clients,
@@ -23,8 +25,17 @@ public sealed record BenchOptions(
     string Root,
     string WorkDir,
     int RemoteBase,
-    int CmdBase)
+    int CmdBase,
+    IReadOnlyList<WorkloadKind> Workloads,
+    IReadOnlyList<string> Paths)
 {
+    /// <summary>
+    /// Names accepted by <c>--path</c>: <c>direct</c> sends the public messages straight to the nodes' <c>/user/kv</c>
+    /// from long-lived client actors; <c>client</c> goes through one <see cref="Contracts.Client.ActorsClient"/> shared by
+    /// every closed-loop client, as an application does.
+    /// </summary>
+    public static readonly IReadOnlyList<string> KnownPaths = ["direct", "client"];
+
     /// <summary>Names accepted by <c>--systems</c>, in the default order.</summary>
     public static readonly IReadOnlyList<string> KnownSystems = ["actors", "etcd", "akka-remote"];
 

@@ -13,11 +13,15 @@ public static class ClosedLoopRunner
     // connections does not turn the loop into a busy spin that steals the CPU from the others.
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Runs <paramref name="clients"/> clients against <paramref name="target"/> for <paramref name="duration"/>.</summary>
-    public static async Task<PointResult> RunAsync(IKvTarget target, int clients, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="clients"/> clients of <paramref name="series"/> doing <paramref name="workload"/> against
+    /// <paramref name="target"/> for <paramref name="duration"/>.
+    /// </summary>
+    public static async Task<PointResult> RunAsync(IKvTarget target, string series, WorkloadKind workload, int clients, TimeSpan duration,
+        CancellationToken cancellationToken)
     {
         var loops = new ClientLoop[clients];
-        for (var i = 0; i < clients; i++) loops[i] = new ClientLoop(target.CreateClient(i));
+        for (var i = 0; i < clients; i++) loops[i] = new ClientLoop(target.CreateClient(series, i, workload));
 
         var start = Stopwatch.GetTimestamp();
         var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -32,7 +36,7 @@ public static class ClosedLoopRunner
             errors += loop.Errors;
             timeouts += loop.Timeouts;
         }
-        return new PointResult(target.Name, clients, latencies.Count, errors, timeouts, duration,
+        return new PointResult(series, target.HasWorkloads ? Workload.NameOf(workload) : "ping", clients, latencies.Count, errors, timeouts, duration,
             latencies.PercentileMs(0.50), latencies.PercentileMs(0.99));
     }
 

@@ -10,7 +10,8 @@ namespace Actors.Bench;
 /// <summary>
 /// etcd as a peer: three members on loopback started from the <c>etcd</c> binary on PATH, each with its own data
 /// directory and default durability (the WAL is fsynced before a write is acknowledged). Clients put through one
-/// gRPC client per member, spread round-robin; followers forward to the leader as Actors nodes do.
+/// gRPC client per member, spread round-robin; followers forward to the leader as Actors nodes do. Reads are etcd's
+/// default range requests, which are linearizable (etcd's read index).
 /// </summary>
 public sealed class EtcdTarget(string workDir, Workload workload) : IKvTarget
 {
@@ -23,6 +24,10 @@ public sealed class EtcdTarget(string workDir, Workload workload) : IKvTarget
     private readonly List<EtcdClient> _clients = [];
 
     public string Name => "etcd";
+
+    public IReadOnlyList<string> Series { get; } = ["etcd"];
+
+    public bool HasWorkloads => true;
 
     public async Task SetUpAsync(CancellationToken cancellationToken)
     {
@@ -52,23 +57,29 @@ public sealed class EtcdTarget(string workDir, Workload workload) : IKvTarget
         for (var i = 1; i <= Members; i++) _clients.Add(new EtcdClient(ClientUrl(i)));
 
         await WaitForLeaderAsync(dir, cancellationToken);
-        var first = await CreateClient(0)(cancellationToken);
+        var first = await CreateClient("etcd", 0, WorkloadKind.Write)(cancellationToken);
         if (first != OpOutcome.Ok) throw new InvalidOperationException($"first put ended {first}");
     }
 
-    public Func<CancellationToken, Task<OpOutcome>> CreateClient(int index)
+    public Func<CancellationToken, Task<OpOutcome>> CreateClient(string series, int index, WorkloadKind kind)
     {
         var client = _clients[index % _clients.Count];
         return async ct =>
         {
-            var request = new PutRequest
-            {
-                Key = ByteString.CopyFromUtf8(workload.RandomKey()),
-                Value = ByteString.CopyFrom(workload.NewValue()),
-            };
+            var deadline = DateTime.UtcNow + BenchOptions.RequestTimeout;
             try
             {
-                await client.PutAsync(request, null, DateTime.UtcNow + BenchOptions.RequestTimeout, ct);
+                if (Workload.NextIsRead(kind))
+                {
+                    await client.GetAsync(new RangeRequest { Key = ByteString.CopyFromUtf8(workload.RandomKey()) }, null, deadline, ct);
+                    return OpOutcome.Ok;
+                }
+                var request = new PutRequest
+                {
+                    Key = ByteString.CopyFromUtf8(workload.RandomKey()),
+                    Value = ByteString.CopyFrom(workload.NewValue()),
+                };
+                await client.PutAsync(request, null, deadline, ct);
                 return OpOutcome.Ok;
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.DeadlineExceeded)

@@ -16,6 +16,8 @@ public static class Program
           --seconds N             measured seconds per point (10)
           --clients 1,16,64,256   closed-loop client counts (1,16,64,256)
           --systems LIST          any of actors,etcd,akka-remote (all)
+          --workload LIST         any of write,read,mixed (write,mixed); mixed: half reads, half writes
+          --path LIST             how clients reach Actors: direct (public messages to the nodes), client (ActorsClient) (direct,client)
           --warmup-seconds N      unmeasured warm-up per system, at 64 clients (8)
           --keys N                key space size (10000)
           --value-bytes N         value size (256)
@@ -53,10 +55,12 @@ public static class Program
     {
         var workload = new Workload(options.Keys, options.ValueBytes);
         var results = new List<PointResult>();
+        var series = new List<string>();
         var failures = new Dictionary<string, string>();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"kv bench: {options.Seconds.TotalSeconds:0.#} s per point, clients {string.Join(",", options.Clients)}, " +
-            $"{options.ValueBytes}-byte values, {options.Keys} keys, systems {string.Join(",", options.Systems)}"));
+            $"{options.ValueBytes}-byte values, {options.Keys} keys, systems {string.Join(",", options.Systems)}, " +
+            $"workloads {string.Join(",", options.Workloads.Select(Workload.NameOf))}, actors paths {string.Join(",", options.Paths)}"));
 
         foreach (var system in options.Systems)
         {
@@ -67,6 +71,7 @@ public static class Program
                 "etcd" => new EtcdTarget(options.WorkDir, workload),
                 _ => new AkkaRemoteTarget(),
             };
+            series.AddRange(target.Series);
             var failure = await MeasureAsync(target, options, results, cancellationToken);
             if (failure is not null)
             {
@@ -75,7 +80,7 @@ public static class Program
             }
         }
 
-        var table = ResultTable.Format(results, options.Systems, failures);
+        var table = ResultTable.Format(results, series, failures);
         Console.WriteLine();
         Console.Write(table);
         var file = WriteResults(options, table);
@@ -94,16 +99,20 @@ public static class Program
         {
             Console.WriteLine($"{target.Name}: starting");
             await target.SetUpAsync(cancellationToken);
-            var warmUp = await ClosedLoopRunner.RunAsync(target, options.WarmUpClients, options.WarmUpSeconds, cancellationToken);
+            // Writes fill the key space before anything is measured, so reads find values.
+            var warmUp = await ClosedLoopRunner.RunAsync(target, target.Series[0], WorkloadKind.Write, options.WarmUpClients, options.WarmUpSeconds,
+                cancellationToken);
             Console.WriteLine(string.Create(c,
                 $"{target.Name} warm-up clients={warmUp.Clients}: {warmUp.Successes} ops in {warmUp.Elapsed.TotalSeconds:0.0} s"));
+            foreach (var workload in target.HasWorkloads ? options.Workloads : [WorkloadKind.Read])
+            foreach (var series in target.Series)
             foreach (var clients in options.Clients)
             {
-                var r = await ClosedLoopRunner.RunAsync(target, clients, options.Seconds, cancellationToken);
+                var r = await ClosedLoopRunner.RunAsync(target, series, workload, clients, options.Seconds, cancellationToken);
                 results.Add(r);
                 measured += r.Successes;
                 Console.WriteLine(string.Create(c,
-                    $"{r.System} clients={r.Clients}: {r.Successes} ops in {r.Elapsed.TotalSeconds:0.0} s " +
+                    $"{r.System} {r.Workload} clients={r.Clients}: {r.Successes} ops in {r.Elapsed.TotalSeconds:0.0} s " +
                     $"({r.OpsPerSecond:0} ops/s, p50 {r.P50Ms:0.00} ms, p99 {r.P99Ms:0.00} ms, {r.Errors} errors, {r.Timeouts} timeouts)"));
             }
             return measured > 0 ? null : "no request succeeded at any concurrency";
@@ -140,7 +149,9 @@ public static class Program
         var text = string.Create(c, $"""
             # kv bench {now:yyyy-MM-dd HH:mm:ss}
 
-            Closed-loop clients, {options.ValueBytes}-byte random values, {options.Keys} random keys,
+            Closed-loop clients, {options.ValueBytes}-byte random values, {options.Keys} random keys; workloads
+            {string.Join(", ", options.Workloads.Select(Workload.NameOf))} (mixed: half reads); Actors reached {string.Join(" and ", options.Paths)}
+            (direct: public messages to the nodes; client: one shared ActorsClient);
             {options.Seconds.TotalSeconds:0.#} s per point after a {options.WarmUpSeconds.TotalSeconds:0.#} s warm-up at {options.WarmUpClients} clients.
             Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}.
 
@@ -168,6 +179,8 @@ public static class Program
         var warmUp = 8.0;
         int[] clients = [1, 16, 64, 256];
         var systems = BenchOptions.KnownSystems.ToArray();
+        WorkloadKind[] workloads = [WorkloadKind.Write, WorkloadKind.Mixed];
+        var paths = BenchOptions.KnownPaths.ToArray();
         int keys = 10_000, valueBytes = 256, remoteBase = 24250, cmdBase = 29250;
         string? root = null, workDir = null;
 
@@ -182,6 +195,8 @@ public static class Program
                 case "--warmup-seconds": warmUp = Positive(name, value); break;
                 case "--clients": clients = value.Split(',').Select(v => PositiveInt(name, v)).ToArray(); break;
                 case "--systems": systems = Systems(value); break;
+                case "--workload": workloads = List(name, value, Workload.Names).Select(Workload.Parse).ToArray(); break;
+                case "--path": paths = List(name, value, BenchOptions.KnownPaths); break;
                 case "--keys": keys = PositiveInt(name, value); break;
                 case "--value-bytes": valueBytes = PositiveInt(name, value); break;
                 case "--remote-base": remoteBase = PositiveInt(name, value); break;
@@ -200,7 +215,7 @@ public static class Program
         Directory.CreateDirectory(workDir);
 
         var options = new BenchOptions(TimeSpan.FromSeconds(seconds), clients, systems, TimeSpan.FromSeconds(warmUp), 64,
-            keys, valueBytes, root, workDir, remoteBase, cmdBase);
+            keys, valueBytes, root, workDir, remoteBase, cmdBase, workloads, paths);
         return (options, ownWorkDir);
     }
 
@@ -214,12 +229,14 @@ public static class Program
             ? v
             : throw new ArgumentException($"{name} needs a positive integer, got '{value}'");
 
-    private static string[] Systems(string value)
+    private static string[] Systems(string value) => List("--systems", value, BenchOptions.KnownSystems);
+
+    /// <summary>A comma-separated list of names, each one of <paramref name="known"/>, duplicates dropped.</summary>
+    private static string[] List(string option, string value, IReadOnlyList<string> known)
     {
-        var systems = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
-        var unknown = systems.Except(BenchOptions.KnownSystems).ToArray();
-        if (systems.Length == 0 || unknown.Length > 0)
-            throw new ArgumentException($"--systems takes {string.Join(",", BenchOptions.KnownSystems)}, got '{value}'");
-        return systems;
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+        if (names.Length == 0 || names.Except(known).Any())
+            throw new ArgumentException($"{option} takes {string.Join(",", known)}, got '{value}'");
+        return names;
     }
 }
