@@ -76,6 +76,12 @@ public ref struct WireReader(ReadOnlySpan<byte> data)
         return n;
     }
 
+    /// <summary>Bytes consumed so far.</summary>
+    public readonly int Position => _pos;
+
+    /// <summary>The bytes consumed from <paramref name="from"/> (an earlier <see cref="Position"/>) up to here.</summary>
+    public readonly ReadOnlySpan<byte> ConsumedSince(int from) => _data[from.._pos];
+
     /// <summary>True when every byte was consumed (an optional trailing field is absent).</summary>
     public readonly bool AtEnd => _pos == _data.Length;
 

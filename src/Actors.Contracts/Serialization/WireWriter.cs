@@ -42,6 +42,14 @@ public sealed class WireWriter
         return this;
     }
 
+    /// <summary>Bytes as they are, with no length prefix: a part encoded before (by this format).</summary>
+    public WireWriter Raw(ReadOnlySpan<byte> b)
+    {
+        b.CopyTo(_buffer.GetSpan(b.Length));
+        _buffer.Advance(b.Length);
+        return this;
+    }
+
     public WireWriter Bytes(byte[]? b) => b is null ? Int(-1) : Bytes(b.AsSpan());
 
     public WireWriter String(string? s)

@@ -7,7 +7,7 @@ namespace Actors.Core.Paxos;
 /// </summary>
 /// <param name="Members">Node ids of the acceptor set (every member also runs a proposer and a replica). A node
 /// whose id is not a member is a learner: its proposer never campaigns and its replica learns the log.</param>
-/// <param name="Window">Slots the leader keeps in phase 2 at once.</param>
+/// <param name="Window">Slots the leader keeps in phase 2 at once when it starts leading and once it is idle again.</param>
 /// <param name="MaxBatch">Client commands batched into one slot at most.</param>
 /// <param name="HeartbeatTicks">Ticks between leader heartbeats.</param>
 /// <param name="ElectionTimeoutTicks">Minimum ticks without a heartbeat before a follower campaigns; the actual
@@ -19,6 +19,8 @@ namespace Actors.Core.Paxos;
 /// <param name="MaxBatchBytes">Approximate bytes of commands in one slot at most (one command always fits).</param>
 /// <param name="IdleStampTicks">A leader that proposed nothing for this many ticks proposes an empty slot stamped with its
 /// clock, so log time (and session expiry) moves on while no client writes.</param>
+/// <param name="MaxWindow">The most slots the leader keeps in phase 2 at once: its window doubles, up to this, while the
+/// window is full and a full batch still waits, and halves back towards <see cref="Window"/> while it is idle.</param>
 /// <param name="Fingerprint">A stable hash of the acceptor list as the driver configured it; stamped on
 /// <see cref="Prepare"/> and <see cref="Heartbeat"/> so that nodes configured with different lists refuse each other.</param>
 public sealed record PaxosConfig(
@@ -33,7 +35,8 @@ public sealed record PaxosConfig(
     int MaxPending = 100_000,
     int MaxBatchBytes = 4 * 1024 * 1024,
     int IdleStampTicks = 10,
-    ulong Fingerprint = 0)
+    ulong Fingerprint = 0,
+    int MaxWindow = 64)
 {
     /// <summary>Acceptors that make a majority.</summary>
     public int Quorum => Members.Length / 2 + 1;
@@ -47,6 +50,7 @@ public sealed record PaxosConfig(
         if (Members.IsDefaultOrEmpty) throw new ArgumentException("paxos: the member list is empty");
         if (Members.Distinct().Count() != Members.Length) throw new ArgumentException("paxos: member ids must be distinct");
         if (Window < 1) throw new ArgumentException("paxos: window must be at least 1");
+        if (MaxWindow < Window) throw new ArgumentException("paxos: max-window must be at least window");
         if (MaxBatch < 1) throw new ArgumentException("paxos: max-batch must be at least 1");
         if (HeartbeatTicks < 1) throw new ArgumentException("paxos: heartbeat ticks must be at least 1");
         if (ElectionTimeoutTicks <= HeartbeatTicks) throw new ArgumentException("paxos: the election timeout must be longer than the heartbeat interval");

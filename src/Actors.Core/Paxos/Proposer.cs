@@ -20,8 +20,10 @@ public enum ProposerRole
 /// A follower that hears no heartbeat for a randomized election timeout becomes a candidate: it runs
 /// phase 1 once for every slot from the first one it does not know chosen. With a majority of promises
 /// it leads: it re-proposes, per open slot, the value accepted at the highest ballot, fills gaps with
-/// no-ops, and from then on runs phase 2 only, with up to <see cref="PaxosConfig.Window"/> slots in
-/// flight, each carrying a batch of client commands. A nack with a higher ballot makes it step down and
+/// no-ops, and from then on runs phase 2 only, with a window of slots in flight, each carrying a batch of client
+/// commands. The window starts at <see cref="PaxosConfig.Window"/>, doubles (up to <see cref="PaxosConfig.MaxWindow"/>)
+/// while it is full and a full batch still waits, and halves back while the leader is idle: small windows make big
+/// batches (fewer messages and writes per command), and the window widens only when batches cannot absorb the load. A nack with a higher ballot makes it step down and
 /// wait a fresh random timeout before it campaigns again.
 /// </para>
 /// <para>
@@ -52,6 +54,8 @@ public sealed class Proposer
     private readonly Queue<KvCommand> _pending = new();
     private ImmutableArray<int> _learners = ImmutableArray<int>.Empty;
 
+    private long _pendingBytes;
+    private int _window;
     private long _now;
     private long _lastHeard;
     private long _lastHeartbeat;
@@ -75,6 +79,7 @@ public sealed class Proposer
         Role = FollowingRole;
         _random = random;
         DurableRound = durableRound;
+        _window = _config.Window;
         _electionTimeout = NextElectionTimeout();
     }
 
@@ -106,6 +111,9 @@ public sealed class Proposer
     public int InFlightCount => _inFlight.Count;
 
     public int PendingCount => _pending.Count;
+
+    /// <summary>Slots the leader may have in phase 2 at once now (see <see cref="PaxosConfig.MaxWindow"/>).</summary>
+    public int Window => _window;
 
     /// <summary>The learners a leader sends heartbeats and decisions to.</summary>
     public ImmutableArray<int> Learners => _learners;
@@ -169,6 +177,8 @@ public sealed class Proposer
             case ProposerRole.Leader:
                 if (_now - _lastHeartbeat >= _config.HeartbeatTicks) SendHeartbeats(fx);
                 Retransmit(fx);
+                if (_inFlight.Count == 0 && _pending.Count == 0 && _window > _config.Window)
+                    _window = Math.Max(_config.Window, _window / 2);
                 if (_inFlight.Count == 0 && _pending.Count == 0 && _now - _lastProposal >= _config.IdleStampTicks)
                     Propose(new SlotValue(ImmutableArray<KvCommand>.Empty, _clock()), fx);
                 break;
@@ -250,6 +260,7 @@ public sealed class Proposer
 
         FirstUnchosen = start;
         NextSlot = start;
+        _window = _config.Window;
         _promises.Clear();
         _promisePages.Clear();
         _chosenAhead.RemoveWhere(s => s < start);
@@ -272,8 +283,15 @@ public sealed class Proposer
 
     private void ProposePending(Effects fx)
     {
-        while (Role == ProposerRole.Leader && _pending.Count > 0 && _inFlight.Count < _config.Window)
+        while (Role == ProposerRole.Leader && _pending.Count > 0)
         {
+            if (_inFlight.Count >= _window)
+            {
+                // Every slot in flight and a full batch still waiting: batching no longer absorbs the load, widen.
+                var fullBatchWaits = _pending.Count >= _config.MaxBatch || _pendingBytes >= _config.MaxBatchBytes;
+                if (!fullBatchWaits || _window >= _config.MaxWindow) break;
+                _window = Math.Min(_config.MaxWindow, _window * 2);
+            }
             var batch = ImmutableArray.CreateBuilder<KvCommand>(Math.Min(_pending.Count, _config.MaxBatch));
             long bytes = 0;
             while (_pending.Count > 0 && batch.Count < _config.MaxBatch)
@@ -281,10 +299,23 @@ public sealed class Proposer
                 var size = SlotValue.ApproximateSize(_pending.Peek());
                 if (batch.Count > 0 && bytes + size > _config.MaxBatchBytes) break;
                 bytes += size;
-                batch.Add(_pending.Dequeue());
+                batch.Add(Dequeue());
             }
             Propose(new SlotValue(batch.ToImmutable(), _clock()), fx);
         }
+    }
+
+    private void Enqueue(KvCommand c)
+    {
+        _pending.Enqueue(c);
+        _pendingBytes += SlotValue.ApproximateSize(c);
+    }
+
+    private KvCommand Dequeue()
+    {
+        var c = _pending.Dequeue();
+        _pendingBytes -= SlotValue.ApproximateSize(c);
+        return c;
     }
 
     private void OnAccepted(Accepted a, Effects fx)
@@ -364,7 +395,7 @@ public sealed class Proposer
     {
         if (Role == ProposerRole.Leader)
         {
-            foreach (var c in s.Commands) _pending.Enqueue(c);
+            foreach (var c in s.Commands) Enqueue(c);
             ProposePending(fx);
             return;
         }
@@ -375,7 +406,7 @@ public sealed class Proposer
         }
         // No leader known: hold the commands until one is; clients retry whatever overflows.
         foreach (var c in s.Commands)
-            if (_pending.Count < _config.MaxPending) _pending.Enqueue(c);
+            if (_pending.Count < _config.MaxPending) Enqueue(c);
     }
 
     private void ForwardPending(Effects fx)
@@ -384,6 +415,7 @@ public sealed class Proposer
         foreach (var part in SplitByBytes(_pending, _config.MaxBatchBytes))
             fx.Send.Add(new Outbound(leader, PaxosRole.Proposer, new Submit(part, 1)));
         _pending.Clear();
+        _pendingBytes = 0;
     }
 
     /// <summary>

@@ -8,8 +8,10 @@ namespace Actors.Runtime.Paxos;
 /// <summary>
 /// Durable shell around <see cref="Acceptor"/>. Promises and accepted values are persisted to the journal
 /// (Akka.Persistence.Sql) before the reply that depends on them is sent; a restarted acceptor is rebuilt from
-/// its journal and snapshot only. After compaction the acceptor saves a snapshot and deletes the journal
-/// below it. Messages pass a <see cref="PaxosGuard"/> before they reach the core.
+/// its journal and snapshot only. Writes are grouped (<see cref="GroupCommit"/>): the events of every message that
+/// waited in the mailbox go to the journal in one <c>PersistAllAsync</c> (one transaction, one fsync), and their replies
+/// leave once it is durable. After compaction the acceptor saves a snapshot and deletes the journal below it. Messages
+/// pass a <see cref="PaxosGuard"/> before they reach the core.
 /// </summary>
 public sealed class AcceptorActor : ReceivePersistentActor
 #if ACTORS_FAILPOINTS
@@ -20,6 +22,13 @@ public sealed class AcceptorActor : ReceivePersistentActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Acceptor _core;
     private readonly PaxosGuard _guard;
+    private readonly GroupCommit _group = new();
+
+    /// <summary>Sent to itself behind the messages waiting in the mailbox: the open group is complete.</summary>
+    private sealed record FlushGroup
+    {
+        public static readonly FlushGroup Instance = new();
+    }
 #if ACTORS_FAILPOINTS
     private readonly Queue<(DateTime Due, List<IAcceptorEvent> Events)> _unpersisted = new();
 
@@ -65,6 +74,7 @@ public sealed class AcceptorActor : ReceivePersistentActor
                 PersistAllAsync(_unpersisted.Dequeue().Events, _ => { });
         });
 #endif
+        Command<FlushGroup>(_ => Flush());
         Command<LocalDelivery>(Admit);
         Command<IPaxosMessage>(Admit);
     }
@@ -93,15 +103,9 @@ public sealed class AcceptorActor : ReceivePersistentActor
     {
         var fx = _core.Step(message);
         foreach (var e in fx.Errors) _log.Error(e);
-        if (fx.Persist.Count == 0)
-        {
-            // Replies may depend on events still being written: send only after those are durable.
-            if (fx.Send.Count > 0) DeferAsync(fx, f => _transport.Send(f.Send));
-            return;
-        }
 
 #if ACTORS_FAILPOINTS
-        if (Failpoints.AcceptorRepliesBeforePersisting)
+        if (Failpoints.AcceptorRepliesBeforePersisting && fx.Persist.Count > 0)
         {
             // The reply leaves now and the events reach the journal only a while later, so a crash of a majority
             // in between loses promises and accepted values that proposers already counted.
@@ -112,13 +116,29 @@ public sealed class AcceptorActor : ReceivePersistentActor
             return;
         }
 #endif
-        var remaining = fx.Persist.Count;
-        var compacted = fx.Persist.Exists(e => e is CompactedThrough);
-        PersistAllAsync(fx.Persist, _ =>
+        Schedule(_group.Add(fx));
+    }
+
+    private void Schedule((IReadOnlyList<Outbound> SendNow, bool ScheduleFlush) next)
+    {
+        _transport.Send(next.SendNow);
+        if (next.ScheduleFlush) Self.Tell(FlushGroup.Instance);
+    }
+
+    private void Flush()
+    {
+        var (write, sendNow) = _group.OnFlush();
+        _transport.Send(sendNow);
+        if (write.Count == 0) return;
+        var remaining = write.Count;
+        var compacted = write.Any(e => e is CompactedThrough);
+        // One AtomicWrite for the whole group. A failed write stops this actor (its supervisor starts it again from the
+        // journal) and a rejected one restarts it: either way nothing of the group was answered.
+        PersistAllAsync(write, _ =>
         {
             if (--remaining > 0) return;
-            _transport.Send(fx.Send);
             if (compacted) SaveSnapshot(_core.Snapshot());
+            Schedule(_group.OnWritten());
         });
     }
 }

@@ -114,6 +114,7 @@ public sealed class PaxosSettings
         var core = new PaxosConfig(
             Enumerable.Range(1, members.Length).ToImmutableArray(),
             Window: ActorsConfig.Int(c, p + "window", 1, 1024),
+            MaxWindow: ActorsConfig.Int(c, p + "max-window", 1, 4096),
             MaxBatch: ActorsConfig.Int(c, p + "max-batch", 1),
             HeartbeatTicks: ActorsConfig.Int(c, p + "heartbeat-ticks", 1),
             ElectionTimeoutTicks: ActorsConfig.Int(c, p + "election-timeout-ticks", 2),

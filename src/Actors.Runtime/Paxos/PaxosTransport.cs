@@ -77,7 +77,7 @@ public sealed class PaxosTransport
             target.Tell(o.Message, ActorRefs.NoSender);
     }
 
-    public void Send(List<Outbound> outbound)
+    public void Send(IEnumerable<Outbound> outbound)
     {
         foreach (var o in outbound) Send(o);
     }

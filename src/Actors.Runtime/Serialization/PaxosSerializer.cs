@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using Actors.Contracts.Serialization;
 using Actors.Core.Kv;
@@ -133,7 +134,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 result = new Promise(b, from, ReadAcceptedList(ref r), compacted, page, pages);
                 break;
             }
-            case "px.accept": result = new Accept(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r), r.ReadInt()); break;
+            case "px.accept": result = new Accept(ReadBallot(ref r), r.ReadLong(), ReadValue(ref r, keepEncoding: true), r.ReadInt()); break;
             case "px.accepted": result = new Accepted(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
             case "px.nack": result = new Nack(ReadBallot(ref r), ReadBallot(ref r), r.ReadInt()); break;
             case "px.compacted": result = new SlotsCompacted(r.ReadLong(), r.ReadInt()); break;
@@ -208,17 +209,35 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         return list.MoveToImmutable();
     }
 
-    private static void WriteValue(WireWriter w, SlotValue v)
+    /// <summary>
+    /// Encoded slot values, so that a value is encoded once however many messages and journal events carry it: the
+    /// leader's accepts to every acceptor, its own acceptor's journal event, the decisions to every replica. An entry lives
+    /// as long as its value does.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SlotValue, byte[]> EncodedValues = new();
+
+    private static readonly ConditionalWeakTable<SlotValue, byte[]>.CreateValueCallback EncodeValue = v =>
     {
+        var w = new WireWriter(16 + (int)Math.Min(v.ApproximateSize(), 1 << 20));
         w.Long(v.Stamp);
         WriteCommands(w, v.Commands.IsDefault ? ImmutableArray<KvCommand>.Empty : v.Commands);
-    }
+        return w.ToArray();
+    };
 
-    private static SlotValue ReadValue(ref WireReader r)
+    private static void WriteValue(WireWriter w, SlotValue v) => w.Raw(EncodedValues.GetValue(v, EncodeValue));
+
+    /// <param name="r">The reader.</param>
+    /// <param name="keepEncoding">Remember the bytes the value was read from, for a value this node writes again (an
+    /// accepted value goes to the acceptor's journal).</param>
+    private static SlotValue ReadValue(ref WireReader r, bool keepEncoding = false)
     {
+        var start = r.Position;
         var stamp = r.ReadLong();
         var cmds = ReadCommands(ref r);
-        return cmds.IsEmpty && stamp == 0 ? SlotValue.NoOp : new SlotValue(cmds, stamp);
+        if (cmds.IsEmpty && stamp == 0) return SlotValue.NoOp;
+        var value = new SlotValue(cmds, stamp);
+        if (keepEncoding) EncodedValues.AddOrUpdate(value, r.ConsumedSince(start).ToArray());
+        return value;
     }
 
     private static void WriteCommands(WireWriter w, ImmutableArray<KvCommand> commands)

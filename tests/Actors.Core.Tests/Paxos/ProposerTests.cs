@@ -8,7 +8,7 @@ namespace Actors.Core.Tests.Paxos;
 
 public sealed class ProposerTests
 {
-    private static readonly PaxosConfig Config = new([0, 1, 2], Window: 2, MaxBatch: 10);
+    private static readonly PaxosConfig Config = new([0, 1, 2], Window: 2, MaxBatch: 10, MaxWindow: 2);
 
     private static KvCommand Cmd(string client, long seq) => new(client, seq, new KvPut("k", Encoding.UTF8.GetBytes(client + seq)));
 

@@ -95,6 +95,28 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         Assert.Equal(manifest, serializer.Manifest(back));
     }
 
+    [Fact]
+    public void A_slot_value_is_encoded_once_for_every_accept_journal_event_and_decision_that_carries_it()
+    {
+        var bytes = B("first");
+        var value = new SlotValue(ImmutableArray.Create(new KvCommand("c1", 1, new KvPut("k", bytes))), 7);
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Decision(0, value));
+        var accept = serializer.ToBinary(new Accept(new Ballot(3, 1), 19, value, 1));
+
+        // Changed behind the serializer's back (values are immutable, so this never happens in the node): later messages
+        // carrying the same value still hold the bytes of its one encoding.
+        bytes[0] = (byte)'F';
+        var decision = (Decision)serializer.FromBinary(serializer.ToBinary(new Decision(19, value)), "px.decision");
+        var journal = (ValueAccepted)serializer.FromBinary(serializer.ToBinary(new ValueAccepted(new Ballot(3, 1), 19, value)), "px.e.accepted");
+        Assert.Equal("first", Encoding.UTF8.GetString(((KvPut)decision.Value.Commands[0].Op).Value));
+        Assert.Equal("first", Encoding.UTF8.GetString(((KvPut)journal.Value.Commands[0].Op).Value));
+
+        // An acceptor writes the value it received to its journal with the bytes it was read from.
+        var received = (Accept)serializer.FromBinary(accept, "px.accept");
+        var again = serializer.ToBinary(new ValueAccepted(received.Ballot, received.Slot, received.Value));
+        Assert.Equal(serializer.ToBinary(new ValueAccepted(new Ballot(3, 1), 19, value)), again);
+    }
+
     public static IEnumerable<object[]> LocalOnlyMessages() => new object[]
     {
         new Compact(100),

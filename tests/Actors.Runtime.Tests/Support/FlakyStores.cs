@@ -47,3 +47,60 @@ public sealed class FailingSnapshotStore : MemorySnapshotStore
         return base.SaveAsync(metadata, snapshot, cancellationToken);
     }
 }
+
+/// <summary>
+/// An in-memory journal that records every write and holds each one at a gate until the test releases or fails it,
+/// as a disk that is slow to fsync; a failed write is lost as a crash in the middle of it would lose it.
+/// </summary>
+public sealed class GatedJournal : MemoryJournal
+{
+    private static readonly object Sync = new();
+    private static TaskCompletionSource? _gate;
+
+    /// <summary>The payloads of each atomic write, per call of the journal, in arrival order.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentQueue<IReadOnlyList<IReadOnlyList<object>>> Writes = new();
+
+    /// <summary>From now on every write waits until <see cref="Release"/> or <see cref="Fail"/>.</summary>
+    public static void Close()
+    {
+        lock (Sync) _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Lets the writes waiting now through; later ones wait at a new gate.</summary>
+    public static void Release() => Swap(g => g.TrySetResult());
+
+    /// <summary>Fails the writes waiting now; later ones wait at a new gate.</summary>
+    public static void Fail() => Swap(g => g.TrySetException(new IOException("the disk went away (test journal)")));
+
+    /// <summary>No gate: writes go through at once.</summary>
+    public static void Open()
+    {
+        lock (Sync)
+        {
+            _gate?.TrySetResult();
+            _gate = null;
+        }
+        Writes.Clear();
+    }
+
+    private static void Swap(Action<TaskCompletionSource> end)
+    {
+        TaskCompletionSource? old;
+        lock (Sync)
+        {
+            old = _gate;
+            _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        if (old is not null) end(old);
+    }
+
+    protected override async Task<IImmutableList<Exception>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var writes = messages.ToList();
+        Task? gate;
+        lock (Sync) gate = _gate?.Task;
+        Writes.Enqueue(writes.Select(w => (IReadOnlyList<object>)((IImmutableList<IPersistentRepresentation>)w.Payload).Select(p => p.Payload).ToList()).ToList());
+        if (gate is not null) await gate;
+        return await base.WriteMessagesAsync(writes, cancellationToken);
+    }
+}

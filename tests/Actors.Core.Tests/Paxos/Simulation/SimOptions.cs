@@ -46,4 +46,8 @@ public sealed record SimOptions
     public bool ProposerForgetsRound { get; init; }
     /// <summary>Failpoint for tests of the checker: the acceptor sends replies but loses what it persisted on a crash.</summary>
     public bool AcceptorSkipsPersist { get; init; }
+    /// <summary>An acceptor's group write takes 1 to this many time units; a crash meanwhile loses the whole group.</summary>
+    public int WriteMaxDelay { get; init; } = 4;
+    /// <summary>Failpoint: an acceptor sends a group's replies when it starts the group's write instead of when it is durable.</summary>
+    public bool GroupRepliesBeforeWrite { get; init; }
 }

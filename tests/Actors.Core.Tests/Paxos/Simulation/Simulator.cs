@@ -33,6 +33,9 @@ public sealed class Simulator
         public bool Learner;
         public bool Up = true;
         public Acceptor Acceptor = null!;
+        /// <summary>The acceptor driver's group commit; a crash loses the open group and the one being written.</summary>
+        public GroupCommit Group = null!;
+        public int AcceptorIncarnation;
         public Proposer Proposer = null!;
         public Replica Replica = null!;
         public readonly List<IAcceptorEvent> Journal = new();
@@ -44,6 +47,12 @@ public sealed class Simulator
     }
 
     private sealed record Envelope(long At, long Order, int From, Outbound Out);
+
+    /// <summary>The acceptor driver's flush marker, behind the messages already on their way to it.</summary>
+    private sealed record FlushGroup(int Incarnation) : IPaxosMessage;
+
+    /// <summary>The acceptor driver's group write is durable (a crash before it arrives loses the group).</summary>
+    private sealed record GroupWritten(int Incarnation, IReadOnlyList<IAcceptorEvent> Events) : IPaxosMessage;
 
     private sealed class Client(int id)
     {
@@ -99,6 +108,8 @@ public sealed class Simulator
     {
         n.Acceptor = new Acceptor(n.Id, _o.PromisePageBytes);
         foreach (var e in n.Journal) n.Acceptor.Apply(e);
+        n.Group = new GroupCommit();
+        n.AcceptorIncarnation++;
         n.Replica = new Replica(_config, n.Id, _rules, n.Snapshot);
         n.Up = true;
         StartProposer(n);
@@ -297,18 +308,16 @@ public sealed class Simulator
             if (o.Message is not Compact) _violations.Add($"learner {n.Id} got {o.Message.GetType().Name} at t={_now}");
             return;
         }
-        Effects fx = o.Role switch
+        if (o.Role == PaxosRole.Acceptor)
         {
-            PaxosRole.Acceptor => n.Acceptor.Step(o.Message),
-            PaxosRole.Proposer => n.Proposer.Step(o.Message),
-            _ => n.Replica.Step(o.Message),
-        };
+            HandleAcceptor(n, o.Message);
+            return;
+        }
+        var fx = o.Role == PaxosRole.Proposer ? n.Proposer.Step(o.Message) : n.Replica.Step(o.Message);
 
         // A role reports an error only on evidence of a bug (a reused ballot).
         foreach (var e in fx.Errors) _violations.Add($"error at t={_now}: {e}");
 
-        // Persist, then send: an acceptor's events are durable before its replies leave.
-        if (!_o.AcceptorSkipsPersist) n.Journal.AddRange(fx.Persist);
         if (fx.PersistRound is { } round) n.ProposerRound = Math.Max(n.ProposerRound, round);
         if (fx.SaveSnapshot is { } snap)
         {
@@ -324,6 +333,62 @@ public sealed class Simulator
         foreach (var applied in fx.Applied) OnApplied(n, applied);
         if (n.Learner && n.Proposer.Role != ProposerRole.Learner)
             _violations.Add($"learner {n.Id} became {n.Proposer.Role} at t={_now}");
+    }
+
+    /// <summary>
+    /// The acceptor's driver with group commit: events of the steps handled before a flush marker are written as one
+    /// group that takes a while; its replies leave when it is durable. A crash loses the open group and a write in flight.
+    /// </summary>
+    private void HandleAcceptor(Node n, IPaxosMessage message)
+    {
+        switch (message)
+        {
+            case FlushGroup f:
+            {
+                if (f.Incarnation != n.AcceptorIncarnation) return;
+                var (write, sendNow) = n.Group.OnFlush();
+                SendAll(n, sendNow);
+                if (write.Count == 0) return;
+                Enqueue(n.Id, new Outbound(n.Id, PaxosRole.Acceptor, new GroupWritten(n.AcceptorIncarnation, write)), 1 + _rng.Next(_o.WriteMaxDelay));
+                // Failpoint: the group counts as written (its replies leave) before it is durable.
+                if (_o.GroupRepliesBeforeWrite) Written(n);
+                return;
+            }
+            case GroupWritten w:
+            {
+                if (w.Incarnation != n.AcceptorIncarnation) return;
+                n.Journal.AddRange(w.Events);
+                if (!_o.GroupRepliesBeforeWrite) Written(n);
+                return;
+            }
+        }
+
+        var fx = n.Acceptor.Step(message);
+        foreach (var e in fx.Errors) _violations.Add($"error at t={_now}: {e}");
+        if (_o.AcceptorSkipsPersist)
+        {
+            // Failpoint: replies leave at once and nothing reaches the journal.
+            SendAll(n, fx.Send);
+            return;
+        }
+        var (now, flush) = n.Group.Add(fx);
+        SendAll(n, now);
+        if (flush) ScheduleFlush(n);
+    }
+
+    private void Written(Node n)
+    {
+        var (send, schedule) = n.Group.OnWritten();
+        SendAll(n, send);
+        if (schedule) ScheduleFlush(n);
+    }
+
+    private void ScheduleFlush(Node n) =>
+        Enqueue(n.Id, new Outbound(n.Id, PaxosRole.Acceptor, new FlushGroup(n.AcceptorIncarnation)), LocalDelay());
+
+    private void SendAll(Node n, IEnumerable<Outbound> messages)
+    {
+        foreach (var m in messages) Send(n.Id, m);
     }
 
     private void RecordChosen(long slot, SlotValue value)
