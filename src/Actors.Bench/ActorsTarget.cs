@@ -12,7 +12,8 @@ namespace Actors.Bench;
 /// series of its own:
 /// <list type="bullet">
 /// <item><c>actors</c> (path <c>direct</c>): each closed-loop client is a long-lived actor that sends the public messages
-/// with its own client id and consecutive sequence numbers to <c>/user/kv</c> of the nodes, spread round-robin.</item>
+/// with its own client id and consecutive sequence numbers to <c>/user/kv</c> of the nodes, spread round-robin at first
+/// and then to the leader that replies name (<see cref="LeaderRoute"/>), as any application sending raw messages would.</item>
 /// <item><c>actors-client</c> (path <c>client</c>): one <see cref="ActorsClient"/> shared by every closed-loop client,
 /// concurrent calls, as an application uses it.</item>
 /// </list>
@@ -28,6 +29,7 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
     private ActorSystem? _system;
     private LocalClusterProcess? _cluster;
     private ActorsClient? _client;
+    private LeaderRoute? _route;
     private int _clientsCreated;
 
     public string Name => "actors";
@@ -54,6 +56,7 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
         cancellationToken.ThrowIfCancellationRequested();
 
         _system = ActorSystem.Create("bench", BenchAkkaConfig.Remote);
+        _route = new LeaderRoute(_system, "/user/kv");
         foreach (var address in _cluster.ContactPoints(Nodes))
             _nodes.Add(await _system.ActorSelection(address + "/user/kv").ResolveOne(TimeSpan.FromSeconds(10), cancellationToken));
         await FirstPutAsync(cancellationToken);
@@ -67,6 +70,7 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
     private Func<CancellationToken, Task<OpOutcome>> Direct(int index, WorkloadKind kind)
     {
         var node = _nodes[index % _nodes.Count];
+        var route = _route!;
         var n = Interlocked.Increment(ref _clientsCreated);
         var clientId = $"bench-{_runId}-{n}";
         var client = _system!.ActorOf(ClientActor.Props(), $"client-{n}");
@@ -76,9 +80,16 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
             KvRequest request = Workload.NextIsRead(kind)
                 ? new Get(workload.RandomKey(), clientId, ++seq)
                 : new Put(workload.RandomKey(), workload.NewValue(), clientId, ++seq);
-            var reply = await ClientActor.SendAsync(client, node, request, BenchOptions.RequestTimeout, ct);
+            var leader = route.Target;
+            var reply = await ClientActor.SendAsync(client, leader ?? node, request, BenchOptions.RequestTimeout, ct);
             // A timed-out request is followed by the next one with a new seq; the node deduplicates per seq.
-            return reply is null ? OpOutcome.Timeout : Classify(request, reply);
+            if (reply is null)
+            {
+                if (leader is not null) route.Forget(leader);
+                return OpOutcome.Timeout;
+            }
+            route.Observe(reply.Leader);
+            return Classify(request, reply);
         };
     }
 

@@ -57,6 +57,8 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         }
 
         await Increments(10);
+        // Replies name the leader: by now the client sends straight to its /user/kv.
+        await AwaitDirectRoute(client);
         // Kill every node in turn (the one the client is connected to among them), restarting each before the next.
         for (var node = 1; node <= 3; node++)
         {
@@ -74,6 +76,22 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         for (var i = 1; i <= counter; i++)
             Assert.Equal(i.ToString(), Encoding.UTF8.GetString((await client.GetAsync($"item-{i}"))!));
         output.WriteLine($"{counter} increments survived three kills");
+        // After the leader was killed the client went back through the contact points and now follows the new leader.
+        await AwaitDirectRoute(client);
+    }
+
+    /// <summary>Writes until the client's direct route is the leader the cluster reports (replies pace the loop).</summary>
+    private static async Task AwaitDirectRoute(ActorsClient client)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string? leader = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            leader = (await client.GetStatusAsync()).LeaderAddress;
+            await client.PutAsync("route-probe", [1]);
+            if (leader is not null && client.Leader == leader) return;
+        }
+        Assert.Fail($"the client sends to {client.Leader ?? "the contact points"} while the leader is {leader ?? "unknown"}");
     }
 
     [Fact]

@@ -9,12 +9,16 @@ namespace Actors.Contracts.Client;
 
 /// <summary>
 /// Talks to an Actors cluster from an ActorSystem that is not a member of it (its provider must be
-/// <c>remote</c>). Requests go through <see cref="ClusterClient"/> to the receptionist of one of the contact
-/// points and on to <c>/user/kv</c>; when that node is lost the cluster client moves to another contact point.
+/// <c>remote</c>). The first requests go through <see cref="ClusterClient"/> to the receptionist of one of the contact
+/// points and on to <c>/user/kv</c>; every reply names the leader, and from then on requests go straight to the
+/// leader's <c>/user/kv</c> over Akka.Remote (no receptionist, no forward from a follower). An attempt the leader does not
+/// answer goes back through the cluster client, which moves to another contact point when one is lost, and the next
+/// reply names the new leader.
 /// <para>
 /// Every call runs in a session: a client id and increasing sequence numbers, one command at a time. An
 /// unanswered attempt is sent again with the same (client id, seq), so a retried write is applied once and
-/// answered with its original reply. Concurrent calls use separate sessions.
+/// answered with its original reply. Concurrent calls use separate sessions; each session is a long-lived actor, so
+/// replies go to one stable address and a late reply to an earlier request is told apart by its seq.
 /// </para>
 /// </summary>
 public sealed class ActorsClient : IAsyncDisposable
@@ -24,11 +28,14 @@ public sealed class ActorsClient : IAsyncDisposable
     private readonly ActorsClientOptions _options;
     private readonly string _prefix = "client-" + Guid.NewGuid().ToString("N")[..16];
     private readonly ConcurrentBag<Session> _idle = new();
+    private readonly ConcurrentQueue<IActorRef> _sessionActors = new();
+    private readonly LeaderRoute _leader;
     private int _sessions;
 
-    private sealed class Session(string clientId)
+    private sealed class Session(string clientId, IActorRef actor)
     {
         public string ClientId { get; } = clientId;
+        public IActorRef Actor { get; } = actor;
         public long Seq;
     }
 
@@ -37,7 +44,11 @@ public sealed class ActorsClient : IAsyncDisposable
         _system = system;
         _clusterClient = clusterClient;
         _options = options;
+        _leader = new LeaderRoute(system, options.ServicePath);
     }
+
+    /// <summary>The Akka address of the leader requests go straight to, or null while they go through the contact points.</summary>
+    public string? Leader => _leader.Address;
 
     /// <summary>
     /// Creates the client and waits until one contact point answers.
@@ -146,20 +157,25 @@ public sealed class ActorsClient : IAsyncDisposable
                 var remaining = deadline - DateTime.UtcNow;
                 if (remaining <= TimeSpan.Zero) break;
                 var attempt = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
-                try
-                {
-                    var reply = await _clusterClient.Ask<KvReply>(new ClusterClient.Send(_options.ServicePath, message), attempt, cancellationToken);
-                    if (reply.Status is KvReplyStatus.Timeout or KvReplyStatus.Unavailable)
-                    {
-                        lastProblem = reply.Error ?? reply.Status.ToString();
-                        continue;
-                    }
-                    return reply;
-                }
-                catch (AskTimeoutException)
+                var leader = _leader.Target;
+                var reply = leader is not null
+                    ? await SessionActor.SendAsync(session.Actor, leader, message, seq, attempt, cancellationToken)
+                    : await SessionActor.SendAsync(session.Actor, _clusterClient, new ClusterClient.Send(_options.ServicePath, message), seq, attempt,
+                        cancellationToken);
+                if (reply is null)
                 {
                     lastProblem = $"no answer within {attempt.TotalSeconds:0.#}s";
+                    // The leader may be gone: the next attempt goes through the contact points.
+                    if (leader is not null) _leader.Forget(leader);
+                    continue;
                 }
+                _leader.Observe(reply.Leader);
+                if (reply.Status is KvReplyStatus.Timeout or KvReplyStatus.Unavailable)
+                {
+                    lastProblem = reply.Error ?? reply.Status.ToString();
+                    continue;
+                }
+                return reply;
             }
         }
         finally
@@ -170,8 +186,14 @@ public sealed class ActorsClient : IAsyncDisposable
             $"{request.GetType().Name} of '{request.Key}' not answered within {_options.RequestTimeout.TotalSeconds:0.#}s ({lastProblem}); it was applied at most once");
     }
 
-    private Session Rent() =>
-        _idle.TryTake(out var s) ? s : new Session($"{_prefix}-{Interlocked.Increment(ref _sessions)}");
+    private Session Rent()
+    {
+        if (_idle.TryTake(out var s)) return s;
+        var n = Interlocked.Increment(ref _sessions);
+        var actor = _system.ActorOf(SessionActor.Props(), $"{_prefix}-{n}");
+        _sessionActors.Enqueue(actor);
+        return new Session($"{_prefix}-{n}", actor);
+    }
 
     private static KvReply Expect(KvReply reply, KvReplyStatus expected)
     {
@@ -183,6 +205,7 @@ public sealed class ActorsClient : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _system.Stop(_clusterClient);
+        while (_sessionActors.TryDequeue(out var session)) _system.Stop(session);
         return ValueTask.CompletedTask;
     }
 }

@@ -48,4 +48,9 @@ public enum KvReplyStatus
 /// <param name="Status">Outcome.</param>
 /// <param name="Value">Get: the value; CasFailed: the current value (null when absent).</param>
 /// <param name="Error">A message for Rejected, Timeout and Unavailable.</param>
-public sealed record KvReply(KvReplyStatus Status, byte[]? Value = null, string? Error = null) : IActorsMessage;
+/// <param name="Seq">The <see cref="KvRequest.Seq"/> of the request answered (0 for a request without a client id), so a
+/// client can tell the answer to its current request from a late answer to an earlier one.</param>
+/// <param name="Leader">The Akka address of the node that leads the cluster as the answering node knows it (such as
+/// <c>akka.tcp://actors@127.0.0.1:4053</c>), or null when it knows none. Requests sent to that node's <c>/user/kv</c> skip
+/// the forward from a follower.</param>
+public sealed record KvReply(KvReplyStatus Status, byte[]? Value = null, string? Error = null, long Seq = 0, string? Leader = null) : IActorsMessage;

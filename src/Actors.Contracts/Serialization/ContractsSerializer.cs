@@ -13,7 +13,8 @@ namespace Actors.Contracts.Serialization;
 /// <para>
 /// Versioned: every body starts with the format version it was written in (<see cref="FormatVersion"/>). A later
 /// version only appends fields, so a reader of an older version reads the fields it knows and ignores the rest, and a
-/// reader of a newer version gives the appended fields their defaults when they are missing.
+/// reader of a newer version gives the appended fields their defaults when they are missing. Version 2 appended the
+/// answered seq and the leader's address to <see cref="KvReply"/> and the leader's address to <see cref="NodeStatus"/>.
 /// </para>
 /// </summary>
 public sealed class ContractsSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -32,7 +33,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
     public override int Identifier => Id;
 
     /// <summary>The format this version writes.</summary>
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
 
     public override string Manifest(object o) => o switch
     {
@@ -65,13 +66,14 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
                 w.String(d.Key).String(d.ClientId).Long(d.Seq);
                 break;
             case KvReply r:
-                w.Byte((byte)r.Status).Bytes(r.Value).String(r.Error);
+                w.Byte((byte)r.Status).Bytes(r.Value).String(r.Error).Long(r.Seq).String(r.Leader);
                 break;
             case GetNodeStatus:
                 break;
             case NodeStatus s:
                 w.Int(s.Node).Int(s.Leader ?? -1).String(s.Role).String(s.Ballot).Long(s.FirstUnchosen).Long(s.LastApplied).Int(s.Members.Count);
                 foreach (var m in s.Members) w.String(m);
+                w.String(s.LeaderAddress);
                 break;
             default:
                 throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
@@ -90,9 +92,9 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
             GetManifest => new Get(r.ReadString(), r.ReadString(), r.ReadLong()),
             CasManifest => new CompareAndSet(r.ReadString(), r.ReadBytesOrNull(), r.ReadBytes(), r.ReadString(), r.ReadLong()),
             DeleteManifest => new Delete(r.ReadString(), r.ReadString(), r.ReadLong()),
-            ReplyManifest => new KvReply(ReadStatus(ref r), r.ReadBytesOrNull(), r.ReadStringOrNull()),
+            ReplyManifest => ReadReply(ref r, version),
             GetStatusManifest => GetNodeStatus.Instance,
-            StatusManifest => ReadNodeStatus(ref r),
+            StatusManifest => ReadNodeStatus(ref r, version),
             _ => throw new SerializationException($"unknown manifest '{manifest}'"),
         };
         // Fields appended by a newer version are not known here: skip them.
@@ -100,7 +102,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         return result;
     }
 
-    private static NodeStatus ReadNodeStatus(ref WireReader r)
+    private static NodeStatus ReadNodeStatus(ref WireReader r, byte version)
     {
         var node = r.ReadInt();
         var leader = r.ReadInt();
@@ -111,7 +113,18 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         var n = r.ReadCount(4);
         var members = new string[n];
         for (var i = 0; i < n; i++) members[i] = r.ReadString();
-        return new NodeStatus(node, leader < 0 ? null : leader, role, ballot, firstUnchosen, lastApplied, members);
+        var leaderAddress = version >= 2 ? r.ReadStringOrNull() : null;
+        return new NodeStatus(node, leader < 0 ? null : leader, role, ballot, firstUnchosen, lastApplied, members, leaderAddress);
+    }
+
+    private static KvReply ReadReply(ref WireReader r, byte version)
+    {
+        var status = ReadStatus(ref r);
+        var value = r.ReadBytesOrNull();
+        var error = r.ReadStringOrNull();
+        return version >= 2
+            ? new KvReply(status, value, error, r.ReadLong(), r.ReadStringOrNull())
+            : new KvReply(status, value, error);
     }
 
     private static KvReplyStatus ReadStatus(ref WireReader r)

@@ -14,5 +14,6 @@ public sealed record GetNodeStatus : IActorsMessage
 /// <param name="FirstUnchosen">Every slot below this one is known chosen.</param>
 /// <param name="LastApplied">The last slot applied to this node's key-value state.</param>
 /// <param name="Members">"host:port" of every member, by node id - 1.</param>
-public sealed record NodeStatus(int Node, int? Leader, string Role, string Ballot, long FirstUnchosen, long LastApplied, IReadOnlyList<string> Members)
-    : IActorsMessage;
+/// <param name="LeaderAddress">The Akka address of the leader (<c>akka.tcp://actors@host:port</c>), or null while none is known.</param>
+public sealed record NodeStatus(int Node, int? Leader, string Role, string Ballot, long FirstUnchosen, long LastApplied, IReadOnlyList<string> Members,
+    string? LeaderAddress = null) : IActorsMessage;

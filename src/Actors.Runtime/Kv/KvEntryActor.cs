@@ -22,9 +22,10 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         public static readonly Sweep Instance = new();
     }
 
-    private sealed class Waiter(IActorRef replyTo, KvCommand command, DateTime deadline, DateTime sentAt)
+    private sealed class Waiter(IActorRef replyTo, long requestSeq, KvCommand command, DateTime deadline, DateTime sentAt)
     {
         public IActorRef ReplyTo { get; } = replyTo;
+        public long RequestSeq { get; } = requestSeq;
         public KvCommand Command { get; } = command;
         public DateTime Deadline { get; } = deadline;
         public DateTime SentAt { get; set; } = sentAt;
@@ -73,24 +74,24 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         };
         if (op is null)
         {
-            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"unknown request {request.GetType().Name}"));
+            Answer(Sender, request.Seq, new KvReply(KvReplyStatus.Rejected, null, $"unknown request {request.GetType().Name}"));
             return;
         }
         var error = _settings.Limits.Validate(op);
         if (error is not null)
         {
-            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, error));
+            Answer(Sender, request.Seq, new KvReply(KvReplyStatus.Rejected, null, error));
             return;
         }
         if (!string.IsNullOrEmpty(request.ClientId) && ReplicatedState.IsEphemeral(request.ClientId))
         {
-            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"client ids must not start with '{ReplicatedState.EphemeralPrefix}'"));
+            Answer(Sender, request.Seq, new KvReply(KvReplyStatus.Rejected, null, $"client ids must not start with '{ReplicatedState.EphemeralPrefix}'"));
             return;
         }
 
         if (!string.IsNullOrEmpty(request.ClientId) && request.Seq < 1)
         {
-            Sender.Tell(new KvReply(KvReplyStatus.Rejected, null, $"seq must be at least 1 with a client id (got {request.Seq}); send no client id for a single request"));
+            Answer(Sender, request.Seq, new KvReply(KvReplyStatus.Rejected, null, $"seq must be at least 1 with a client id (got {request.Seq}); send no client id for a single request"));
             return;
         }
 
@@ -106,7 +107,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             ? new KvCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
             : new KvCommand(request.ClientId, request.Seq, op);
         var now = DateTime.UtcNow;
-        _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, command, now + _settings.RequestTimeout, now);
+        _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, request.Seq, command, now + _settings.RequestTimeout, now);
         Submit([command]);
     }
 
@@ -114,7 +115,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     {
         var (p, r) = await PaxosStatusQuery.QueryAsync(system);
         return new NodeStatus(p.Self, p.Leader, p.Role.ToString().ToLowerInvariant(), p.Ballot.ToString(), p.FirstUnchosen,
-            r.LastApplied, members);
+            r.LastApplied, members, p.Leader is { } l && l >= 1 && l <= members.Count ? PaxosSettings.AddressOf(members[l - 1]) : null);
     }
 
     private void OnApplied(AppliedBatch batch)
@@ -124,9 +125,13 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         {
             var key = (applied.Command.ClientId, applied.Command.Seq);
             if (!_waiting.Remove(key, out var waiter)) continue;
-            waiter.ReplyTo.Tell(ToReply(applied.Result));
+            Answer(waiter.ReplyTo, waiter.RequestSeq, ToReply(applied.Result));
         }
     }
+
+    /// <summary>Answers a client, naming the request's seq and the leader (so the client can go straight to it next time).</summary>
+    private void Answer(IActorRef client, long seq, KvReply reply) =>
+        client.Tell(reply with { Seq = seq, Leader = _transport.LeaderAddress });
 
     private static KvReply ToReply(KvResult r) => r.Status switch
     {
@@ -164,7 +169,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         foreach (var key in expired)
         {
             if (!_waiting.Remove(key, out var w)) continue;
-            w.ReplyTo.Tell(new KvReply(KvReplyStatus.Timeout, null,
+            Answer(w.ReplyTo, w.RequestSeq, new KvReply(KvReplyStatus.Timeout, null,
                 $"not applied within {_settings.RequestTimeout.TotalSeconds:0.#}s (no leader or no quorum?); it may still be applied: retry with the same client id and seq"));
         }
     }

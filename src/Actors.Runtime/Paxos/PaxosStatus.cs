@@ -9,8 +9,8 @@ public sealed record GetProposerStatus
     public static readonly GetProposerStatus Instance = new();
 }
 
-/// <summary>The proposer's view: role, leader, ballot and the first slot not known chosen.</summary>
-public sealed record ProposerStatus(int Self, ProposerRole Role, int? Leader, Ballot Ballot, long FirstUnchosen, int InFlight, int Pending);
+/// <summary>The proposer's view: role, leader, ballot, the first slot not known chosen, and its window of slots in flight.</summary>
+public sealed record ProposerStatus(int Self, ProposerRole Role, int? Leader, Ballot Ballot, long FirstUnchosen, int InFlight, int Pending, int Window = 0);
 
 /// <summary>Asks the local replica for <see cref="ReplicaStatus"/>.</summary>
 public sealed record GetReplicaStatus

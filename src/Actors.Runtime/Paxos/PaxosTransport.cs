@@ -24,6 +24,8 @@ public sealed class PaxosTransport
     private readonly PaxosFaults _faults;
     private readonly object _localKey = new();
     private volatile ImmutableSortedDictionary<int, Address> _learners = ImmutableSortedDictionary<int, Address>.Empty;
+    private volatile string? _leaderAddress;
+    private int _leader;
 
     public PaxosTransport(ActorSystem system, PaxosSettings settings)
     {
@@ -36,6 +38,19 @@ public sealed class PaxosTransport
 
     /// <summary>The learners the directory knows of (this node included when it is one), by id.</summary>
     public IReadOnlyDictionary<int, Address> Learners => _learners;
+
+    /// <summary>The leader this node's proposer follows (itself when leading), or null while it knows none.</summary>
+    public int? Leader => Volatile.Read(ref _leader) is var l and > 0 ? l : null;
+
+    /// <summary>The Akka address of <see cref="Leader"/>, which clients are pointed to, or null.</summary>
+    public string? LeaderAddress => _leaderAddress;
+
+    /// <summary>Set by this node's proposer whenever the leader it follows changes; read by the services that answer clients.</summary>
+    internal void SetLeader(int? leader)
+    {
+        _leaderAddress = leader is { } l && _settings.IsMember(l) ? _settings.AddressOf(l) : null;
+        Volatile.Write(ref _leader, leader ?? 0);
+    }
 
     /// <summary>True for an acceptor id, this node's id and the id of a learner in the directory.</summary>
     public bool IsKnown(int node) => node == _settings.Self || _settings.IsMember(node) || _learners.ContainsKey(node);

@@ -88,7 +88,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
                 break;
             case GetProposerStatus:
                 Sender.Tell(new ProposerStatus(_core.Self, _core.Role, _core.Leader, _core.Ballot, _core.FirstUnchosen,
-                    _core.InFlightCount, _core.PendingCount));
+                    _core.InFlightCount, _core.PendingCount, _core.Window));
                 break;
             case SaveSnapshotSuccess or SaveSnapshotFailure or DeleteMessagesSuccess:
                 break;
@@ -122,6 +122,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
         if (_core.Leader != _lastLeader)
         {
             _lastLeader = _core.Leader;
+            _transport.SetLeader(_lastLeader);
             if (_lastLeader is { } l)
                 _log.Info("paxos: node {0} leads at ballot {1}{2}", l, _core.Ballot, l == _core.Self ? " (this node)" : "");
         }

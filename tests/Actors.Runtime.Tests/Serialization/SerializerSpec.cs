@@ -75,9 +75,11 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new Delete("k"),
         new KvReply(KvReplyStatus.CasFailed, B("cur")),
         new KvReply(KvReplyStatus.Rejected, null, "key must not be empty"),
+        new KvReply(KvReplyStatus.Ok, B("v"), null, 41, "akka.tcp://actors@127.0.0.1:4053"),
         Contracts.Status.GetNodeStatus.Instance,
         new Contracts.Status.NodeStatus(2, 1, "follower", "3.1", 10, 9, ["127.0.0.1:4053", "127.0.0.1:4054"]),
         new Contracts.Status.NodeStatus(1, null, "candidate", "0.-1", 0, -1, []),
+        new Contracts.Status.NodeStatus(2, 1, "follower", "3.1", 10, 9, ["127.0.0.1:4053"], "akka.tcp://actors@127.0.0.1:4053"),
     }.Select(m => new[] { m });
 
     [Theory]
@@ -187,6 +189,22 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         byte[] newer = [(byte)(bytes[0] + 1), .. bytes[1..], 42, 0, 0, 0];
         var put = Assert.IsType<Put>(serializer.FromBinary(newer, serializer.Manifest(new Put("k", B("v")))));
         Assert.Equal(("k", "c", 3L), (put.Key, put.ClientId, put.Seq));
+    }
+
+    [Fact]
+    public void A_reply_and_a_status_of_format_1_read_with_no_seq_and_no_leader()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new KvReply(KvReplyStatus.Ok));
+        // Format 1 of a reply: status, value, error; of a status: no leader address at the end.
+        var w = new WireWriter();
+        w.Byte(1).Byte((byte)KvReplyStatus.CasFailed).Bytes(B("cur")).String(null);
+        var reply = Assert.IsType<KvReply>(serializer.FromBinary(w.ToArray(), "kv.reply"));
+        Assert.Equal((KvReplyStatus.CasFailed, "cur", 0L, (string?)null), (reply.Status, Encoding.UTF8.GetString(reply.Value!), reply.Seq, reply.Leader));
+
+        var s = new WireWriter();
+        s.Byte(1).Int(2).Int(1).String("follower").String("3.1").Long(10).Long(9).Int(1).String("127.0.0.1:4053");
+        var status = Assert.IsType<Contracts.Status.NodeStatus>(serializer.FromBinary(s.ToArray(), "status"));
+        Assert.Equal((1, (string?)null), (status.Leader, status.LeaderAddress));
     }
 
     [Fact]
