@@ -80,6 +80,13 @@ public sealed class Acceptor
             case Accept a:
                 OnAccept(a, fx);
                 break;
+            case ReadProbe r:
+                // Promised only grows, durably or not: if it is not above the ballot now, no higher ballot has won a
+                // majority through this acceptor before now, whatever a crash later forgets of what is not yet written.
+                fx.SendAtOnce.Add(r.Ballot >= Promised
+                    ? new Outbound(r.From, PaxosRole.Proposer, new ReadProbeAck(r.Ballot, r.Round, Self))
+                    : new Outbound(r.From, PaxosRole.Proposer, new Nack(r.Ballot, Promised, Self)));
+                break;
             case Compact c when c.ThroughSlot > CompactedThrough:
                 Record(new CompactedThrough(c.ThroughSlot), fx);
                 break;

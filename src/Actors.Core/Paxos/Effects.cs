@@ -16,10 +16,19 @@ public sealed class Effects
 {
     public List<Outbound> Send { get; } = new();
 
+    /// <summary>
+    /// Messages that depend on nothing a write has yet to make durable, so they may leave at once, ahead of
+    /// <see cref="Send"/> and of earlier steps' writes (an acceptor's answer to a read probe).
+    /// </summary>
+    public List<Outbound> SendAtOnce { get; } = new();
+
     /// <summary>Acceptor events to make durable before anything in <see cref="Send"/> leaves.</summary>
     public List<IAcceptorEvent> Persist { get; } = new();
 
     public List<AppliedCommand> Applied { get; } = new();
+
+    /// <summary>Linearizable reads the replica answered from its state (never through the log): for the reads' requesters only.</summary>
+    public List<AppliedCommand> Reads { get; } = new();
 
     /// <summary>
     /// A proposer round the driver must make durable before anything in <see cref="Send"/> leaves, so that no

@@ -32,16 +32,16 @@ public sealed class GroupCommit
     public int OpenReplies => _replies.Count;
 
     /// <summary>
-    /// Adds the effects of one step. Returns the replies that may leave now (only when nothing unwritten precedes them)
-    /// and whether the driver must schedule a flush marker.
+    /// Adds the effects of one step. Returns the replies that may leave now (<see cref="Effects.SendAtOnce"/>, and the
+    /// others only when nothing unwritten precedes them) and whether the driver must schedule a flush marker.
     /// </summary>
     public (IReadOnlyList<Outbound> SendNow, bool ScheduleFlush) Add(Effects fx)
     {
         if (fx.Persist.Count == 0 && _events.Count == 0 && _replies.Count == 0 && !Writing)
-            return (fx.Send, false);
+            return (fx.SendAtOnce.Count == 0 ? fx.Send : [.. fx.SendAtOnce, .. fx.Send], false);
         _events.AddRange(fx.Persist);
         _replies.AddRange(fx.Send);
-        return ([], Schedule());
+        return (fx.SendAtOnce, Schedule());
     }
 
     /// <summary>

@@ -141,6 +141,36 @@ public sealed record CommitInfo(int Leader, long FirstUnchosen) : ILocalPaxosMes
 /// </summary>
 public sealed record LearnersChanged(ImmutableArray<int> Ids) : ILocalPaxosMessage;
 
+// ---- Reads off the log (read index) -------------------------------------------------------------
+
+/// <summary>
+/// Local: a linearizable read for this node's replica to answer without writing it to the log. The replica asks the
+/// leader for a read index, waits until it has applied through it, and answers from its state (etcd's ReadIndex).
+/// </summary>
+public sealed record LinearizableRead(KvCommand Command) : ILocalPaxosMessage;
+
+/// <summary>
+/// The replica of node <see cref="From"/> asks the leader for a read index for its reads of batch <see cref="Id"/>;
+/// proposers forward it to the leader they follow (<see cref="Hops"/> bounds that).
+/// </summary>
+public sealed record ReadIndexRequest(int From, long Id, int Hops = 0) : IPaxosMessage;
+
+/// <summary>
+/// The leader <see cref="From"/>, confirmed by a majority of acceptors after the request arrived, grants batch
+/// <see cref="Id"/> the read index <see cref="Index"/>: every write acknowledged before the reads began is at or below it.
+/// </summary>
+public sealed record ReadIndexGrant(long Id, long Index, int From) : IPaxosMessage;
+
+/// <summary>The leader asks each acceptor whether it has promised nothing above <see cref="Ballot"/> (round <see cref="Round"/> of reads).</summary>
+public sealed record ReadProbe(Ballot Ballot, long Round, int From) : IPaxosMessage;
+
+/// <summary>
+/// The acceptor <see cref="From"/> had promised nothing above <see cref="Ballot"/> when it got the probe of round
+/// <see cref="Round"/>, so no higher ballot had won a majority through it by then. Needs no write: its promise can only
+/// have grown since.
+/// </summary>
+public sealed record ReadProbeAck(Ballot Ballot, long Round, int From) : IPaxosMessage;
+
 // ---- Learning ------------------------------------------------------------------------------------
 
 /// <summary>The leader saw a majority accept <see cref="Value"/> in <see cref="Slot"/>: it is chosen.</summary>

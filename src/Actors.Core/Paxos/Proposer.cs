@@ -32,6 +32,15 @@ public enum ProposerRole
 /// leader it has not heard from for an election timeout. A leader sends its heartbeats and decisions to the
 /// acceptors and to every learner named by the latest <see cref="LearnersChanged"/>.
 /// </para>
+/// <para>
+/// Reads off the log (read index, as etcd serves linearizable reads): a leader collects the <see cref="ReadIndexRequest"/>s
+/// of every replica; for each round it takes the highest slot it has proposed as the read index, asks every acceptor
+/// whether it has promised anything above its ballot (<see cref="ReadProbe"/>), and once a majority says no, grants the
+/// round's requests that index. Any write acknowledged before a request arrived was chosen at or below it: by this leader,
+/// or by an earlier one, whose values this leader's phase 1 found and proposed again. A majority that confirms after the
+/// request arrived means no later leader had won by then. A deposed leader cannot get that majority, so it never grants.
+/// Other proposers forward requests to the leader they follow.
+/// </para>
 /// The proposer never reads a clock or draws randomness of its own: time arrives as <see cref="Tick"/>
 /// inputs and randomness from the <see cref="Random"/> it is given.
 /// </summary>
@@ -53,6 +62,13 @@ public sealed class Proposer
     private readonly HashSet<long> _chosenAhead = new();
     private readonly Queue<KvCommand> _pending = new();
     private ImmutableArray<int> _learners = ImmutableArray<int>.Empty;
+    private List<ReadIndexRequest> _readsWaiting = new();
+    private List<ReadIndexRequest> _readsProbing = new();
+    private readonly HashSet<int> _probeAcks = new();
+    private bool _probing;
+    private long _probeRound;
+    private long _probeIndex;
+    private long _probeSentAt;
 
     private long _pendingBytes;
     private int _window;
@@ -115,6 +131,9 @@ public sealed class Proposer
     /// <summary>Slots the leader may have in phase 2 at once now (see <see cref="PaxosConfig.MaxWindow"/>).</summary>
     public int Window => _window;
 
+    /// <summary>Read-index requests a leader holds: waiting for the next round of probes, and in the current one.</summary>
+    public int ReadsHeld => _readsWaiting.Count + _readsProbing.Count;
+
     /// <summary>The learners a leader sends heartbeats and decisions to.</summary>
     public ImmutableArray<int> Learners => _learners;
 
@@ -151,6 +170,12 @@ public sealed class Proposer
             case SlotsCompacted c:
                 OnSlotsCompacted(c, fx);
                 break;
+            case ReadIndexRequest r:
+                OnReadIndexRequest(r, fx);
+                break;
+            case ReadProbeAck a:
+                OnReadProbeAck(a, fx);
+                break;
             case LearnersChanged l:
                 _learners = l.Ids.Where(id => id != Self && !_config.IsMember(id)).Distinct().Order().ToImmutableArray();
                 break;
@@ -177,6 +202,7 @@ public sealed class Proposer
             case ProposerRole.Leader:
                 if (_now - _lastHeartbeat >= _config.HeartbeatTicks) SendHeartbeats(fx);
                 Retransmit(fx);
+                if (_probing && _now - _probeSentAt >= _config.RetransmitTicks) SendProbes(fx);
                 if (_inFlight.Count == 0 && _pending.Count == 0 && _window > _config.Window)
                     _window = Math.Max(_config.Window, _window / 2);
                 if (_inFlight.Count == 0 && _pending.Count == 0 && _now - _lastProposal >= _config.IdleStampTicks)
@@ -208,6 +234,7 @@ public sealed class Proposer
         _promises.Clear();
         _promisePages.Clear();
         _inFlight.Clear();
+        DropReads();
         _lastHeard = _now;
         _electionTimeout = NextElectionTimeout();
         foreach (var m in _config.Members)
@@ -261,6 +288,7 @@ public sealed class Proposer
         FirstUnchosen = start;
         NextSlot = start;
         _window = _config.Window;
+        DropReads();
         _promises.Clear();
         _promisePages.Clear();
         _chosenAhead.RemoveWhere(s => s < start);
@@ -371,6 +399,7 @@ public sealed class Proposer
         _lastHeard = _now;
         _inFlight.Clear();
         _promises.Clear();
+        DropReads();
         fx.Send.Add(new Outbound(Self, PaxosRole.Replica, new CommitInfo(h.Leader, h.FirstUnchosen)));
         if (!wasFollowing || _pending.Count > 0) ForwardPending(fx);
     }
@@ -387,6 +416,7 @@ public sealed class Proposer
         Leader = null;
         _inFlight.Clear();
         _promises.Clear();
+        DropReads();
         _lastHeard = _now;
         _electionTimeout = NextElectionTimeout();
     }
@@ -407,6 +437,62 @@ public sealed class Proposer
         // No leader known: hold the commands until one is; clients retry whatever overflows.
         foreach (var c in s.Commands)
             if (_pending.Count < _config.MaxPending) Enqueue(c);
+    }
+
+    private void OnReadIndexRequest(ReadIndexRequest r, Effects fx)
+    {
+        if (Role == ProposerRole.Leader)
+        {
+            // A replica's newer request carries every read of its older ones: keep one per replica, so what waits stays
+            // bounded while no round can finish (a leader cut off from the acceptors).
+            _readsWaiting.RemoveAll(w => w.From == r.From);
+            _readsWaiting.Add(r);
+            if (!_probing) StartProbes(fx);
+            return;
+        }
+        // Not leading: pass it on to the leader followed; with none known the replica asks again.
+        if (Leader is { } leader && leader != Self && r.Hops < 2)
+            fx.Send.Add(new Outbound(leader, PaxosRole.Proposer, r with { Hops = r.Hops + 1 }));
+    }
+
+    /// <summary>A new round: the requests waiting now, the highest slot proposed so far as their index.</summary>
+    private void StartProbes(Effects fx)
+    {
+        _probing = true;
+        _probeRound++;
+        _probeIndex = NextSlot - 1;
+        (_readsProbing, _readsWaiting) = (_readsWaiting, _readsProbing);
+        _readsWaiting.Clear();
+        _probeAcks.Clear();
+        SendProbes(fx);
+    }
+
+    private void SendProbes(Effects fx)
+    {
+        _probeSentAt = _now;
+        var probe = new ReadProbe(Ballot, _probeRound, Self);
+        foreach (var m in _config.Members)
+            if (!_probeAcks.Contains(m)) fx.Send.Add(new Outbound(m, PaxosRole.Acceptor, probe));
+    }
+
+    private void OnReadProbeAck(ReadProbeAck a, Effects fx)
+    {
+        if (Role != ProposerRole.Leader || !_probing || a.Ballot != Ballot || a.Round != _probeRound) return;
+        if (!_config.IsMember(a.From) || !_probeAcks.Add(a.From) || _probeAcks.Count < _config.Quorum) return;
+        foreach (var r in _readsProbing)
+            fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, new ReadIndexGrant(r.Id, _probeIndex, Self)));
+        _readsProbing.Clear();
+        _probing = false;
+        if (_readsWaiting.Count > 0) StartProbes(fx);
+    }
+
+    /// <summary>Leadership ended or changed hands: grant nothing more; the replicas ask again.</summary>
+    private void DropReads()
+    {
+        _readsWaiting.Clear();
+        _readsProbing.Clear();
+        _probeAcks.Clear();
+        _probing = false;
     }
 
     private void ForwardPending(Effects fx)

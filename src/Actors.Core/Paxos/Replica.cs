@@ -8,7 +8,8 @@ namespace Actors.Core.Paxos;
 /// The learner/replica role as a deterministic state machine: it learns chosen values, applies them to the
 /// key-value state machine strictly in slot order, snapshots every <see cref="PaxosConfig.SnapshotEvery"/>
 /// applied slots, and catches up from a peer (chosen values, or its snapshot when they were compacted)
-/// when it learns that the log has moved past it.
+/// when it learns that the log has moved past it. It also answers linearizable reads off the log: it asks the leader for a
+/// read index (<see cref="PendingReads"/>) and answers each read from its state once it has applied through that index.
 /// </summary>
 public sealed class Replica
 {
@@ -23,6 +24,7 @@ public sealed class Replica
     private int _catchUpRotation;
     private long _appliedSinceSnapshot;
     private bool _snapshotInProgress;
+    private readonly PendingReads _reads;
 
     /// <param name="config">Shared Paxos parameters.</param>
     /// <param name="self">This node's id.</param>
@@ -37,7 +39,14 @@ public sealed class Replica
         _lastSnapshot = recovered ?? StateSnapshot.Empty;
         _state = new ReplicatedState(rules, _lastSnapshot);
         NextToApply = _lastSnapshot.AppliedThrough + 1;
+        _reads = new PendingReads(ReadHoldTicks(_config));
     }
+
+    /// <summary>Ticks a read waits for its read index before it is dropped: ten election timeouts.</summary>
+    public static long ReadHoldTicks(PaxosConfig config) => 10L * config.ElectionTimeoutTicks;
+
+    /// <summary>Linearizable reads held (waiting for a read index or for the slots up to it).</summary>
+    public int ReadsHeld => _reads.Count;
 
     public int Self { get; }
 
@@ -83,6 +92,15 @@ public sealed class Replica
             case Tick:
                 _now++;
                 MaybeCatchUp(fx);
+                AskForReadIndex(fx);
+                break;
+            case LinearizableRead r:
+                _reads.Add(r.Command, _now);
+                AskForReadIndex(fx);
+                break;
+            case ReadIndexGrant g:
+                if (_reads.Grant(g.Id, g.Index)) ServeReads(fx);
+                AskForReadIndex(fx);
                 break;
         }
         return fx;
@@ -108,6 +126,7 @@ public sealed class Replica
             _appliedSinceSnapshot++;
         }
         if (NextToApply == before) return;
+        ServeReads(fx);
 
         fx.Send.Add(new Outbound(Self, PaxosRole.Proposer, new AppliedThrough(NextToApply - 1)));
         if (_appliedSinceSnapshot >= _config.SnapshotEvery && !_snapshotInProgress)
@@ -118,6 +137,19 @@ public sealed class Replica
             _lastSnapshot = fx.SaveSnapshot;
         }
         if (NextToApply >= KnownCommit) _catchUpSentAt = long.MinValue;
+    }
+
+    private void AskForReadIndex(Effects fx)
+    {
+        if (_reads.NextRequest(_now, _config.RetransmitTicks) is { } id)
+            fx.Send.Add(new Outbound(Self, PaxosRole.Proposer, new ReadIndexRequest(Self, id)));
+    }
+
+    /// <summary>Answers the reads whose read index is applied, from the state as it is now (at or past that index).</summary>
+    private void ServeReads(Effects fx)
+    {
+        foreach (var read in _reads.Ready(NextToApply))
+            fx.Reads.Add(new AppliedCommand(read, _state.Kv.Execute(read.Op)));
     }
 
     private void MaybeCatchUp(Effects fx)
@@ -178,6 +210,7 @@ public sealed class Replica
             _snapshotInProgress = true;
             fx.SaveSnapshot = snap;
             fx.Send.Add(new Outbound(Self, PaxosRole.Proposer, new AppliedThrough(NextToApply - 1)));
+            ServeReads(fx);
         }
         foreach (var d in r.Decisions) Learn(d.Slot, d.Value);
         ApplyReady(fx);

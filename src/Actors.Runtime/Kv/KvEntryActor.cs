@@ -10,10 +10,12 @@ using Akka.Actor;
 namespace Actors.Runtime.Kv;
 
 /// <summary>
-/// <c>/user/kv</c> on every node: validates requests, submits them to the local proposer (which forwards them
-/// to the leader), and answers each client when this node's replica applies its command. Invalid input is
-/// answered <see cref="KvReplyStatus.Rejected"/> and never reaches the log; a command not applied within
-/// <c>actors.kv.request-timeout</c> is answered <see cref="KvReplyStatus.Timeout"/>.
+/// <c>/user/kv</c> on every node: validates requests, submits writes to the local proposer (which forwards them
+/// to the leader), and answers each client when this node's replica applies its command. Gets stay off the log: the
+/// local replica answers them linearizably by read index (<see cref="LinearizableRead"/>). Invalid input is
+/// answered <see cref="KvReplyStatus.Rejected"/> and never reaches the log; a command not answered within
+/// <c>actors.kv.request-timeout</c> is answered <see cref="KvReplyStatus.Timeout"/>. Every answer names the request's seq
+/// and the leader, so clients can send straight to it.
 /// </summary>
 public sealed class KvEntryActor : ReceiveActor, IWithTimers
 {
@@ -48,7 +50,8 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
 
         Receive<KvRequest>(OnRequest);
         Receive<GetNodeStatus>(_ => StatusOf(Context.System, _transport.Settings.Members).PipeTo(Sender));
-        Receive<AppliedBatch>(OnApplied);
+        Receive<AppliedBatch>(b => Answer(b.Commands));
+        Receive<ReadsAnswered>(r => Answer(r.Reads));
         Receive<Sweep>(_ => Expire());
     }
 
@@ -108,7 +111,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             : new KvCommand(request.ClientId, request.Seq, op);
         var now = DateTime.UtcNow;
         _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, request.Seq, command, now + _settings.RequestTimeout, now);
-        Submit([command]);
+        Send([command]);
     }
 
     private static async Task<NodeStatus> StatusOf(ActorSystem system, IReadOnlyList<string> members)
@@ -118,10 +121,10 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             r.LastApplied, members, p.Leader is { } l && l >= 1 && l <= members.Count ? PaxosSettings.AddressOf(members[l - 1]) : null);
     }
 
-    private void OnApplied(AppliedBatch batch)
+    private void Answer(IReadOnlyList<AppliedCommand> commands)
     {
         if (_waiting.Count == 0) return;
-        foreach (var applied in batch.Commands)
+        foreach (var applied in commands)
         {
             var key = (applied.Command.ClientId, applied.Command.Seq);
             if (!_waiting.Remove(key, out var waiter)) continue;
@@ -141,8 +144,18 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         _ => new KvReply(KvReplyStatus.Rejected, null, r.Error),
     };
 
-    private void Submit(ImmutableArray<KvCommand> commands) =>
-        _transport.Send(new Outbound(_transport.Settings.Self, PaxosRole.Proposer, new Submit(commands, 0)));
+    /// <summary>Reads to the local replica (off the log), writes to the local proposer (on their way to the leader).</summary>
+    private void Send(IReadOnlyCollection<KvCommand> commands)
+    {
+        var self = _transport.Settings.Self;
+        ImmutableArray<KvCommand>.Builder? writes = null;
+        foreach (var c in commands)
+        {
+            if (c.Op is KvGet) _transport.Send(new Outbound(self, PaxosRole.Replica, new LinearizableRead(c)));
+            else (writes ??= ImmutableArray.CreateBuilder<KvCommand>(commands.Count)).Add(c);
+        }
+        if (writes is not null) _transport.Send(new Outbound(self, PaxosRole.Proposer, new Submit(writes.ToImmutable(), 0)));
+    }
 
     private void Expire()
     {
@@ -156,15 +169,15 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             {
                 (expired ??= new()).Add(key);
             }
-            else if (now - w.SentAt >= Resubmit && !ReplicatedState.IsEphemeral(w.Command.ClientId))
+            else if (now - w.SentAt >= Resubmit && (w.Command.Op is KvGet || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
             {
-                // Safe to repeat: the state machine applies a (client id, seq) once. Single-use ids are not
-                // repeated, because nothing would stop a second copy from being applied.
+                // Safe to repeat: a read changes nothing, and the state machine applies a (client id, seq) once. Writes
+                // with single-use ids are not repeated, because nothing would stop a second copy from being applied.
                 w.SentAt = now;
                 (again ??= new()).Add(w.Command);
             }
         }
-        if (again is not null) Submit([.. again]);
+        if (again is not null) Send(again);
         if (expired is null) return;
         foreach (var key in expired)
         {

@@ -67,6 +67,10 @@ public sealed class PaxosGuard
         SlotsCompacted c => FromAcceptor(c.From, m),
         SnapshotChunk c => FromKnown(c.From, m),
         SnapshotChunkRequest r => FromKnown(r.From, m),
+        ReadIndexRequest r => FromKnown(r.From, m),
+        ReadIndexGrant g => FromAcceptor(g.From, m),
+        ReadProbe p => FromAcceptor(p.From, m) && Owns(p.Ballot, p.From, m),
+        ReadProbeAck a => FromAcceptor(a.From, m),
         // Submit, Decision and CatchUpResponse name no sender.
         _ => true,
     };

@@ -18,8 +18,11 @@ public sealed record GetReplicaStatus
     public static readonly GetReplicaStatus Instance = new();
 }
 
-/// <summary>The replica's view: the last applied slot, the known commit point, the latest snapshot, the key count and the client sessions held.</summary>
-public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long SnapshotThrough, int Keys, int Sessions);
+/// <summary>
+/// The replica's view: the last applied slot, the known commit point, the latest snapshot, the key count, the client sessions
+/// held and the linearizable reads waiting for their read index.
+/// </summary>
+public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long SnapshotThrough, int Keys, int Sessions, int Reads = 0);
 
 /// <summary>
 /// Subscribes <see cref="Subscriber"/> (a local actor) to the commands this node's replica applies: it receives every
@@ -30,6 +33,9 @@ public sealed record SubscribeApplied(IActorRef Subscriber);
 
 /// <summary>Ends a <see cref="SubscribeApplied"/>.</summary>
 public sealed record UnsubscribeApplied(IActorRef Subscriber);
+
+/// <summary>Linearizable reads the local replica answered off the log (see <see cref="LinearizableRead"/>), for the entry point that asked.</summary>
+public sealed record ReadsAnswered(IReadOnlyList<AppliedCommand> Reads);
 
 /// <summary>Commands applied by the local replica, in slot order, with their results.</summary>
 public sealed record AppliedBatch(IReadOnlyList<AppliedCommand> Commands);

@@ -19,6 +19,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private StateSnapshot? _saving;
     private StateSnapshot? _nextToSave;
     private readonly List<IActorRef> _subscribers = new();
+    /// <summary>The key-value entry point: it asks for linearizable reads, and only it gets their answers.</summary>
+    private readonly IActorRef _readers;
     private readonly SnapshotSender _snapshotSender;
     private readonly SnapshotReceiver _snapshotReceiver;
     private StateSnapshot? _recovered;
@@ -30,6 +32,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         _transport = transport;
         _rules = rules;
         _subscribers.Add(appliedListener);
+        _readers = appliedListener;
         _snapshotSender = new SnapshotSender(transport.Settings.Self, transport.Settings.SnapshotChunkBytes);
         _snapshotReceiver = new SnapshotReceiver(transport.Settings.Self, transport.Settings.Core.RetransmitTicks);
         PersistenceId = $"paxos-replica-{transport.Settings.Self}";
@@ -77,7 +80,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(
-            _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.State.Kv.Count, _core.State.SessionCount)));
+            _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.State.Kv.Count, _core.State.SessionCount, _core.ReadsHeld)));
         Command<SubscribeApplied>(s =>
         {
             if (_subscribers.Contains(s.Subscriber)) return;
@@ -156,6 +159,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             var batch = new AppliedBatch(fx.Applied);
             foreach (var s in _subscribers) s.Tell(batch);
         }
+        if (fx.Reads.Count > 0) _readers.Tell(new ReadsAnswered(fx.Reads));
         foreach (var o in fx.Send)
         {
             if (o.Message is CatchUpResponse { Snapshot: { } snapshot } && o.To != _core.Self)

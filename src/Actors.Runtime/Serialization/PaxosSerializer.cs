@@ -51,6 +51,10 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         HeartbeatNack => "px.hbnack",
         Submit => "px.submit",
         Decision => "px.decision",
+        ReadIndexRequest => "px.read-req",
+        ReadIndexGrant => "px.read-grant",
+        ReadProbe => "px.read-probe",
+        ReadProbeAck => "px.read-ack",
         CatchUpRequest => "px.catchup",
         CatchUpResponse => "px.catchup-r",
         PromiseMade => "px.e.promised",
@@ -86,6 +90,10 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
             case Submit m: w.Int(m.Hops); WriteCommands(w, m.Commands); break;
             case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); break;
+            case ReadIndexRequest m: w.Int(m.From).Long(m.Id).Int(m.Hops); break;
+            case ReadIndexGrant m: w.Long(m.Id).Long(m.Index).Int(m.From); break;
+            case ReadProbe m: WriteBallot(w, m.Ballot); w.Long(m.Round).Int(m.From); break;
+            case ReadProbeAck m: WriteBallot(w, m.Ballot); w.Long(m.Round).Int(m.From); break;
             case CatchUpRequest m: w.Int(m.From).Long(m.FromSlot); break;
             case CatchUpResponse m:
                 w.Bool(m.Snapshot is not null);
@@ -150,6 +158,10 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             }
             case "px.r.marker": result = new ReplicaSnapshotMarker(r.ReadLong()); break;
             case "px.decision": result = new Decision(r.ReadLong(), ReadValue(ref r)); break;
+            case "px.read-req": result = new ReadIndexRequest(r.ReadInt(), r.ReadLong(), r.ReadInt()); break;
+            case "px.read-grant": result = new ReadIndexGrant(r.ReadLong(), r.ReadLong(), r.ReadInt()); break;
+            case "px.read-probe": result = new ReadProbe(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
+            case "px.read-ack": result = new ReadProbeAck(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
             case "px.catchup": result = new CatchUpRequest(r.ReadInt(), r.ReadLong()); break;
             case "px.catchup-r":
             {

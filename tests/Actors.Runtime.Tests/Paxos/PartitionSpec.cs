@@ -35,4 +35,52 @@ public sealed class PartitionSpec
         var read = await c.AskKvUntil(old, new Get("p", "pr", 1), TimeSpan.FromSeconds(30), s => s == KvReplyStatus.Timeout);
         Assert.Equal("during", Encoding.UTF8.GetString(read.Value!));
     }
+
+    [Fact]
+    public async Task A_leader_cut_off_from_the_acceptors_never_answers_a_read_while_a_new_leader_takes_writes()
+    {
+        await using var c = new LocalCluster(3);
+        var old = await c.AwaitLeader(TimeSpan.FromSeconds(30));
+        var others = Enumerable.Range(0, 3).Where(i => i != old).ToArray();
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(others[0], new Put("r", Encoding.UTF8.GetBytes("before"), "rw", 1), TimeSpan.FromSeconds(30))).Status);
+        Assert.Equal("before", Encoding.UTF8.GetString((await c.AskKvUntil(old, new Get("r", "rr", 1), TimeSpan.FromSeconds(30))).Value!));
+
+        PaxosFaults.For(c.Systems[old]!).Block(others.Select(i => i + 1));
+        foreach (var i in others) PaxosFaults.For(c.Systems[i]!).Block([old + 1]);
+        await c.AwaitAssertAsync(async () =>
+        {
+            var roles = new List<ProposerRole>();
+            foreach (var i in others) roles.Add((await c.ProposerStatusOf(i)).Role);
+            Assert.Contains(ProposerRole.Leader, roles);
+        }, TimeSpan.FromSeconds(30));
+        var put = await c.AskKvUntil(others[0], new Put("r", Encoding.UTF8.GetBytes("during"), "rw", 2), TimeSpan.FromSeconds(30));
+        Assert.Equal(KvReplyStatus.Ok, put.Status);
+
+        // Nothing tells the old leader it was deposed: it still believes it leads, and its state still holds "before".
+        Assert.Equal(ProposerRole.Leader, (await c.ProposerStatusOf(old)).Role);
+        // It cannot get a majority to confirm it leads, so its read index is never granted: no answer, never "before".
+        var stale = await c.AskKv(old, new Get("r", "rr", 2));
+        Assert.Equal(KvReplyStatus.Timeout, stale.Status);
+
+        foreach (var s in c.Systems) PaxosFaults.For(s!).Heal();
+        var read = await c.AskKvUntil(old, new Get("r", "rr", 3), TimeSpan.FromSeconds(30));
+        Assert.Equal("during", Encoding.UTF8.GetString(read.Value!));
+    }
+
+    [Fact]
+    public async Task A_read_at_a_follower_the_decisions_reach_late_sees_a_write_the_leader_acknowledged_before_it()
+    {
+        await using var c = new LocalCluster(3);
+        var leader = await c.AwaitLeader(TimeSpan.FromSeconds(30));
+        var follower = Enumerable.Range(0, 3).First(i => i != leader);
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(leader, new Put("f", Encoding.UTF8.GetBytes("v1"), "fw", 1), TimeSpan.FromSeconds(30))).Status);
+        Assert.Equal("v1", Encoding.UTF8.GetString((await c.AskKvUntil(follower, new Get("f", "fr", 1), TimeSpan.FromSeconds(30))).Value!));
+
+        // Everything the leader sends the follower arrives two seconds late: the follower's state lags the leader's.
+        PaxosFaults.For(c.Systems[leader]!).Delay([follower + 1], TimeSpan.FromSeconds(2));
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKv(leader, new Put("f", Encoding.UTF8.GetBytes("v2"), "fw", 2))).Status);
+        var read = await c.AskKv(follower, new Get("f", "fr", 2));
+        Assert.Equal(KvReplyStatus.Ok, read.Status);
+        Assert.Equal("v2", Encoding.UTF8.GetString(read.Value!));
+    }
 }

@@ -48,6 +48,10 @@ public sealed record SimOptions
     public bool AcceptorSkipsPersist { get; init; }
     /// <summary>An acceptor's group write takes 1 to this many time units; a crash meanwhile loses the whole group.</summary>
     public int WriteMaxDelay { get; init; } = 4;
+    /// <summary>Gets go through the log as commands (as before reads by read index) instead of to the replica.</summary>
+    public bool ReadsThroughLog { get; init; }
+    /// <summary>Failpoint: a node that believes it leads answers reads from its own state at once, with no read index.</summary>
+    public bool LeaderReadsLocally { get; init; }
     /// <summary>Failpoint: an acceptor sends a group's replies when it starts the group's write instead of when it is durable.</summary>
     public bool GroupRepliesBeforeWrite { get; init; }
 }

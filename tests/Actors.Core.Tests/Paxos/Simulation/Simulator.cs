@@ -313,6 +313,12 @@ public sealed class Simulator
             HandleAcceptor(n, o.Message);
             return;
         }
+        if (_o.LeaderReadsLocally && o.Message is LinearizableRead local && n.Proposer.Role == ProposerRole.Leader)
+        {
+            // Failpoint: a node that believes it leads answers at once from its own state, with no read index.
+            OnApplied(n, new AppliedCommand(local.Command, n.Replica.State.Kv.Execute(local.Command.Op)));
+            return;
+        }
         var fx = o.Role == PaxosRole.Proposer ? n.Proposer.Step(o.Message) : n.Replica.Step(o.Message);
 
         // A role reports an error only on evidence of a bug (a reused ballot).
@@ -331,6 +337,7 @@ public sealed class Simulator
             Send(n.Id, m);
         }
         foreach (var applied in fx.Applied) OnApplied(n, applied);
+        foreach (var read in fx.Reads) OnApplied(n, read);
         if (n.Learner && n.Proposer.Role != ProposerRole.Learner)
             _violations.Add($"learner {n.Id} became {n.Proposer.Role} at t={_now}");
     }
@@ -436,7 +443,11 @@ public sealed class Simulator
         c.SentAt = _now;
         var n = _nodes[c.Target];
         if (!n.Up) return;
-        Enqueue(-1, new Outbound(n.Id, PaxosRole.Proposer, new Submit(ImmutableArray.Create(c.Current!), 0)), Delay());
+        // Reads stay off the log: the node's replica answers them by read index. Writes go to the node's proposer.
+        var message = c.Current!.Op is KvGet && !_o.ReadsThroughLog
+            ? (IPaxosMessage)new LinearizableRead(c.Current)
+            : new Submit(ImmutableArray.Create(c.Current), 0);
+        Enqueue(-1, new Outbound(n.Id, message is LinearizableRead ? PaxosRole.Replica : PaxosRole.Proposer, message), Delay());
     }
 
     private KvOp RandomOp()
