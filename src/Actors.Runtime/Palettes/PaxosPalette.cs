@@ -25,7 +25,8 @@ public sealed class PaxosPalette : CommandPalette
         _transport = transport;
         _settings = transport.Settings;
         Register(new CommandSpec("status", "",
-            "Role, leader, ballot, first unchosen and last applied slot, and the reachability of each member and known learner."), Status);
+            "Role, leader, ballot, first unchosen and last applied slot, slots in flight and the window, reads waiting for a read " +
+            "index, and the reachability of each member and known learner."), Status);
     }
 
     private sealed record NodeRow(int Id, string Endpoint, bool Self, bool Leader, string Status, bool Reachable);
@@ -74,7 +75,9 @@ public sealed class PaxosPalette : CommandPalette
                 keys = r.Keys,
                 sessions = r.Sessions,
                 inFlight = p.InFlight,
+                window = p.Window,
                 pending = p.Pending,
+                reads = r.Reads,
                 members = members.Select(Json),
                 learners = learners.Select(Json),
             }) + "\n");
@@ -91,6 +94,8 @@ public sealed class PaxosPalette : CommandPalette
         sb.AppendLine($"snapshot:       {(r.SnapshotThrough < 0 ? "none" : $"through slot {r.SnapshotThrough}")}");
         sb.AppendLine($"keys:           {r.Keys}");
         sb.AppendLine($"sessions:       {r.Sessions}");
+        if (p.Role == ProposerRole.Leader) sb.AppendLine($"in flight:      {p.InFlight} slots of a window of {p.Window}");
+        sb.AppendLine($"reads waiting:  {r.Reads}");
         void Rows(string title, List<NodeRow> rows)
         {
             sb.AppendLine(title);

@@ -69,7 +69,15 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
 
     public override byte[] ToBinary(object obj)
     {
-        var w = new WireWriter(obj is Accept or Decision or CatchUpResponse or StateSnapshot ? 4096 : 64);
+        var w = new WireWriter(obj switch
+        {
+            // A value is encoded once (see EncodedValues): the message is that plus a few fields.
+            Accept a => 64 + EncodedValues.GetValue(a.Value, EncodeValue).Length,
+            Decision d => 64 + EncodedValues.GetValue(d.Value, EncodeValue).Length,
+            ValueAccepted v => 64 + EncodedValues.GetValue(v.Value, EncodeValue).Length,
+            CatchUpResponse or StateSnapshot or Promise or AcceptorSnapshot => 4096,
+            _ => 64,
+        });
         w.Byte(FormatVersion);
         switch (obj)
         {
