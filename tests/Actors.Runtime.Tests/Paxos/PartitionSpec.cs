@@ -17,16 +17,7 @@ public sealed class PartitionSpec
         var others = Enumerable.Range(0, 3).Where(i => i != old).ToArray();
         Assert.Equal(KvReplyStatus.Ok, (await c.AskKv(others[0], new Put("p", Encoding.UTF8.GetBytes("before"), "ps", 1))).Status);
 
-        // Node ids are index + 1. Cut the leader off in both directions.
-        PaxosFaults.For(c.Systems[old]!).Block(others.Select(i => i + 1));
-        foreach (var i in others) PaxosFaults.For(c.Systems[i]!).Block([old + 1]);
-
-        await c.AwaitAssertAsync(async () =>
-        {
-            var roles = new List<ProposerRole>();
-            foreach (var i in others) roles.Add((await c.ProposerStatusOf(i)).Role);
-            Assert.Contains(ProposerRole.Leader, roles);
-        }, TimeSpan.FromSeconds(30));
+        await CutOffAndReplace(c, old, others);
         var put = await c.AskKvUntil(others[0], new Put("p", Encoding.UTF8.GetBytes("during"), "ps", 2), TimeSpan.FromSeconds(30),
             s => s == KvReplyStatus.Timeout);
         Assert.Equal(KvReplyStatus.Ok, put.Status);
@@ -45,14 +36,7 @@ public sealed class PartitionSpec
         Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(others[0], new Put("r", Encoding.UTF8.GetBytes("before"), "rw", 1), TimeSpan.FromSeconds(30))).Status);
         Assert.Equal("before", Encoding.UTF8.GetString((await c.AskKvUntil(old, new Get("r", "rr", 1), TimeSpan.FromSeconds(30))).Value!));
 
-        PaxosFaults.For(c.Systems[old]!).Block(others.Select(i => i + 1));
-        foreach (var i in others) PaxosFaults.For(c.Systems[i]!).Block([old + 1]);
-        await c.AwaitAssertAsync(async () =>
-        {
-            var roles = new List<ProposerRole>();
-            foreach (var i in others) roles.Add((await c.ProposerStatusOf(i)).Role);
-            Assert.Contains(ProposerRole.Leader, roles);
-        }, TimeSpan.FromSeconds(30));
+        await CutOffAndReplace(c, old, others);
         var put = await c.AskKvUntil(others[0], new Put("r", Encoding.UTF8.GetBytes("during"), "rw", 2), TimeSpan.FromSeconds(30));
         Assert.Equal(KvReplyStatus.Ok, put.Status);
 
@@ -82,5 +66,19 @@ public sealed class PartitionSpec
         var read = await c.AskKv(follower, new Get("f", "fr", 2));
         Assert.Equal(KvReplyStatus.Ok, read.Status);
         Assert.Equal("v2", Encoding.UTF8.GetString(read.Value!));
+    }
+
+    /// <summary>Cuts the leader <paramref name="old"/> off from <paramref name="others"/> both ways and waits until they elect another.</summary>
+    private static async Task CutOffAndReplace(LocalCluster c, int old, int[] others)
+    {
+        // Node ids are index + 1.
+        PaxosFaults.For(c.Systems[old]!).Block(others.Select(i => i + 1));
+        foreach (var i in others) PaxosFaults.For(c.Systems[i]!).Block([old + 1]);
+        await c.AwaitAssertAsync(async () =>
+        {
+            var roles = new List<ProposerRole>();
+            foreach (var i in others) roles.Add((await c.ProposerStatusOf(i)).Role);
+            Assert.Contains(ProposerRole.Leader, roles);
+        }, TimeSpan.FromSeconds(30));
     }
 }
