@@ -32,10 +32,11 @@ public sealed class ActorsClient : IAsyncDisposable
     private readonly LeaderRoute _leader;
     private int _sessions;
 
-    private sealed class Session(string clientId, IActorRef actor)
+    private sealed class Session(string clientId, IActorRef actor, SessionActor.Waiting waiting)
     {
         public string ClientId { get; } = clientId;
         public IActorRef Actor { get; } = actor;
+        public SessionActor.Waiting Waiting { get; } = waiting;
         public long Seq;
     }
 
@@ -159,9 +160,9 @@ public sealed class ActorsClient : IAsyncDisposable
                 var attempt = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
                 var leader = _leader.Target;
                 var reply = leader is not null
-                    ? await SessionActor.SendAsync(session.Actor, leader, message, seq, attempt, cancellationToken)
-                    : await SessionActor.SendAsync(session.Actor, _clusterClient, new ClusterClient.Send(_options.ServicePath, message), seq, attempt,
-                        cancellationToken);
+                    ? await SessionActor.SendAsync(session.Actor, session.Waiting, leader, message, seq, attempt, cancellationToken)
+                    : await SessionActor.SendAsync(session.Actor, session.Waiting, _clusterClient, new ClusterClient.Send(_options.ServicePath, message),
+                        seq, attempt, cancellationToken);
                 if (reply is null)
                 {
                     lastProblem = $"no answer within {attempt.TotalSeconds:0.#}s";
@@ -190,9 +191,10 @@ public sealed class ActorsClient : IAsyncDisposable
     {
         if (_idle.TryTake(out var s)) return s;
         var n = Interlocked.Increment(ref _sessions);
-        var actor = _system.ActorOf(SessionActor.Props(), $"{_prefix}-{n}");
+        var waiting = new SessionActor.Waiting();
+        var actor = _system.ActorOf(SessionActor.Props(waiting), $"{_prefix}-{n}");
         _sessionActors.Enqueue(actor);
-        return new Session($"{_prefix}-{n}", actor);
+        return new Session($"{_prefix}-{n}", actor, waiting);
     }
 
     private static KvReply Expect(KvReply reply, KvReplyStatus expected)

@@ -4,47 +4,63 @@ using Akka.Actor;
 namespace Actors.Contracts.Client;
 
 /// <summary>
-/// One session of an <see cref="ActorsClient"/> as a long-lived actor: it sends each attempt of the session's current
-/// request from its own address, and completes the attempt with the answer to that request's seq; a late answer to an
-/// earlier request of the session is dropped. No temporary actor is made per request (as Ask would), so the nodes
-/// reply to one stable address.
+/// The address replies to one session of an <see cref="ActorsClient"/> come back to: a long-lived actor, so the nodes
+/// reply to one stable address and no temporary actor is made per request (as Ask would). Requests are sent from the
+/// caller's thread with this actor as their sender; it completes the session's current request with the answer to that
+/// request's seq and drops a late answer to an earlier request.
 /// </summary>
 internal sealed class SessionActor : ReceiveActor
 {
-    /// <summary>Sends <see cref="Message"/> to <see cref="Target"/>; the answer to <see cref="Seq"/> completes <see cref="Reply"/>.</summary>
-    public sealed record Attempt(ICanTell Target, object Message, long Seq, TaskCompletionSource<KvReply> Reply);
-
-    private TaskCompletionSource<KvReply>? _waiting;
-    private long _seq;
-
-    public SessionActor()
+    /// <summary>The session's one request waiting for an answer; shared by the caller (who sets it) and the actor.</summary>
+    public sealed class Waiting
     {
-        Receive<Attempt>(a =>
+        private readonly object _sync = new();
+        private TaskCompletionSource<KvReply>? _reply;
+        private long _seq;
+
+        /// <summary>From now on the answer to <paramref name="seq"/> completes the returned task.</summary>
+        public Task<KvReply> Expect(long seq)
         {
-            _waiting = a.Reply;
-            _seq = a.Seq;
-            a.Target.Tell(a.Message, Self);
-        });
-        Receive<KvReply>(reply =>
+            var reply = new TaskCompletionSource<KvReply>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_sync)
+            {
+                _seq = seq;
+                _reply = reply;
+            }
+            return reply.Task;
+        }
+
+        /// <summary>An answer arrived: it completes the waiting request when it answers that request's seq.</summary>
+        public void Complete(KvReply reply)
         {
-            // Seq 0: a node of a version that did not name the seq; the session has one request at a time.
-            if (_waiting is null || (reply.Seq != 0 && reply.Seq != _seq)) return;
-            var waiting = _waiting;
-            _waiting = null;
+            TaskCompletionSource<KvReply>? waiting;
+            lock (_sync)
+            {
+                // Seq 0: a node of a version that did not name the seq; the session has one request at a time.
+                if (_reply is null || (reply.Seq != 0 && reply.Seq != _seq)) return;
+                waiting = _reply;
+                _reply = null;
+            }
             waiting.TrySetResult(reply);
-        });
+        }
     }
 
-    public static Props Props() => Akka.Actor.Props.Create(() => new SessionActor());
+    public SessionActor(Waiting waiting) => Receive<KvReply>(waiting.Complete);
 
-    /// <summary>Sends one attempt through <paramref name="session"/>; null when no answer came within <paramref name="timeout"/>.</summary>
-    public static async Task<KvReply?> SendAsync(IActorRef session, ICanTell target, object message, long seq, TimeSpan timeout, CancellationToken ct)
+    public static Props Props(Waiting waiting) => Akka.Actor.Props.Create(() => new SessionActor(waiting));
+
+    /// <summary>
+    /// Sends one attempt to <paramref name="target"/> with <paramref name="session"/> as its sender; null when no answer
+    /// came within <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<KvReply?> SendAsync(IActorRef session, Waiting waiting, ICanTell target, object message, long seq, TimeSpan timeout,
+        CancellationToken ct)
     {
-        var reply = new TaskCompletionSource<KvReply>(TaskCreationOptions.RunContinuationsAsynchronously);
-        session.Tell(new Attempt(target, message, seq, reply));
+        var reply = waiting.Expect(seq);
+        target.Tell(message, session);
         try
         {
-            return await reply.Task.WaitAsync(timeout, ct);
+            return await reply.WaitAsync(timeout, ct);
         }
         catch (TimeoutException)
         {
