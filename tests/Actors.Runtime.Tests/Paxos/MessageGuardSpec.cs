@@ -32,8 +32,7 @@ public sealed class MessageGuardSpec
     public async Task Messages_from_an_unknown_node_id_are_dropped_and_logged_and_the_node_serves_on()
     {
         await using var c = new LocalCluster(3);
-        var leader = await c.AwaitLeader(TimeSpan.FromSeconds(30));
-        var before = await c.ProposerStatusOf(leader);
+        await c.AwaitLeader(TimeSpan.FromSeconds(30));
         var fingerprint = c.Nodes[0]!.PaxosSettings.Fingerprint;
 
         using var rogue = Rogue();
@@ -50,11 +49,13 @@ public sealed class MessageGuardSpec
 
         Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(0, new Put("after", B("rogue"), "g", 1), TimeSpan.FromSeconds(20))).Status);
         Assert.Equal("rogue", Encoding.UTF8.GetString((await c.AskKv(1, new Get("after", "g", 2))).Value!));
+        // Nobody follows node 42 or went up to its ballot. (A busy machine may still hold an ordinary election meanwhile,
+        // which moves the round by one or two, never to 1000.)
         for (var i = 0; i < 3; i++)
         {
             var status = await c.ProposerStatusOf(i);
-            Assert.Equal(leader + 1, status.Leader);
-            Assert.Equal(before.Ballot, status.Ballot);
+            Assert.NotEqual(42, status.Leader);
+            Assert.True(status.Ballot.Round < 1000 && status.Ballot.Node != 42, $"node {i + 1} is at ballot {status.Ballot}");
         }
     }
 
@@ -62,8 +63,7 @@ public sealed class MessageGuardSpec
     public async Task A_prepare_from_a_node_with_another_acceptor_list_is_refused_and_logged()
     {
         await using var c = new LocalCluster(3);
-        var leader = await c.AwaitLeader(TimeSpan.FromSeconds(30));
-        var before = await c.ProposerStatusOf(leader);
+        await c.AwaitLeader(TimeSpan.FromSeconds(30));
         var other = Runtime.Paxos.PaxosSettings.FingerprintOf(["127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"]);
 
         using var rogue = Rogue();
@@ -72,8 +72,12 @@ public sealed class MessageGuardSpec
         await AwaitLog(c, 0, "node 2's acceptor list differs from this node's: its Prepare is refused");
 
         Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(1, new Put("list", B("same"), "f", 1), TimeSpan.FromSeconds(20))).Status);
-        Assert.Equal(before.Ballot, (await c.ProposerStatusOf(leader)).Ballot);
-        Assert.Equal(ProposerRole.Leader, (await c.ProposerStatusOf(leader)).Role);
+        // Admitted, the prepare would have made every acceptor promise round 1000: no proposer ever saw it.
+        for (var i = 0; i < 3; i++)
+        {
+            var status = await c.ProposerStatusOf(i);
+            Assert.True(status.Ballot.Round < 1000, $"node {i + 1} is at ballot {status.Ballot}");
+        }
     }
 
     [Fact]
