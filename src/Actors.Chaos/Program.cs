@@ -64,8 +64,10 @@ try
             "akka.actor.provider = remote\nakka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }\nakka.loglevel = OFF")
         .WithFallback(ActorsClientConfig.Default));
     var clientOptions = new ActorsClientOptions(TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(2));
+    // Half the clients go straight to the leader, as ActorsClient does by default; the other half stay with the node
+    // their cluster client reached, so followers forward writes and answer reads by read index under the faults too.
     for (var i = 0; i < options.Clients; i++)
-        clients.Add(await ActorsClient.ConnectAsync(system, cluster.ContactPoints, clientOptions, abort.Token));
+        clients.Add(await ActorsClient.ConnectAsync(system, cluster.ContactPoints, clientOptions with { StraightToLeader = i % 2 == 0 }, abort.Token));
     Console.WriteLine($"{Clock.Stamp} {clients.Count} clients connected; running for {options.Duration.TotalSeconds:0} s");
 
     var history = new History();

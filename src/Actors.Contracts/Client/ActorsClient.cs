@@ -170,7 +170,7 @@ public sealed class ActorsClient : IAsyncDisposable
                     if (leader is not null) _leader.Forget(leader);
                     continue;
                 }
-                _leader.Observe(reply.Leader);
+                if (_options.StraightToLeader) _leader.Observe(reply.Leader);
                 if (reply.Status is KvReplyStatus.Timeout or KvReplyStatus.Unavailable)
                 {
                     lastProblem = reply.Error ?? reply.Status.ToString();
