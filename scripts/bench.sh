@@ -6,6 +6,10 @@
 # local 3-node Actors cluster (reached directly and through ActorsClient), a 3-member etcd cluster and a raw
 # Akka.Remote ping-pong, all on 127.0.0.1. Prints one table with ratios and writes it to
 # bench-results/kv-<timestamp>.md. Installs Debian's etcd-server when etcd is missing.
+#   bench.sh ring [--keys N] [--vnodes N] [--epsilon E] [--nodes 3,10,100] [--seconds N]
+# ring: the project's consistent hash ring against Akka.Routing.ConsistentHash and hash mod n, in this process: lookups
+# per second, peak/average keys per node (also with bounded loads) and keys moved on a join and a leave against the
+# ideal. Prints one table and writes it to bench-results/ring-<timestamp>.md.
 # Exit code 0 when every system was measured, 1 when one could not be started or measured, 2 on bad usage.
 set -euo pipefail
 
@@ -16,7 +20,7 @@ DLL="$ROOT/src/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll"
 REMOTE_BASE=24250
 CMD_BASE=29250
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 ensure_etcd() {
   command -v etcd >/dev/null 2>&1 && return 0
@@ -45,7 +49,15 @@ cleanup() {
   exit "$rc"
 }
 
-[ "${1:-}" = kv ] || usage
+case "${1:-}" in
+  kv) ;;
+  ring)
+    echo "building Actors.Bench (Release)..."
+    dotnet build "$PROJECT" -c Release -nologo -v q >/dev/null || { echo "bench: build failed" >&2; exit 2; }
+    exec dotnet "$DLL" "$@" --root "$ROOT"
+    ;;
+  *) usage ;;
+esac
 shift
 
 case " $* " in

@@ -11,6 +11,16 @@ namespace Actors.Bench;
 /// </summary>
 public static class Program
 {
+    private const string RingUsage = """
+        usage: Actors.Bench ring [options]
+          --keys N                random keys (1000000)
+          --vnodes N              virtual nodes per node, for both rings (128)
+          --epsilon E             bounded loads: no node above (1+E) times the average (0.1)
+          --nodes LIST            ring sizes (3,10,100)
+          --seconds N             lookups timed per system and size (2)
+          --root DIR              repository root, for bench-results/ (found from the working directory)
+        """;
+
     private const string Usage = """
         usage: Actors.Bench kv [options]
           --seconds N             measured seconds per point (10)
@@ -29,6 +39,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "ring") return RunRing(args);
         BenchOptions options;
         bool ownWorkDir;
         try
@@ -174,7 +185,7 @@ public static class Program
 
     private static (BenchOptions Options, bool OwnWorkDir) Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] != "kv") throw new ArgumentException("the first argument must be 'kv'");
+        if (args.Length == 0 || args[0] != "kv") throw new ArgumentException("the first argument must be 'kv' or 'ring'");
         var seconds = 10.0;
         var warmUp = 8.0;
         int[] clients = [1, 16, 64, 256];
@@ -228,6 +239,55 @@ public static class Program
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
             ? v
             : throw new ArgumentException($"{name} needs a positive integer, got '{value}'");
+
+    private static int RunRing(string[] args)
+    {
+        RingBench.Options options;
+        try
+        {
+            int keys = 1_000_000, vnodes = 128;
+            double epsilon = 0.1, seconds = 2;
+            int[] sizes = [3, 10, 100];
+            string? root = null;
+            for (var i = 1; i < args.Length; i++)
+            {
+                var name = args[i];
+                if (i + 1 >= args.Length) throw new ArgumentException($"{name} needs a value");
+                var value = args[++i];
+                switch (name)
+                {
+                    case "--keys": keys = PositiveInt(name, value); break;
+                    case "--vnodes": vnodes = PositiveInt(name, value); break;
+                    case "--epsilon": epsilon = Positive(name, value); break;
+                    case "--seconds": seconds = Positive(name, value); break;
+                    case "--nodes":
+                        sizes = value.Split(',').Select(v => PositiveInt(name, v)).ToArray();
+                        if (sizes.Any(n => n < 2)) throw new ArgumentException("--nodes needs sizes of at least 2 (one node leaves)");
+                        break;
+                    case "--root": root = Path.GetFullPath(value); break;
+                    default: throw new ArgumentException($"unknown option {name}");
+                }
+            }
+            root ??= RepoRoot.TryFind(Directory.GetCurrentDirectory()) ?? throw new ArgumentException("repository root not found; pass --root");
+            options = new RingBench.Options(keys, vnodes, epsilon, sizes, root, TimeSpan.FromSeconds(seconds));
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(RingUsage);
+            return 2;
+        }
+        using var interrupted = new CancellationTokenSource();
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Interrupt(c, interrupted));
+        try
+        {
+            return RingBench.Run(options, interrupted.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+    }
 
     private static string[] Systems(string value) => List("--systems", value, BenchOptions.KnownSystems);
 
