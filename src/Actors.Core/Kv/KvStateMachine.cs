@@ -26,30 +26,30 @@ public sealed class KvStateMachine
     public byte[]? Peek(string key) => _data.TryGetValue(key, out var v) ? v : null;
 
     /// <summary>Applies <paramref name="op"/> and returns its reply.</summary>
-    public KvResult Execute(KvOp op)
+    public CommandResult Execute(KvOp op)
     {
         var error = _limits.Validate(op);
-        if (error is not null) return new KvResult(KvStatus.Rejected, null, error);
+        if (error is not null) return new CommandResult(CommandStatus.Rejected, null, error);
 
         switch (op)
         {
             case KvPut put:
                 _data[put.Key] = put.Value;
-                return KvResult.Ok;
+                return CommandResult.Ok;
             case KvGet get:
-                return _data.TryGetValue(get.Key, out var value) ? new KvResult(KvStatus.Ok, value) : KvResult.NotFound;
+                return _data.TryGetValue(get.Key, out var value) ? new CommandResult(CommandStatus.Ok, value) : CommandResult.NotFound;
             case KvCas cas:
             {
                 var found = _data.TryGetValue(cas.Key, out var current);
                 var matches = cas.Expected is null ? !found : found && current!.AsSpan().SequenceEqual(cas.Expected);
-                if (!matches) return new KvResult(KvStatus.CasFailed, current);
+                if (!matches) return new CommandResult(CommandStatus.CasFailed, current);
                 _data[cas.Key] = cas.NewValue;
-                return KvResult.Ok;
+                return CommandResult.Ok;
             }
             case KvDelete del:
-                return _data.Remove(del.Key) ? KvResult.Ok : KvResult.NotFound;
+                return _data.Remove(del.Key) ? CommandResult.Ok : CommandResult.NotFound;
             default:
-                return new KvResult(KvStatus.Rejected, null, $"unknown operation {op.GetType().Name}");
+                return new CommandResult(CommandStatus.Rejected, null, $"unknown operation {op.GetType().Name}");
         }
     }
 

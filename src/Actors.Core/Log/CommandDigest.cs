@@ -1,26 +1,54 @@
 using System.IO.Hashing;
 using System.Text;
 using Actors.Core.Kv;
+using Actors.Core.Ring;
 
 namespace Actors.Core.Log;
 
-/// <summary>A stable 64-bit digest (XxHash64) of an operation's kind, key and bytes; equal on every node and version.</summary>
+/// <summary>A stable 64-bit digest (XxHash64) of an operation's kind and fields; equal on every node and version.</summary>
 public static class CommandDigest
 {
-    public static ulong Of(KvOp op)
+    public static ulong Of(LogOp op)
     {
         var h = new XxHash64();
-        Span<byte> kind = [op switch { KvPut => 1, KvGet => 2, KvCas => 3, KvDelete => 4, _ => 0 }];
+        Span<byte> kind =
+        [
+            op switch
+            {
+                KvPut => 1, KvGet => 2, KvCas => 3, KvDelete => 4,
+                RingJoin => 5, RingLeave => 6, RingDrain => 7, RingWeight => 8,
+                _ => 0,
+            },
+        ];
         h.Append(kind);
-        Field(h, Encoding.UTF8.GetBytes(op.Key));
         switch (op)
         {
             case KvPut p:
+                Field(h, Encoding.UTF8.GetBytes(p.Key));
                 Field(h, p.Value);
                 break;
             case KvCas c:
+                Field(h, Encoding.UTF8.GetBytes(c.Key));
                 Field(h, c.Expected);
                 Field(h, c.NewValue);
+                break;
+            case KvOp kv:
+                Field(h, Encoding.UTF8.GetBytes(kv.Key));
+                break;
+            case RingJoin j:
+                Field(h, BitConverter.GetBytes(j.Node));
+                Field(h, Encoding.UTF8.GetBytes(j.Address));
+                Field(h, BitConverter.GetBytes(j.Weight));
+                break;
+            case RingLeave l:
+                Field(h, BitConverter.GetBytes(l.Node));
+                break;
+            case RingDrain d:
+                Field(h, BitConverter.GetBytes(d.Node));
+                break;
+            case RingWeight w:
+                Field(h, BitConverter.GetBytes(w.Node));
+                Field(h, BitConverter.GetBytes(w.Weight));
                 break;
         }
         return h.GetCurrentHashAsUInt64();

@@ -1,10 +1,12 @@
 using Actors.Core.Kv;
+using Actors.Core.Ring;
 
 namespace Actors.Core.Log;
 
 /// <summary>
 /// The state every replica builds from the log, as a composite of pure services: the client sessions, which
-/// deduplicate retries for every service, and the key-value store. Commands are routed to their service by type.
+/// deduplicate retries for every service, the key-value store and the ring membership. Commands are routed to their
+/// service by type.
 /// Deterministic: the same slots in the same order give the same state and replies on every node, because nothing but
 /// the log (its commands and the leader's time stamps) goes in.
 /// </summary>
@@ -18,14 +20,18 @@ public sealed class ReplicatedState
 
     private readonly LogRules _rules;
     private readonly SessionTable _sessions;
+    private readonly RingStateMachine _ring;
+    private long _slot;
 
     public ReplicatedState(LogRules rules, StateSnapshot? snapshot = null)
     {
         _rules = rules.Validate();
         snapshot ??= StateSnapshot.Empty;
         LogTime = snapshot.LogTime;
+        _slot = snapshot.AppliedThrough;
         Kv = new KvStateMachine(rules.Limits, snapshot.Kv);
         _sessions = new SessionTable(rules, snapshot.Sessions.Sessions);
+        _ring = new RingStateMachine(rules.RingVirtualNodes, snapshot.Ring);
     }
 
     /// <summary>True for single-use client ids (see <see cref="EphemeralPrefix"/>).</summary>
@@ -34,15 +40,22 @@ public sealed class ReplicatedState
     /// <summary>The key-value service.</summary>
     public KvStateMachine Kv { get; }
 
+    /// <summary>The ring as agreed through the log so far (immutable; a new instance after every change).</summary>
+    public RingState Ring => _ring.State;
+
     /// <summary>The highest leader time stamp applied so far; never goes back.</summary>
     public long LogTime { get; private set; }
 
     /// <summary>Client sessions held.</summary>
     public int SessionCount => _sessions.Count;
 
-    /// <summary>A slot stamped <paramref name="stamp"/> is being applied: log time moves forward (never back), expired sessions go.</summary>
-    public void Advance(long stamp)
+    /// <summary>
+    /// Slot <paramref name="slot"/>, stamped <paramref name="stamp"/>, is being applied: log time moves forward (never
+    /// back), expired sessions go, and services that version their state by slot take this one.
+    /// </summary>
+    public void Advance(long slot, long stamp)
     {
+        _slot = slot;
         if (stamp <= LogTime) return;
         var before = LogTime;
         LogTime = stamp;
@@ -50,33 +63,46 @@ public sealed class ReplicatedState
     }
 
     /// <summary>Applies <paramref name="command"/> unless it is a retry, and returns its reply.</summary>
-    public KvResult Apply(KvCommand command)
+    public CommandResult Apply(LogCommand command)
     {
-        if (IsEphemeral(command.ClientId)) return Kv.Execute(command.Op);
+        if (IsEphemeral(command.ClientId)) return Execute(command.Op);
         if (command.Seq < 1)
-            return new KvResult(KvStatus.Rejected, null, $"client {command.ClientId}: seq must be at least 1 (got {command.Seq})");
+            return new CommandResult(CommandStatus.Rejected, null, $"client {command.ClientId}: seq must be at least 1 (got {command.Seq})");
 
         var digest = CommandDigest.Of(command.Op);
         if (_sessions.Find(command.ClientId) is { } session)
         {
-            if (command.Seq < session.Seq) return KvResult.StaleRetry;
+            if (command.Seq < session.Seq) return CommandResult.StaleRetry;
             if (command.Seq == session.Seq)
             {
                 if (session.Digest != digest)
-                    return new KvResult(KvStatus.Rejected, null,
+                    return new CommandResult(CommandStatus.Rejected, null,
                         $"client {command.ClientId}: seq {command.Seq} was already used for another command; use a new seq");
                 _sessions.Record(session with { LastActive = LogTime });
                 // A read keeps no value: its retry reads again, at a point inside the retry's own interval.
-                return session.Result ?? Kv.Execute(command.Op);
+                return session.Result ?? Execute(command.Op);
             }
         }
 
-        var result = Kv.Execute(command.Op);
+        var result = Execute(command.Op);
         _sessions.Record(new Session(command.ClientId, command.Seq, digest, command.Op is KvGet ? null : result, LogTime));
         return result;
     }
 
+    /// <summary>A read off the log (by read index): answered from the state as it is, changing nothing.</summary>
+    public CommandResult Read(LogCommand read) => read.Op is KvGet get
+        ? Kv.Execute(get)
+        : new CommandResult(CommandStatus.Rejected, null, $"{read.Op.GetType().Name} is not a read");
+
     /// <summary>The whole state, tagged with <paramref name="appliedThrough"/>.</summary>
     public StateSnapshot Snapshot(long appliedThrough) =>
-        new(appliedThrough, LogTime, Kv.Section(), new SessionsSection(_sessions.Snapshot()));
+        new(appliedThrough, LogTime, Kv.Section(), new SessionsSection(_sessions.Snapshot()), _ring.Section());
+
+    /// <summary>Routes an operation to its service.</summary>
+    private CommandResult Execute(LogOp op) => op switch
+    {
+        KvOp kv => Kv.Execute(kv),
+        RingOp ring => _ring.Execute(ring, _slot),
+        _ => new CommandResult(CommandStatus.Rejected, null, $"unknown operation {op.GetType().Name}"),
+    };
 }

@@ -7,4 +7,4 @@ namespace Actors.Core.Log;
 /// another command is refused), the reply (null for a read, which a retry simply reads again) and the log time it was
 /// last used at.
 /// </summary>
-public sealed record Session(string ClientId, long Seq, ulong Digest, KvResult? Result, long LastActive);
+public sealed record Session(string ClientId, long Seq, ulong Digest, CommandResult? Result, long LastActive);

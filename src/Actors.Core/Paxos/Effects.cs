@@ -4,7 +4,7 @@ using Actors.Core.Log;
 namespace Actors.Core.Paxos;
 
 /// <summary>A command the replica applied, with the reply its client gets.</summary>
-public sealed record AppliedCommand(KvCommand Command, KvResult Result);
+public sealed record AppliedCommand(LogCommand Command, CommandResult Result);
 
 /// <summary>
 /// What one step of a role asks its driver to do, in this order: persist <see cref="Persist"/> (acceptor) or

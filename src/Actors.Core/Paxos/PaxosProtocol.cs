@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Core.Kv;
+using Actors.Core.Ring;
 using Actors.Core.Log;
 
 namespace Actors.Core.Paxos;
@@ -30,19 +31,21 @@ public sealed record Outbound(int To, PaxosRole Role, IPaxosMessage Message);
 /// (<see cref="Stamp"/>, milliseconds; 0: none). Replicas take log time from the stamps, never from their own clocks.
 /// An empty batch is a no-op.
 /// </summary>
-public sealed record SlotValue(ImmutableArray<KvCommand> Commands, long Stamp = 0)
+public sealed record SlotValue(ImmutableArray<LogCommand> Commands, long Stamp = 0)
 {
     /// <summary>Fills a gap in the log; applies nothing.</summary>
-    public static readonly SlotValue NoOp = new(ImmutableArray<KvCommand>.Empty);
+    public static readonly SlotValue NoOp = new(ImmutableArray<LogCommand>.Empty);
 
     public bool IsNoOp => Commands.IsDefaultOrEmpty;
 
     /// <summary>Rough wire size of a command, used to bound batches and catch-up answers.</summary>
-    public static long ApproximateSize(KvCommand c) => 32 + c.ClientId.Length + c.Op.Key.Length + c.Op switch
+    public static long ApproximateSize(LogCommand c) => 32 + c.ClientId.Length + c.Op switch
     {
-        KvPut p => p.Value.Length,
-        KvCas cas => cas.NewValue.Length + (cas.Expected?.Length ?? 0),
-        _ => 0,
+        KvPut p => p.Key.Length + p.Value.Length,
+        KvCas cas => cas.Key.Length + cas.NewValue.Length + (cas.Expected?.Length ?? 0),
+        KvOp kv => kv.Key.Length,
+        RingJoin j => 16 + j.Address.Length,
+        _ => 16,
     };
 
     /// <summary>True when both batches hold the same commands in the same order, compared by content.</summary>
@@ -50,11 +53,11 @@ public sealed record SlotValue(ImmutableArray<KvCommand> Commands, long Stamp = 
     {
         if (ReferenceEquals(this, other)) return true;
         if (Stamp != other.Stamp) return false;
-        var a = IsNoOp ? ImmutableArray<KvCommand>.Empty : Commands;
-        var b = other.IsNoOp ? ImmutableArray<KvCommand>.Empty : other.Commands;
+        var a = IsNoOp ? ImmutableArray<LogCommand>.Empty : Commands;
+        var b = other.IsNoOp ? ImmutableArray<LogCommand>.Empty : other.Commands;
         if (a.Length != b.Length) return false;
         for (var i = 0; i < a.Length; i++)
-            if (!KvCommand.ContentEquals(a[i], b[i])) return false;
+            if (!LogCommand.ContentEquals(a[i], b[i])) return false;
         return true;
     }
 
@@ -127,7 +130,7 @@ public sealed record Heartbeat(Ballot Ballot, int Leader, long FirstUnchosen, ul
 public sealed record HeartbeatNack(Ballot Known, int From) : IPaxosMessage;
 
 /// <summary>Client commands on their way to the leader; <see cref="Hops"/> bounds forwarding.</summary>
-public sealed record Submit(ImmutableArray<KvCommand> Commands, int Hops) : IPaxosMessage;
+public sealed record Submit(ImmutableArray<LogCommand> Commands, int Hops) : IPaxosMessage;
 
 /// <summary>Local: the replica applied every slot up to and including <see cref="Slot"/>.</summary>
 public sealed record AppliedThrough(long Slot) : ILocalPaxosMessage;
@@ -147,7 +150,7 @@ public sealed record LearnersChanged(ImmutableArray<int> Ids) : ILocalPaxosMessa
 /// Local: a linearizable read for this node's replica to answer without writing it to the log. The replica asks the
 /// leader for a read index, waits until it has applied through it, and answers from its state (etcd's ReadIndex).
 /// </summary>
-public sealed record LinearizableRead(KvCommand Command) : ILocalPaxosMessage;
+public sealed record LinearizableRead(LogCommand Command) : ILocalPaxosMessage;
 
 /// <summary>
 /// The replica of node <see cref="From"/> asks the leader for a read index for its reads of batch <see cref="Id"/>;

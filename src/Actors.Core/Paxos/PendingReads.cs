@@ -1,4 +1,5 @@
 using Actors.Core.Kv;
+using Actors.Core.Log;
 
 namespace Actors.Core.Paxos;
 
@@ -10,7 +11,7 @@ namespace Actors.Core.Paxos;
 /// </summary>
 public sealed class PendingReads
 {
-    private sealed record Held(KvCommand Read, long Since);
+    private sealed record Held(LogCommand Read, long Since);
 
     private readonly long _holdTicks;
     private readonly HashSet<(string ClientId, long Seq)> _held = new();
@@ -29,7 +30,7 @@ public sealed class PendingReads
     public long? Asked => _asked?.Id;
 
     /// <summary>Holds <paramref name="read"/>; a read already held (the same client and seq, sent again) is held once.</summary>
-    public void Add(KvCommand read, long now)
+    public void Add(LogCommand read, long now)
     {
         if (_held.Add((read.ClientId, read.Seq))) _unasked.Add(new Held(read, now));
     }
@@ -66,9 +67,9 @@ public sealed class PendingReads
     }
 
     /// <summary>Removes and returns the granted reads whose index is applied (below <paramref name="nextToApply"/>).</summary>
-    public List<KvCommand> Ready(long nextToApply)
+    public List<LogCommand> Ready(long nextToApply)
     {
-        var ready = new List<KvCommand>();
+        var ready = new List<LogCommand>();
         while (_granted.Count > 0)
         {
             var (index, reads) = _granted.First();

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Core.Kv;
+using Actors.Core.Log;
 
 namespace Actors.Core.Paxos;
 
@@ -60,7 +61,7 @@ public sealed class Proposer
     private readonly Dictionary<int, Dictionary<int, Promise>> _promisePages = new();
     private readonly SortedDictionary<long, InFlight> _inFlight = new();
     private readonly HashSet<long> _chosenAhead = new();
-    private readonly Queue<KvCommand> _pending = new();
+    private readonly Queue<LogCommand> _pending = new();
     private ImmutableArray<int> _learners = ImmutableArray<int>.Empty;
     private List<ReadIndexRequest> _readsWaiting = new();
     private List<ReadIndexRequest> _readsProbing = new();
@@ -206,7 +207,7 @@ public sealed class Proposer
                 if (_inFlight.Count == 0 && _pending.Count == 0 && _window > _config.Window)
                     _window = Math.Max(_config.Window, _window / 2);
                 if (_inFlight.Count == 0 && _pending.Count == 0 && _now - _lastProposal >= _config.IdleStampTicks)
-                    Propose(new SlotValue(ImmutableArray<KvCommand>.Empty, _clock()), fx);
+                    Propose(new SlotValue(ImmutableArray<LogCommand>.Empty, _clock()), fx);
                 break;
             case ProposerRole.Learner:
                 // Never campaigns. A leader silent for an election timeout is no longer known, so client
@@ -320,7 +321,7 @@ public sealed class Proposer
                 if (!fullBatchWaits || _window >= _config.MaxWindow) break;
                 _window = Math.Min(_config.MaxWindow, _window * 2);
             }
-            var batch = ImmutableArray.CreateBuilder<KvCommand>(Math.Min(_pending.Count, _config.MaxBatch));
+            var batch = ImmutableArray.CreateBuilder<LogCommand>(Math.Min(_pending.Count, _config.MaxBatch));
             long bytes = 0;
             while (_pending.Count > 0 && batch.Count < _config.MaxBatch)
             {
@@ -333,13 +334,13 @@ public sealed class Proposer
         }
     }
 
-    private void Enqueue(KvCommand c)
+    private void Enqueue(LogCommand c)
     {
         _pending.Enqueue(c);
         _pendingBytes += SlotValue.ApproximateSize(c);
     }
 
-    private KvCommand Dequeue()
+    private LogCommand Dequeue()
     {
         var c = _pending.Dequeue();
         _pendingBytes -= SlotValue.ApproximateSize(c);
@@ -508,9 +509,9 @@ public sealed class Proposer
     /// Cuts <paramref name="commands"/> into consecutive parts of at most <paramref name="maxBytes"/> approximate bytes
     /// (a command larger than that travels alone), so every message stays below the transport's frame size.
     /// </summary>
-    public static IEnumerable<ImmutableArray<KvCommand>> SplitByBytes(IEnumerable<KvCommand> commands, long maxBytes)
+    public static IEnumerable<ImmutableArray<LogCommand>> SplitByBytes(IEnumerable<LogCommand> commands, long maxBytes)
     {
-        var part = ImmutableArray.CreateBuilder<KvCommand>();
+        var part = ImmutableArray.CreateBuilder<LogCommand>();
         long bytes = 0;
         foreach (var c in commands)
         {

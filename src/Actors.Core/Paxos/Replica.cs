@@ -118,7 +118,7 @@ public sealed class Replica
         var before = NextToApply;
         while (_log.TryGetValue(NextToApply, out var value))
         {
-            _state.Advance(value.Stamp);
+            _state.Advance(NextToApply, value.Stamp);
             if (!value.IsNoOp)
                 foreach (var command in value.Commands)
                     fx.Applied.Add(new AppliedCommand(command, _state.Apply(command)));
@@ -149,7 +149,7 @@ public sealed class Replica
     private void ServeReads(Effects fx)
     {
         foreach (var read in _reads.Ready(NextToApply))
-            fx.Reads.Add(new AppliedCommand(read, _state.Kv.Execute(read.Op)));
+            fx.Reads.Add(new AppliedCommand(read, _state.Read(read)));
     }
 
     private void MaybeCatchUp(Effects fx)

@@ -30,11 +30,11 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         public static readonly FlushWrites Instance = new();
     }
 
-    private sealed class Waiter(IActorRef replyTo, long requestSeq, KvCommand command, DateTime deadline, DateTime sentAt)
+    private sealed class Waiter(IActorRef replyTo, long requestSeq, LogCommand command, DateTime deadline, DateTime sentAt)
     {
         public IActorRef ReplyTo { get; } = replyTo;
         public long RequestSeq { get; } = requestSeq;
-        public KvCommand Command { get; } = command;
+        public LogCommand Command { get; } = command;
         public DateTime Deadline { get; } = deadline;
         public DateTime SentAt { get; set; } = sentAt;
     }
@@ -46,7 +46,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private readonly PaxosTransport _transport;
     private readonly string _ephemeralPrefix;
     private readonly Dictionary<(string, long), Waiter> _waiting = new();
-    private readonly ImmutableArray<KvCommand>.Builder _writes = ImmutableArray.CreateBuilder<KvCommand>();
+    private readonly ImmutableArray<LogCommand>.Builder _writes = ImmutableArray.CreateBuilder<LogCommand>();
     private long _ephemeralSeq;
 
     public KvEntryActor(KvSettings settings, PaxosTransport transport)
@@ -115,8 +115,8 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         }
 #endif
         var command = string.IsNullOrEmpty(request.ClientId)
-            ? new KvCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
-            : new KvCommand(request.ClientId, request.Seq, op);
+            ? new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
+            : new LogCommand(request.ClientId, request.Seq, op);
         var now = DateTime.UtcNow;
         _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, request.Seq, command, now + _settings.RequestTimeout, now);
         Send([command]);
@@ -144,11 +144,11 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private void Answer(IActorRef client, long seq, KvReply reply) =>
         client.Tell(reply with { Seq = seq, Leader = _transport.LeaderAddress });
 
-    private static KvReply ToReply(KvResult r) => r.Status switch
+    private static KvReply ToReply(CommandResult r) => r.Status switch
     {
-        KvStatus.Ok => new KvReply(KvReplyStatus.Ok, r.Value),
-        KvStatus.NotFound => new KvReply(KvReplyStatus.NotFound),
-        KvStatus.CasFailed => new KvReply(KvReplyStatus.CasFailed, r.Value),
+        CommandStatus.Ok => new KvReply(KvReplyStatus.Ok, r.Value),
+        CommandStatus.NotFound => new KvReply(KvReplyStatus.NotFound),
+        CommandStatus.CasFailed => new KvReply(KvReplyStatus.CasFailed, r.Value),
         _ => new KvReply(KvReplyStatus.Rejected, null, r.Error),
     };
 
@@ -157,7 +157,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     /// Writes are collected and handed to the proposer in one <see cref="Submit"/> once every request already in the
     /// mailbox is handled (a marker sent to itself), so a burst of requests costs the proposer one step, not one each.
     /// </remarks>
-    private void Send(IReadOnlyCollection<KvCommand> commands)
+    private void Send(IReadOnlyCollection<LogCommand> commands)
     {
         var self = _transport.Settings.Self;
         foreach (var c in commands)
@@ -185,7 +185,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         if (_waiting.Count == 0) return;
         var now = DateTime.UtcNow;
         List<(string, long)>? expired = null;
-        List<KvCommand>? again = null;
+        List<LogCommand>? again = null;
         foreach (var (key, w) in _waiting)
         {
             if (w.Deadline <= now)

@@ -4,6 +4,7 @@ using Actors.Core.Paxos;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Actors.Core.Log;
 
 namespace Actors.Runtime.Paxos;
 
@@ -20,7 +21,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
     private readonly PaxosTransport _transport;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PaxosGuard _guard;
-    private readonly Dictionary<(int To, int Hops), List<KvCommand>> _forward = new();
+    private readonly Dictionary<(int To, int Hops), List<LogCommand>> _forward = new();
     private Proposer _core = null!;
     private long _recoveredRound;
     private bool _flushQueued;

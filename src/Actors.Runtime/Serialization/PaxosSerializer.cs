@@ -5,6 +5,7 @@ using Actors.Contracts.Serialization;
 using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
+using Actors.Core.Ring;
 using Actors.Runtime.Paxos;
 using Akka.Actor;
 using Akka.Serialization;
@@ -33,6 +34,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     // Snapshot sections, by service.
     private const byte KvSectionId = 1;
     private const byte SessionsSectionId = 2;
+    private const byte RingSectionId = 3;
     /// <summary>Manifests of local-only messages that earlier versions put on the wire; refused when read.</summary>
     private static readonly HashSet<string> LocalOnlyManifests = ["px.compact", "px.tick", "px.commit", "px.snapsaved", "px.applied"];
 
@@ -240,7 +242,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     {
         var w = new WireWriter(16 + (int)Math.Min(v.ApproximateSize(), 1 << 20));
         w.Long(v.Stamp);
-        WriteCommands(w, v.Commands.IsDefault ? ImmutableArray<KvCommand>.Empty : v.Commands);
+        WriteCommands(w, v.Commands.IsDefault ? ImmutableArray<LogCommand>.Empty : v.Commands);
         return w.ToArray();
     };
 
@@ -260,21 +262,21 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         return value;
     }
 
-    private static void WriteCommands(WireWriter w, ImmutableArray<KvCommand> commands)
+    private static void WriteCommands(WireWriter w, ImmutableArray<LogCommand> commands)
     {
         w.Int(commands.Length);
         foreach (var c in commands) WriteCommand(w, c);
     }
 
-    private static ImmutableArray<KvCommand> ReadCommands(ref WireReader r)
+    private static ImmutableArray<LogCommand> ReadCommands(ref WireReader r)
     {
         var n = r.ReadCount(16);
-        var cmds = ImmutableArray.CreateBuilder<KvCommand>(n);
+        var cmds = ImmutableArray.CreateBuilder<LogCommand>(n);
         for (var i = 0; i < n; i++) cmds.Add(ReadCommand(ref r));
         return cmds.MoveToImmutable();
     }
 
-    private static void WriteCommand(WireWriter w, KvCommand c)
+    private static void WriteCommand(WireWriter w, LogCommand c)
     {
         w.String(c.ClientId).Long(c.Seq);
         switch (c.Op)
@@ -283,37 +285,45 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case KvGet g: w.Byte(2).String(g.Key); break;
             case KvCas cas: w.Byte(3).String(cas.Key).Bytes(cas.Expected).Bytes(cas.NewValue); break;
             case KvDelete d: w.Byte(4).String(d.Key); break;
+            case RingJoin j: w.Byte(5).Int(j.Node).String(j.Address).Long(BitConverter.DoubleToInt64Bits(j.Weight)); break;
+            case RingLeave l: w.Byte(6).Int(l.Node); break;
+            case RingDrain d: w.Byte(7).Int(d.Node); break;
+            case RingWeight x: w.Byte(8).Int(x.Node).Long(BitConverter.DoubleToInt64Bits(x.Weight)); break;
             default: throw new SerializationException($"cannot serialize operation {c.Op.GetType().Name}");
         }
     }
 
-    private static KvCommand ReadCommand(ref WireReader r)
+    private static LogCommand ReadCommand(ref WireReader r)
     {
         var client = r.ReadString();
         var seq = r.ReadLong();
-        KvOp op = r.ReadByte() switch
+        LogOp op = r.ReadByte() switch
         {
             1 => new KvPut(r.ReadString(), r.ReadBytes()),
             2 => new KvGet(r.ReadString()),
             3 => new KvCas(r.ReadString(), r.ReadBytesOrNull(), r.ReadBytes()),
             4 => new KvDelete(r.ReadString()),
-            var t => throw new SerializationException($"malformed message: unknown operation {t}"),
+            5 => new RingJoin(r.ReadInt(), r.ReadString(), BitConverter.Int64BitsToDouble(r.ReadLong())),
+            6 => new RingLeave(r.ReadInt()),
+            7 => new RingDrain(r.ReadInt()),
+            8 => new RingWeight(r.ReadInt(), BitConverter.Int64BitsToDouble(r.ReadLong())),
+            var t => throw new SerializationException($"operation {t} is unknown to this version (malformed, or written by a newer one: upgrade this node)"),
         };
-        return new KvCommand(client, seq, op);
+        return new LogCommand(client, seq, op);
     }
 
-    private static void WriteResult(WireWriter w, KvResult res) => w.Byte((byte)res.Status).Bytes(res.Value).String(res.Error);
+    private static void WriteResult(WireWriter w, CommandResult res) => w.Byte((byte)res.Status).Bytes(res.Value).String(res.Error);
 
-    private static KvResult ReadResult(ref WireReader r)
+    private static CommandResult ReadResult(ref WireReader r)
     {
         var s = r.ReadByte();
-        if (!Enum.IsDefined(typeof(KvStatus), (int)s)) throw new SerializationException($"malformed message: unknown status {s}");
-        return new KvResult((KvStatus)s, r.ReadBytesOrNull(), r.ReadStringOrNull());
+        if (!Enum.IsDefined(typeof(CommandStatus), (int)s)) throw new SerializationException($"malformed message: unknown status {s}");
+        return new CommandResult((CommandStatus)s, r.ReadBytesOrNull(), r.ReadStringOrNull());
     }
 
     private static void WriteSnapshot(WireWriter w, StateSnapshot s)
     {
-        w.Long(s.AppliedThrough).Long(s.LogTime).Int(2);
+        w.Long(s.AppliedThrough).Long(s.LogTime).Int(3);
         w.Byte(KvSectionId).Int(s.Kv.Entries.Length);
         foreach (var e in s.Kv.Entries) w.String(e.Key).Bytes(e.Value);
         w.Byte(SessionsSectionId).Int(s.Sessions.Sessions.Length);
@@ -322,6 +332,10 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             w.String(x.ClientId).Long(x.Seq).Long(unchecked((long)x.Digest)).Long(x.LastActive).Bool(x.Result is not null);
             if (x.Result is not null) WriteResult(w, x.Result);
         }
+        var ring = s.Ring ?? RingSection.Empty;
+        w.Byte(RingSectionId).Long(ring.Version).Int(ring.Members.Length);
+        foreach (var m in ring.Members)
+            w.Int(m.Node).String(m.Address).Long(BitConverter.DoubleToInt64Bits(m.Weight)).Byte((byte)m.Status);
     }
 
     private static StateSnapshot ReadSnapshot(ref WireReader r)
@@ -331,6 +345,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         var sections = r.ReadCount(5);
         var kv = KvSection.Empty;
         var sessions = SessionsSection.Empty;
+        var ring = RingSection.Empty;
         for (var s = 0; s < sections; s++)
         {
             switch (r.ReadByte())
@@ -359,10 +374,28 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                     sessions = new SessionsSection(list.MoveToImmutable());
                     break;
                 }
+                case RingSectionId:
+                {
+                    var version = r.ReadLong();
+                    var n = r.ReadCount(17);
+                    var members = ImmutableArray.CreateBuilder<RingMember>(n);
+                    for (var i = 0; i < n; i++)
+                    {
+                        var node = r.ReadInt();
+                        var address = r.ReadString();
+                        var weight = BitConverter.Int64BitsToDouble(r.ReadLong());
+                        var status = r.ReadByte();
+                        if (!Enum.IsDefined(typeof(RingMemberStatus), (int)status))
+                            throw new SerializationException($"malformed snapshot: unknown ring member status {status}");
+                        members.Add(new RingMember(node, address, weight, (RingMemberStatus)status));
+                    }
+                    ring = new RingSection(version, members.MoveToImmutable());
+                    break;
+                }
                 case var id:
                     throw new SerializationException($"snapshot section {id} is unknown to this version; upgrade this node");
             }
         }
-        return new StateSnapshot(applied, logTime, kv, sessions);
+        return new StateSnapshot(applied, logTime, kv, sessions, ring);
     }
 }

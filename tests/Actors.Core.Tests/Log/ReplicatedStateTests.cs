@@ -11,18 +11,18 @@ public sealed class ReplicatedStateTests
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
-    private static KvCommand Put(string client, long seq, string key, string value) => new(client, seq, new KvPut(key, B(value)));
+    private static LogCommand Put(string client, long seq, string key, string value) => new(client, seq, new KvPut(key, B(value)));
 
     [Fact]
     public void A_retried_command_is_applied_once_and_answered_with_its_original_reply()
     {
         var m = new ReplicatedState(Rules);
-        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status);
         // Retrying the same cas: not applied again (it would fail now), original Ok returned.
-        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1")))).Status);
-        Assert.Equal(KvStatus.CasFailed, m.Apply(new KvCommand("d", 1, new KvCas("k", null, B("2")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status);
+        Assert.Equal(CommandStatus.CasFailed, m.Apply(new LogCommand("d", 1, new KvCas("k", null, B("2")))).Status);
         m.Apply(Put("c", 2, "k2", "x"));
-        Assert.Equal(KvStatus.Stale, m.Apply(Put("c", 1, "k", "old")).Status);
+        Assert.Equal(CommandStatus.Stale, m.Apply(Put("c", 1, "k", "old")).Status);
         Assert.Equal("1", Encoding.UTF8.GetString(m.Kv.Peek("k")!));
     }
 
@@ -32,11 +32,11 @@ public sealed class ReplicatedStateTests
         var m = new ReplicatedState(Rules);
         m.Apply(Put("c", 1, "k", "a"));
         var r = m.Apply(Put("c", 1, "k", "b"));
-        Assert.Equal(KvStatus.Rejected, r.Status);
+        Assert.Equal(CommandStatus.Rejected, r.Status);
         Assert.Contains("seq 1 was already used for another command", r.Error);
         Assert.Equal("a", Encoding.UTF8.GetString(m.Kv.Peek("k")!));
         // The original command's retry still gets its reply.
-        Assert.Equal(KvStatus.Ok, m.Apply(Put("c", 1, "k", "a")).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(Put("c", 1, "k", "a")).Status);
     }
 
     [Theory]
@@ -46,7 +46,7 @@ public sealed class ReplicatedStateTests
     {
         var m = new ReplicatedState(Rules);
         var r = m.Apply(Put("c", seq, "k", "v"));
-        Assert.Equal(KvStatus.Rejected, r.Status);
+        Assert.Equal(CommandStatus.Rejected, r.Status);
         Assert.Contains("seq must be at least 1", r.Error);
         Assert.Null(m.Kv.Peek("k"));
         Assert.Equal(0, m.SessionCount);
@@ -57,36 +57,36 @@ public sealed class ReplicatedStateTests
     {
         var m = new ReplicatedState(Rules);
         m.Apply(Put("w", 1, "k", "1"));
-        Assert.Equal("1", Encoding.UTF8.GetString(m.Apply(new KvCommand("r", 1, new KvGet("k"))).Value!));
+        Assert.Equal("1", Encoding.UTF8.GetString(m.Apply(new LogCommand("r", 1, new KvGet("k"))).Value!));
         Assert.Null(Assert.Single(m.Snapshot(0).Sessions.Sessions, s => s.ClientId == "r").Result);
         m.Apply(Put("w", 2, "k", "2"));
-        Assert.Equal("2", Encoding.UTF8.GetString(m.Apply(new KvCommand("r", 1, new KvGet("k"))).Value!));
+        Assert.Equal("2", Encoding.UTF8.GetString(m.Apply(new LogCommand("r", 1, new KvGet("k"))).Value!));
     }
 
     [Fact]
     public void Sessions_expire_after_the_ttl_in_log_time_and_a_retry_within_it_gets_its_original_reply()
     {
         var m = new ReplicatedState(Rules);
-        m.Advance(100);
-        m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1"))));
-        m.Advance(900);
-        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1")))).Status); // within the TTL
-        m.Advance(1500);
+        m.Advance(0, 100);
+        m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1"))));
+        m.Advance(0, 900);
+        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status); // within the TTL
+        m.Advance(0, 1500);
         m.Apply(Put("other", 1, "x", "y"));
-        m.Advance(1901); // c was last used at 900, other at 1500
+        m.Advance(0, 1901); // c was last used at 900, other at 1500
         Assert.Equal(1, m.SessionCount);
         Assert.Equal("other", Assert.Single(m.Snapshot(0).Sessions.Sessions).ClientId);
         // After expiry the same (id, seq) is a new command: the cas is applied again, and fails now.
-        Assert.Equal(KvStatus.CasFailed, m.Apply(new KvCommand("c", 1, new KvCas("k", null, B("1")))).Status);
+        Assert.Equal(CommandStatus.CasFailed, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status);
     }
 
     [Fact]
     public void Log_time_never_goes_back_so_an_earlier_stamp_expires_nothing()
     {
         var m = new ReplicatedState(Rules);
-        m.Advance(5000);
+        m.Advance(0, 5000);
         m.Apply(Put("c", 1, "k", "v"));
-        m.Advance(10); // a new leader whose clock is behind
+        m.Advance(0, 10); // a new leader whose clock is behind
         Assert.Equal(5000, m.LogTime);
         Assert.Equal(1, m.SessionCount);
     }
@@ -100,9 +100,9 @@ public sealed class ReplicatedStateTests
         ReplicatedState? b = null;
         for (var i = 0; i < stamps.Length; i++)
         {
-            a.Advance(stamps[i]);
+            a.Advance(0, stamps[i]);
             a.Apply(Put("c" + (i % 4), i + 1, "k", "v" + i));
-            b?.Advance(stamps[i]);
+            b?.Advance(0, stamps[i]);
             b?.Apply(Put("c" + (i % 4), i + 1, "k", "v" + i));
             if (i == 3)
             {
@@ -129,13 +129,13 @@ public sealed class ReplicatedStateTests
     {
         var m = new ReplicatedState(Rules);
         m.Apply(Put("c", 1, "k", "a"));
-        var failed = m.Apply(new KvCommand("c", 2, new KvCas("k", B("b"), B("x"))));
-        Assert.Equal(KvStatus.CasFailed, failed.Status);
+        var failed = m.Apply(new LogCommand("c", 2, new KvCas("k", B("b"), B("x"))));
+        Assert.Equal(CommandStatus.CasFailed, failed.Status);
         Assert.Equal("a", Encoding.UTF8.GetString(failed.Value!));
-        Assert.Equal(KvStatus.CasFailed, m.Apply(new KvCommand("c", 3, new KvCas("k", null, B("x")))).Status);
-        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 4, new KvCas("k", B("a"), B("x")))).Status);
-        Assert.Equal(KvStatus.Ok, m.Apply(new KvCommand("c", 5, new KvDelete("k"))).Status);
-        Assert.Equal(KvStatus.NotFound, m.Apply(new KvCommand("c", 6, new KvGet("k"))).Status);
+        Assert.Equal(CommandStatus.CasFailed, m.Apply(new LogCommand("c", 3, new KvCas("k", null, B("x")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 4, new KvCas("k", B("a"), B("x")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 5, new KvDelete("k"))).Status);
+        Assert.Equal(CommandStatus.NotFound, m.Apply(new LogCommand("c", 6, new KvGet("k"))).Status);
     }
 
     [Theory]
@@ -145,8 +145,8 @@ public sealed class ReplicatedStateTests
     public void Commands_over_the_limits_are_rejected_without_changing_state(string key, int valueBytes, string message)
     {
         var m = new ReplicatedState(Rules with { Limits = new KvLimits(4, 8) });
-        var r = m.Apply(new KvCommand("c", 1, new KvPut(key, new byte[valueBytes])));
-        Assert.Equal(KvStatus.Rejected, r.Status);
+        var r = m.Apply(new LogCommand("c", 1, new KvPut(key, new byte[valueBytes])));
+        Assert.Equal(CommandStatus.Rejected, r.Status);
         Assert.Contains(message, r.Error);
         Assert.Equal(0, m.Kv.Count);
     }
@@ -155,12 +155,12 @@ public sealed class ReplicatedStateTests
     public void A_snapshot_restores_data_sessions_and_log_time()
     {
         var m = new ReplicatedState(Rules);
-        m.Advance(77);
+        m.Advance(0, 77);
         m.Apply(Put("c", 1, "k", "v"));
         var copy = new ReplicatedState(Rules, m.Snapshot(10));
         Assert.Equal("v", Encoding.UTF8.GetString(copy.Kv.Peek("k")!));
         Assert.Equal(77, copy.LogTime);
-        Assert.Equal(KvStatus.Ok, copy.Apply(Put("c", 1, "k", "v")).Status);
+        Assert.Equal(CommandStatus.Ok, copy.Apply(Put("c", 1, "k", "v")).Status);
         Assert.Equal("v", Encoding.UTF8.GetString(copy.Kv.Peek("k")!));
     }
 
@@ -168,7 +168,7 @@ public sealed class ReplicatedStateTests
     public void Ephemeral_clients_keep_no_session()
     {
         var m = new ReplicatedState(Rules);
-        m.Apply(new KvCommand("~n1", 1, new KvPut("k", B("v"))));
+        m.Apply(new LogCommand("~n1", 1, new KvPut("k", B("v"))));
         Assert.Equal(0, m.SessionCount);
     }
 }

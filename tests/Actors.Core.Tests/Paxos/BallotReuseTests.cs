@@ -3,6 +3,7 @@ using System.Text;
 using Actors.Core.Kv;
 using Actors.Core.Paxos;
 using Xunit;
+using Actors.Core.Log;
 
 namespace Actors.Core.Tests.Paxos;
 
@@ -16,7 +17,7 @@ public sealed class BallotReuseTests
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 4, MaxBatch: 10);
 
     private static SlotValue V(string s) =>
-        new(ImmutableArray.Create(new KvCommand("c-" + s, 1, new KvPut("k", Encoding.UTF8.GetBytes(s)))));
+        new(ImmutableArray.Create(new LogCommand("c-" + s, 1, new KvPut("k", Encoding.UTF8.GetBytes(s)))));
 
     private static Submit Submit(string s) => new(V(s).Commands, 0);
 

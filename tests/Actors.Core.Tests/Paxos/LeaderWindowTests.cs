@@ -3,6 +3,7 @@ using System.Text;
 using Actors.Core.Kv;
 using Actors.Core.Paxos;
 using Xunit;
+using Actors.Core.Log;
 
 namespace Actors.Core.Tests.Paxos;
 
@@ -11,8 +12,8 @@ public sealed class LeaderWindowTests
 {
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 2, MaxBatch: 4, MaxWindow: 8);
 
-    private static ImmutableArray<KvCommand> Commands(int n, int from = 0) =>
-        Enumerable.Range(from, n).Select(i => new KvCommand("c", i + 1, new KvPut("k", Encoding.UTF8.GetBytes("v" + i)))).ToImmutableArray();
+    private static ImmutableArray<LogCommand> Commands(int n, int from = 0) =>
+        Enumerable.Range(from, n).Select(i => new LogCommand("c", i + 1, new KvPut("k", Encoding.UTF8.GetBytes("v" + i)))).ToImmutableArray();
 
     private static Proposer Leader()
     {

@@ -3,6 +3,7 @@ using System.Text;
 using Actors.Core.Kv;
 using Actors.Core.Paxos;
 using Xunit;
+using Actors.Core.Log;
 
 namespace Actors.Core.Tests.Paxos;
 
@@ -10,7 +11,7 @@ public sealed class MessageBoundsTests
 {
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 2, MaxBatch: 10);
 
-    private static KvCommand Cmd(string client, long seq, int bytes = 10) => new(client, seq, new KvPut("k", new byte[bytes]));
+    private static LogCommand Cmd(string client, long seq, int bytes = 10) => new(client, seq, new KvPut("k", new byte[bytes]));
 
     private static SlotValue V(int slot, int bytes) => new(ImmutableArray.Create(Cmd("c" + slot, 1, bytes)));
 

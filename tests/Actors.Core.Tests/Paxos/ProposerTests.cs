@@ -3,6 +3,7 @@ using System.Text;
 using Actors.Core.Kv;
 using Actors.Core.Paxos;
 using Xunit;
+using Actors.Core.Log;
 
 namespace Actors.Core.Tests.Paxos;
 
@@ -10,7 +11,7 @@ public sealed class ProposerTests
 {
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 2, MaxBatch: 10, MaxWindow: 2);
 
-    private static KvCommand Cmd(string client, long seq) => new(client, seq, new KvPut("k", Encoding.UTF8.GetBytes(client + seq)));
+    private static LogCommand Cmd(string client, long seq) => new(client, seq, new KvPut("k", Encoding.UTF8.GetBytes(client + seq)));
 
     private static Proposer Elect(out Ballot ballot)
     {

@@ -12,9 +12,9 @@ public sealed class ReadIndexTests
 {
     private static readonly PaxosConfig Config = new([1, 2, 3], Window: 4, MaxBatch: 10);
 
-    private static KvCommand Put(string key, string value, long seq) => new("w", seq, new KvPut(key, Encoding.UTF8.GetBytes(value)));
+    private static LogCommand Put(string key, string value, long seq) => new("w", seq, new KvPut(key, Encoding.UTF8.GetBytes(value)));
 
-    private static KvCommand Read(string key, long seq) => new("r", seq, new KvGet(key));
+    private static LogCommand Read(string key, long seq) => new("r", seq, new KvGet(key));
 
     private static Proposer Leader(int self = 1)
     {

@@ -9,6 +9,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Xunit;
+using Actors.Core.Log;
 
 namespace Actors.Runtime.Tests.Paxos;
 
@@ -33,7 +34,7 @@ public sealed class AcceptorDurabilitySpec : IDisposable
     }
 
     private static SlotValue Value(string v) =>
-        new(ImmutableArray.Create(new KvCommand("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(v)))));
+        new(ImmutableArray.Create(new LogCommand("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(v)))));
 
     [Fact]
     public void Acceptor_recovered_from_its_journal_honours_its_promise_and_accepted_values()

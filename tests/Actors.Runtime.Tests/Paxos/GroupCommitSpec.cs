@@ -9,6 +9,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
 using Xunit;
+using Actors.Core.Log;
 
 namespace Actors.Runtime.Tests.Paxos;
 
@@ -33,7 +34,7 @@ public sealed class GroupCommitSpec : TestKit
     }
 
     private static SlotValue Value(long slot) =>
-        new(ImmutableArray.Create(new KvCommand("c", slot + 1, new KvPut("k", Encoding.UTF8.GetBytes("v" + slot)))));
+        new(ImmutableArray.Create(new LogCommand("c", slot + 1, new KvPut("k", Encoding.UTF8.GetBytes("v" + slot)))));
 
     [Fact]
     public void Accepts_that_wait_behind_a_write_are_persisted_in_one_write_and_a_crash_in_it_loses_them_unanswered()

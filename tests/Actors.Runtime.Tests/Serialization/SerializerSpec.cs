@@ -29,17 +29,17 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
     private static readonly SlotValue Batch = new(ImmutableArray.Create(
-        new KvCommand("c1", 1, new KvPut("k", B("v"))),
-        new KvCommand("c1", 2, new KvGet("k")),
-        new KvCommand("c2", 9, new KvCas("k", null, B("n"))),
-        new KvCommand("c2", 10, new KvCas("k", B("n"), B("m"))),
-        new KvCommand("~e", 1, new KvDelete("k"))));
+        new LogCommand("c1", 1, new KvPut("k", B("v"))),
+        new LogCommand("c1", 2, new KvGet("k")),
+        new LogCommand("c2", 9, new KvCas("k", null, B("n"))),
+        new LogCommand("c2", 10, new KvCas("k", B("n"), B("m"))),
+        new LogCommand("~e", 1, new KvDelete("k"))));
 
     private static readonly StateSnapshot Snap = new(41, 1_700_000_000_123,
         new KvSection(ImmutableArray.Create(new KvEntry("a", B("1")), new KvEntry("ключ", new byte[] { 0, 255 }))),
         new SessionsSection(ImmutableArray.Create(
-            new Session("c1", 3, 0xFEDC_BA98_7654_3210, new KvResult(KvStatus.CasFailed, B("x")), 17),
-            new Session("c2", 1, 5, KvResult.Ok, 18),
+            new Session("c1", 3, 0xFEDC_BA98_7654_3210, new CommandResult(CommandStatus.CasFailed, B("x")), 17),
+            new Session("c2", 1, 5, CommandResult.Ok, 18),
             new Session("r", 4, 6, null, 19))));
 
     public static IEnumerable<object[]> Messages() => new object[]
@@ -101,7 +101,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     public void A_slot_value_is_encoded_once_for_every_accept_journal_event_and_decision_that_carries_it()
     {
         var bytes = B("first");
-        var value = new SlotValue(ImmutableArray.Create(new KvCommand("c1", 1, new KvPut("k", bytes))), 7);
+        var value = new SlotValue(ImmutableArray.Create(new LogCommand("c1", 1, new KvPut("k", bytes))), 7);
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Decision(0, value));
         var accept = serializer.ToBinary(new Accept(new Ballot(3, 1), 19, value, 1));
 

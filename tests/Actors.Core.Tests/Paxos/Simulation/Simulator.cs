@@ -60,7 +60,7 @@ public sealed class Simulator
         public string ClientId => $"c{Id}";
         public long Seq;
         public int Done;
-        public KvCommand? Current;
+        public LogCommand? Current;
         public int Target;
         public long Invoked;
         public long SentAt;
@@ -316,7 +316,7 @@ public sealed class Simulator
         if (_o.LeaderReadsLocally && o.Message is LinearizableRead local && n.Proposer.Role == ProposerRole.Leader)
         {
             // Failpoint: a node that believes it leads answers at once from its own state, with no read index.
-            OnApplied(n, new AppliedCommand(local.Command, n.Replica.State.Kv.Execute(local.Command.Op)));
+            OnApplied(n, new AppliedCommand(local.Command, n.Replica.State.Read(local.Command)));
             return;
         }
         var fx = o.Role == PaxosRole.Proposer ? n.Proposer.Step(o.Message) : n.Replica.Step(o.Message);
@@ -418,7 +418,7 @@ public sealed class Simulator
                 if (c.Done >= _o.OpsPerClient) { c.Finished = true; continue; }
                 if (_rng.Next(3) != 0) continue; // think time
                 c.Seq++;
-                c.Current = new KvCommand(c.ClientId, c.Seq, RandomOp());
+                c.Current = new LogCommand(c.ClientId, c.Seq, RandomOp());
                 c.Invoked = _now;
                 c.Retries = 0;
                 c.Target = _rng.Next(_nodes.Length);
@@ -467,7 +467,7 @@ public sealed class Simulator
     {
         var c = _clients.FirstOrDefault(x => x.ClientId == applied.Command.ClientId);
         if (c?.Current is null || c.Current.Seq != applied.Command.Seq || c.Target != n.Id) return;
-        if (applied.Result.Status is KvStatus.Stale or KvStatus.Rejected)
+        if (applied.Result.Status is CommandStatus.Stale or CommandStatus.Rejected)
         {
             _violations.Add($"client {c.ClientId} seq {c.Seq} got {applied.Result.Status} for its current command");
             return;
@@ -475,7 +475,7 @@ public sealed class Simulator
         Complete(c, KvOutcome.Ok, applied.Result);
     }
 
-    private void Complete(Client c, KvOutcome outcome, KvResult? result)
+    private void Complete(Client c, KvOutcome outcome, CommandResult? result)
     {
         var op = c.Current!.Op;
         string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
@@ -490,10 +490,10 @@ public sealed class Simulator
         var swapped = false;
         if (result is not null)
         {
-            if (op is KvGet) output = result.Status == KvStatus.Ok ? S(result.Value) : null;
-            if (op is KvCas) swapped = result.Status == KvStatus.Ok;
+            if (op is KvGet) output = result.Status == CommandStatus.Ok ? S(result.Value) : null;
+            if (op is KvCas) swapped = result.Status == CommandStatus.Ok;
         }
-        _history.Add(new KvOperation(c.Id, kind, op.Key, value, expected, c.Invoked, _now, outcome, output, swapped));
+        _history.Add(new KvOperation(c.Id, kind, ((KvOp)op).Key, value, expected, c.Invoked, _now, outcome, output, swapped));
         c.Current = null;
         c.Done++;
     }

@@ -1,0 +1,55 @@
+using Actors.Core.Kv;
+
+namespace Actors.Core.Log;
+
+/// <summary>
+/// An operation of one of the services on the log: <see cref="KvOp"/> for the key-value store, <see cref="Ring.RingOp"/>
+/// for ring membership. <see cref="ReplicatedState"/> routes each to its service by type.
+/// </summary>
+public abstract record LogOp
+{
+    /// <summary>True when both operations are the same, compared by content (byte arrays byte by byte).</summary>
+    public static bool ContentEquals(LogOp a, LogOp b) => (a, b) switch
+    {
+        (KvOp x, KvOp y) => KvOp.ContentEquals(x, y),
+        _ => a.Equals(b),
+    };
+}
+
+/// <summary>
+/// A client command as it travels through the log. (<see cref="ClientId"/>, <see cref="Seq"/>) identifies
+/// it: a retry carries the same pair and is applied at most once.
+/// </summary>
+public sealed record LogCommand(string ClientId, long Seq, LogOp Op)
+{
+    /// <summary>True when both commands have the same client id, sequence number and operation, compared by content.</summary>
+    public static bool ContentEquals(LogCommand a, LogCommand b) =>
+        a.ClientId == b.ClientId && a.Seq == b.Seq && LogOp.ContentEquals(a.Op, b.Op);
+}
+
+/// <summary>Outcome of a command.</summary>
+public enum CommandStatus
+{
+    /// <summary>Applied: put stored, get found, cas swapped, delete removed a key, a ring change made.</summary>
+    Ok = 0,
+
+    /// <summary>Get or delete of an absent key.</summary>
+    NotFound = 1,
+
+    /// <summary>Cas whose expected value did not match; <see cref="CommandResult.Value"/> holds the current value.</summary>
+    CasFailed = 2,
+
+    /// <summary>The command was refused; <see cref="CommandResult.Error"/> says why. Nothing changed.</summary>
+    Rejected = 3,
+
+    /// <summary>A retry of a command older than the client's latest one; its original reply is gone.</summary>
+    Stale = 4,
+}
+
+/// <summary>The reply to a command; <see cref="Value"/> is the value read (get) or the current value (failed cas).</summary>
+public sealed record CommandResult(CommandStatus Status, byte[]? Value = null, string? Error = null)
+{
+    public static readonly CommandResult Ok = new(CommandStatus.Ok);
+    public static readonly CommandResult NotFound = new(CommandStatus.NotFound);
+    public static readonly CommandResult StaleRetry = new(CommandStatus.Stale, null, "a newer command of this client was applied already");
+}
