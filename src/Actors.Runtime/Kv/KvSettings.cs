@@ -30,6 +30,8 @@ public sealed class KvSettings
         var ttl = ActorsConfig.Duration(c, "actors.kv.session-ttl");
         if (ttl < TimeSpan.FromSeconds(1))
             throw new ConfigurationException($"actors.kv.session-ttl must be at least 1s (got {ttl})");
-        return new KvSettings(new LogRules(limits, (long)ttl.TotalMilliseconds), ActorsConfig.Duration(c, "actors.kv.request-timeout"));
+        // The rules of every service on the log: the ring's virtual nodes decide ownership, so they are compared too.
+        var vnodes = Ring.RingSettings.Create(c).VirtualNodesPerWeight;
+        return new KvSettings(new LogRules(limits, (long)ttl.TotalMilliseconds, vnodes), ActorsConfig.Duration(c, "actors.kv.request-timeout"));
     }
 }

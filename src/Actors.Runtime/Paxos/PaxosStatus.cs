@@ -34,6 +34,9 @@ public sealed record SubscribeApplied(IActorRef Subscriber);
 /// <summary>Ends a <see cref="SubscribeApplied"/>.</summary>
 public sealed record UnsubscribeApplied(IActorRef Subscriber);
 
+/// <summary>Published on the event stream by this node's proposer whenever the leader it follows changes (null: none known).</summary>
+public sealed record LeaderChanged(int? Leader);
+
 /// <summary>Linearizable reads the local replica answered off the log (see <see cref="LinearizableRead"/>), for the entry point that asked.</summary>
 public sealed record ReadsAnswered(IReadOnlyList<AppliedCommand> Reads);
 

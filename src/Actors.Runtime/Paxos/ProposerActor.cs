@@ -124,6 +124,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
         {
             _lastLeader = _core.Leader;
             _transport.SetLeader(_lastLeader);
+            Context.System.EventStream.Publish(new LeaderChanged(_lastLeader));
             if (_lastLeader is { } l)
                 _log.Info("paxos: node {0} leads at ballot {1}{2}", l, _core.Ballot, l == _core.Self ? " (this node)" : "");
         }

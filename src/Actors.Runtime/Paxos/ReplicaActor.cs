@@ -21,6 +21,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly List<IActorRef> _subscribers = new();
     /// <summary>The key-value entry point: it asks for linearizable reads, and only it gets their answers.</summary>
     private readonly IActorRef _readers;
+    private Core.Ring.RingState? _publishedRing;
     private readonly SnapshotSender _snapshotSender;
     private readonly SnapshotReceiver _snapshotReceiver;
     private StateSnapshot? _recovered;
@@ -86,6 +87,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             if (_subscribers.Contains(s.Subscriber)) return;
             _subscribers.Add(s.Subscriber);
             Context.Watch(s.Subscriber);
+            // A new subscriber starts from the ring as it is now; later changes follow in slot order.
+            if (_core is not null) s.Subscriber.Tell(new Ring.RingChanged(_core.State.Ring));
         });
         Command<UnsubscribeApplied>(s => _subscribers.Remove(s.Subscriber));
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
@@ -160,6 +163,12 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             foreach (var s in _subscribers) s.Tell(batch);
         }
         if (fx.Reads.Count > 0) _readers.Tell(new ReadsAnswered(fx.Reads));
+        if (!ReferenceEquals(_core.State.Ring, _publishedRing))
+        {
+            _publishedRing = _core.State.Ring;
+            var changed = new Ring.RingChanged(_publishedRing);
+            foreach (var s in _subscribers) s.Tell(changed);
+        }
         foreach (var o in fx.Send)
         {
             if (o.Message is CatchUpResponse { Snapshot: { } snapshot } && o.To != _core.Self)

@@ -48,6 +48,8 @@ public sealed record SimOptions
     public bool AcceptorSkipsPersist { get; init; }
     /// <summary>An acceptor's group write takes 1 to this many time units; a crash meanwhile loses the whole group.</summary>
     public int WriteMaxDelay { get; init; } = 4;
+    /// <summary>One command in eight changes the ring (join, leave, drain or reweigh one of six nodes).</summary>
+    public bool RingOps { get; init; }
     /// <summary>Gets go through the log as commands (as before reads by read index) instead of to the replica.</summary>
     public bool ReadsThroughLog { get; init; }
     /// <summary>Failpoint: a node that believes it leads answers reads from its own state at once, with no read index.</summary>

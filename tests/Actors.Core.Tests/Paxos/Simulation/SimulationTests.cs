@@ -131,6 +131,10 @@ public sealed class SimulationTests(ITestOutputHelper output)
         RunSeeds(new SimOptions { Nodes = 3, PartitionRatePerTick = 0.02, MaxPartitionTicks = 80, Keys = 2 }, 500);
 
     [Fact]
+    public void Ring_changes_in_the_log_leave_every_replica_with_the_same_ring_at_the_same_version() =>
+        RunSeeds(new SimOptions { Nodes = 3, RingOps = true, Learners = 1, Clients = 5 }, 500);
+
+    [Fact]
     public void Reads_through_the_log_stay_linearizable_too() =>
         RunSeeds(new SimOptions { Nodes = 3, ReadsThroughLog = true }, 300);
 

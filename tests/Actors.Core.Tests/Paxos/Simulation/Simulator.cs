@@ -3,6 +3,7 @@ using System.Text;
 using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
+using Actors.Core.Ring;
 using Actors.Testing.Linearizability;
 
 namespace Actors.Core.Tests.Paxos.Simulation;
@@ -191,7 +192,8 @@ public sealed class Simulator
 
     private static string Fingerprint(StateSnapshot s) =>
         string.Join(";", s.Kv.Entries.Select(e => e.Key + "=" + Convert.ToHexString(e.Value))) + $"|t={s.LogTime}|" +
-        string.Join(";", s.Sessions.Sessions.Select(x => $"{x.ClientId}:{x.Seq}:{x.LastActive}"));
+        string.Join(";", s.Sessions.Sessions.Select(x => $"{x.ClientId}:{x.Seq}:{x.LastActive}")) +
+        $"|ring@{s.Ring?.Version}:" + string.Join(";", (s.Ring ?? RingSection.Empty).Members.Select(m => $"{m.Node}/{m.Address}/{m.Weight}/{m.Status}"));
 
     // ---- faults ---------------------------------------------------------------------------------
 
@@ -418,7 +420,7 @@ public sealed class Simulator
                 if (c.Done >= _o.OpsPerClient) { c.Finished = true; continue; }
                 if (_rng.Next(3) != 0) continue; // think time
                 c.Seq++;
-                c.Current = new LogCommand(c.ClientId, c.Seq, RandomOp());
+                c.Current = new LogCommand(c.ClientId, c.Seq, _o.RingOps && _rng.Next(8) == 0 ? RandomRingOp() : RandomOp());
                 c.Invoked = _now;
                 c.Retries = 0;
                 c.Target = _rng.Next(_nodes.Length);
@@ -450,6 +452,19 @@ public sealed class Simulator
         Enqueue(-1, new Outbound(n.Id, message is LinearizableRead ? PaxosRole.Replica : PaxosRole.Proposer, message), Delay());
     }
 
+    /// <summary>A ring change on one of six nodes, so replicas must agree on the ring's members and version too.</summary>
+    private RingOp RandomRingOp()
+    {
+        var node = 1 + _rng.Next(6);
+        return _rng.Next(4) switch
+        {
+            0 => new RingJoin(node, "n" + node + "@" + _rng.Next(2), 1 + _rng.Next(3)),
+            1 => new RingLeave(node),
+            2 => new RingDrain(node),
+            _ => new RingWeight(node, 1 + _rng.Next(3)),
+        };
+    }
+
     private KvOp RandomOp()
     {
         var key = "k" + _rng.Next(_o.Keys);
@@ -467,7 +482,8 @@ public sealed class Simulator
     {
         var c = _clients.FirstOrDefault(x => x.ClientId == applied.Command.ClientId);
         if (c?.Current is null || c.Current.Seq != applied.Command.Seq || c.Target != n.Id) return;
-        if (applied.Result.Status is CommandStatus.Stale or CommandStatus.Rejected)
+        // A ring drain or reweigh of a node that is not on the ring is rightly rejected; nothing else a client sends is.
+        if (applied.Result.Status is CommandStatus.Stale || (applied.Result.Status == CommandStatus.Rejected && applied.Command.Op is not RingOp))
         {
             _violations.Add($"client {c.ClientId} seq {c.Seq} got {applied.Result.Status} for its current command");
             return;
@@ -477,6 +493,13 @@ public sealed class Simulator
 
     private void Complete(Client c, KvOutcome outcome, CommandResult? result)
     {
+        if (c.Current!.Op is RingOp)
+        {
+            // Ring changes are checked by the replicas agreeing on the ring, not by the key-value checker.
+            c.Current = null;
+            c.Done++;
+            return;
+        }
         var op = c.Current!.Op;
         string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
         var (kind, value, expected) = op switch

@@ -1,0 +1,18 @@
+using Actors.Core.Ring;
+
+namespace Actors.Runtime.Ring;
+
+/// <summary>The local replica's ring changed (or a subscriber just subscribed): the ring as agreed after the last slot applied.</summary>
+public sealed record RingChanged(RingState Ring);
+
+/// <summary>Asks <c>/user/ring</c> for the ring as this node knows it; answered with a <see cref="RingState"/>.</summary>
+public sealed record GetRing
+{
+    public static readonly GetRing Instance = new();
+}
+
+/// <summary>
+/// Asks <c>/user/ring</c> to put <see cref="Op"/> through the log (an operator's drain or weight); answered with the
+/// <see cref="Core.Log.CommandResult"/> the replicas applied it with, or a Timeout-like rejection when it was not applied in time.
+/// </summary>
+public sealed record RingRequest(RingOp Op);
