@@ -66,6 +66,7 @@ internal sealed class CommandHostService(ActorSystem system, Task<ActorsNodeRefs
         var paxos = refs.PaxosSettings;
         var palettes = new CommandRegistry(log)
             .Register(new KvPalette(refs.Kv, refs.KvSettings.RequestTimeout))
+            .Register(new RingPalette(refs.Ring, refs.Kv, refs.KvSettings.RequestTimeout))
             .Register(new PaxosPalette(system, refs.Transport))
             .Register(new ClusterPalette(system))
             .Register(new ActorPalette(system))

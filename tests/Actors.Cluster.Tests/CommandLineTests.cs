@@ -43,7 +43,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         Assert.True(down.ExitCode == 0, down.ToString());
         var removed = await c.CliUntil(1, r => r.Stdout.Contains("Count: 1 nodes"), TimeSpan.FromSeconds(60), "cluster", "show");
         Assert.Contains("Count: 1 nodes", removed.Stdout);
-        Assert.Contains($":{c.RemoteBase + 1} | [paxos-node-1] | Up | Reachable", removed.Stdout);
+        Assert.Contains($":{c.RemoteBase + 1} | [paxos-node-1,ring-member] | Up | Reachable", removed.Stdout);
     }
 
     [Fact]
@@ -74,7 +74,25 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         Assert.All(lines, l => Assert.StartsWith("[", l));
 
         var help = await c.Cli(1, "help");
-        foreach (var palette in new[] { "kv", "paxos", "cluster", "actor", "log" }) Assert.Contains(palette + " ", help.Stdout);
+        foreach (var palette in new[] { "kv", "ring", "paxos", "cluster", "actor", "log" }) Assert.Contains(palette + " ", help.Stdout);
+
+        // The ring: every node has the same members at the same version; lookups agree; bad input changes nothing.
+        var ring = await c.CliUntil(1, r => r.Stdout.Contains("members:  3"), TimeSpan.FromSeconds(60), "ring", "show");
+        output.WriteLine(ring.Stdout);
+        var shows = new List<string>();
+        for (var node = 1; node <= 3; node++)
+            shows.Add((await c.CliUntil(node, r => r.Stdout.Contains("\"node\":3"), TimeSpan.FromSeconds(30), "--json", "ring", "show")).Stdout.Trim());
+        Assert.Single(shows.Distinct());
+        var owners = new List<string>();
+        for (var node = 1; node <= 3; node++) owners.Add((await c.Cli(node, "ring", "lookup", "account-7")).Stdout.Split(" at ring")[0]);
+        Assert.Single(owners.Distinct());
+        Assert.Contains("node 9 is not a ring member", (await c.Cli(2, "ring", "drain", "9")).Stderr);
+        Assert.Contains("WEIGHT must be a positive number", (await c.Cli(2, "ring", "weight", "1", "-3")).Stderr);
+        Assert.Contains("KEY must not be empty", (await c.Cli(2, "ring", "lookup", "")).Stderr);
+        Assert.Equal(shows[0], (await c.Cli(3, "--json", "ring", "show")).Stdout.Trim());
+        var weighed = await c.Cli(3, "ring", "weight", "2", "2.5");
+        Assert.True(weighed.ExitCode == 0, weighed.ToString());
+        await c.CliUntil(1, r => r.Stdout.Contains("\"weight\":2.5"), TimeSpan.FromSeconds(30), "--json", "ring", "show");
 
         var json = await c.Cli(2, "--json", "log", "peek");
         using (var doc = JsonDocument.Parse(json.Stdout)) Assert.True(doc.RootElement.GetProperty("lines").GetArrayLength() > 0);

@@ -83,8 +83,8 @@ public static class ActorsNode
     }
 
     /// <summary>
-    /// Starts <c>/user/kv</c> and <c>/user/paxos</c> (acceptor, proposer, replica; a learner runs no acceptor) with
-    /// settings read from the system's configuration.
+    /// Starts <c>/user/kv</c>, <c>/user/ring</c> and <c>/user/paxos</c> (acceptor, proposer, replica; a learner runs no
+    /// acceptor) with settings read from the system's configuration.
     /// </summary>
     public static ActorsNodeRefs Start(ActorSystem system) =>
         Start(system, PaxosSettings.Create(system.Settings.Config), KvSettings.Create(system.Settings.Config));
@@ -103,12 +103,15 @@ public static class ActorsNode
                 "build its configuration with ActorsNode.BuildConfig or ActorsNode.WithNodeRole");
         var transport = new PaxosTransport(system, paxos);
         var kvActor = system.ActorOf(KvEntryActor.Props(kv, transport), "kv");
+        // Before the replica, so it hears the ring the replica publishes once it has recovered.
+        var ringActor = system.ActorOf(Ring.RingActor.Props(transport), "ring");
         var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Rules, kvActor), "paxos");
         // Systems outside the cluster reach /user/kv through ClusterClient and this node's receptionist.
         ClusterClientReceptionist.Get(system).RegisterService(kvActor);
-        return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv, transport);
+        return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv, transport, ringActor);
     }
 }
 
 /// <summary>The top-level actors of a node and the settings they run with.</summary>
-public sealed record ActorsNodeRefs(IActorRef Kv, IActorRef Paxos, PaxosSettings PaxosSettings, KvSettings KvSettings, PaxosTransport Transport);
+public sealed record ActorsNodeRefs(IActorRef Kv, IActorRef Paxos, PaxosSettings PaxosSettings, KvSettings KvSettings, PaxosTransport Transport,
+    IActorRef Ring);

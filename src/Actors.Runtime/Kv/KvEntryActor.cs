@@ -4,7 +4,9 @@ using Actors.Contracts.Status;
 using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
+using Actors.Core.Ring;
 using Actors.Runtime.Paxos;
+using Actors.Runtime.Ring;
 using Akka.Actor;
 
 namespace Actors.Runtime.Kv;
@@ -30,8 +32,10 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         public static readonly FlushWrites Instance = new();
     }
 
-    private sealed class Waiter(IActorRef replyTo, long requestSeq, LogCommand command, DateTime deadline, DateTime sentAt)
+    private sealed class Waiter(IActorRef replyTo, long requestSeq, LogCommand command, DateTime deadline, DateTime sentAt, bool raw = false)
     {
+        /// <summary>Answered with the <see cref="CommandResult"/> itself (a node-local <see cref="SubmitLogOp"/>), not a public reply.</summary>
+        public bool Raw { get; } = raw;
         public IActorRef ReplyTo { get; } = replyTo;
         public long RequestSeq { get; } = requestSeq;
         public LogCommand Command { get; } = command;
@@ -61,6 +65,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         Receive<ReadsAnswered>(r => Answer(r.Reads));
         Receive<Sweep>(_ => Expire());
         Receive<FlushWrites>(_ => Flush());
+        Receive<SubmitLogOp>(OnSubmitLogOp);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -122,6 +127,14 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         Send([command]);
     }
 
+    private void OnSubmitLogOp(SubmitLogOp request)
+    {
+        var command = new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, request.Op);
+        var now = DateTime.UtcNow;
+        _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, 0, command, now + _settings.RequestTimeout, now, raw: true);
+        Send([command]);
+    }
+
     private static async Task<NodeStatus> StatusOf(ActorSystem system, IReadOnlyList<string> members)
     {
         var (p, r) = await PaxosStatusQuery.QueryAsync(system);
@@ -136,7 +149,8 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         {
             var key = (applied.Command.ClientId, applied.Command.Seq);
             if (!_waiting.Remove(key, out var waiter)) continue;
-            Answer(waiter.ReplyTo, waiter.RequestSeq, ToReply(applied.Result));
+            if (waiter.Raw) waiter.ReplyTo.Tell(applied.Result);
+            else Answer(waiter.ReplyTo, waiter.RequestSeq, ToReply(applied.Result));
         }
     }
 
@@ -192,10 +206,10 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             {
                 (expired ??= new()).Add(key);
             }
-            else if (now - w.SentAt >= Resubmit && (w.Command.Op is KvGet || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
+            else if (now - w.SentAt >= Resubmit && (w.Command.Op is KvGet or RingOp || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
             {
-                // Safe to repeat: a read changes nothing, and the state machine applies a (client id, seq) once. Writes
-                // with single-use ids are not repeated, because nothing would stop a second copy from being applied.
+                // Safe to repeat: a read changes nothing, a ring operation is idempotent, and the state machine applies a
+                // (client id, seq) once. Writes with single-use ids are not repeated: nothing would stop a second copy.
                 w.SentAt = now;
                 (again ??= new()).Add(w.Command);
             }
@@ -205,6 +219,12 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         foreach (var key in expired)
         {
             if (!_waiting.Remove(key, out var w)) continue;
+            if (w.Raw)
+            {
+                w.ReplyTo.Tell(new CommandResult(CommandStatus.Rejected, null,
+                    $"not applied within {_settings.RequestTimeout.TotalSeconds:0.#}s (no leader or no quorum?); it may still be applied"));
+                continue;
+            }
             Answer(w.ReplyTo, w.RequestSeq, new KvReply(KvReplyStatus.Timeout, null,
                 $"not applied within {_settings.RequestTimeout.TotalSeconds:0.#}s (no leader or no quorum?); it may still be applied: retry with the same client id and seq"));
         }

@@ -111,7 +111,7 @@ public sealed class PaxosGuard
         Warn("acceptors", node,
             "paxos {0}: node {1}'s acceptor list differs from this node's: its {2} is refused (its fingerprint {3}, this node's {4} " +
             "for actors.paxos.members [{5}] and {6}); every node must list the same members in the same order and apply commands " +
-            "with the same rules (actors.kv.max-key-bytes, max-value-bytes, session-ttl)",
+            "with the same rules (actors.kv.max-key-bytes, max-value-bytes, session-ttl, actors.ring.virtual-nodes-per-weight)",
             _role, node, m.GetType().Name, fingerprint.ToString("x16"), mine.ToString("x16"), string.Join(", ", _transport.Settings.Members), _transport.Settings.Rules);
         return false;
     }

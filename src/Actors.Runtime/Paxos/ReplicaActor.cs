@@ -87,10 +87,9 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             if (_subscribers.Contains(s.Subscriber)) return;
             _subscribers.Add(s.Subscriber);
             Context.Watch(s.Subscriber);
-            // A new subscriber starts from the ring as it is now; later changes follow in slot order.
-            if (_core is not null) s.Subscriber.Tell(new Ring.RingChanged(_core.State.Ring));
         });
         Command<UnsubscribeApplied>(s => _subscribers.Remove(s.Subscriber));
+        Command<Ring.GetRing>(_ => Sender.Tell(new Ring.RingChanged(_core.State.Ring)));
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
 #if ACTORS_FAILPOINTS
         Command<PeekLocal>(p => Sender.Tell(_core.State.Kv.Peek(p.Key) is { } v
@@ -163,11 +162,11 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             foreach (var s in _subscribers) s.Tell(batch);
         }
         if (fx.Reads.Count > 0) _readers.Tell(new ReadsAnswered(fx.Reads));
+        // On the event stream, so a listener hears every change, also after this replica restarts and forgets its subscribers.
         if (!ReferenceEquals(_core.State.Ring, _publishedRing))
         {
             _publishedRing = _core.State.Ring;
-            var changed = new Ring.RingChanged(_publishedRing);
-            foreach (var s in _subscribers) s.Tell(changed);
+            Context.System.EventStream.Publish(new Ring.RingChanged(_publishedRing));
         }
         foreach (var o in fx.Send)
         {

@@ -2,7 +2,11 @@ using Actors.Core.Ring;
 
 namespace Actors.Runtime.Ring;
 
-/// <summary>The local replica's ring changed (or a subscriber just subscribed): the ring as agreed after the last slot applied.</summary>
+/// <summary>
+/// The local replica's ring changed: the ring as agreed after the last slot applied. Published on the event stream on
+/// every change (and once after the replica recovers); a <see cref="Paxos.SubscribeApplied"/> subscriber also gets the
+/// current ring when it subscribes.
+/// </summary>
 public sealed record RingChanged(RingState Ring);
 
 /// <summary>Asks <c>/user/ring</c> for the ring as this node knows it; answered with a <see cref="RingState"/>.</summary>
@@ -16,3 +20,9 @@ public sealed record GetRing
 /// <see cref="Core.Log.CommandResult"/> the replicas applied it with, or a Timeout-like rejection when it was not applied in time.
 /// </summary>
 public sealed record RingRequest(RingOp Op);
+
+/// <summary>
+/// Node-local: asks <c>/user/kv</c> to put <see cref="Op"/> through the log; answered with the <see cref="Core.Log.CommandResult"/>
+/// it was applied with (a rejection that says so when it was not applied within the request timeout).
+/// </summary>
+public sealed record SubmitLogOp(Core.Log.LogOp Op);

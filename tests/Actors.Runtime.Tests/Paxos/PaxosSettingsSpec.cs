@@ -111,7 +111,8 @@ public sealed class PaxosSettingsSpec
                 NodeId = 7,
                 DataDir = dir,
             }, ConfigurationFactory.ParseString("akka.cluster.roles = [worker, paxos-node-3]"));
-            Assert.Equal(["worker", "paxos-node-7"], config.GetStringList("akka.cluster.roles").ToArray());
+            // A ring member by default: it asks the leader for a share of the ring.
+            Assert.Equal(["worker", "paxos-node-7", "ring-member"], config.GetStringList("akka.cluster.roles").ToArray());
             Assert.Equal(7, PaxosSettings.Create(config).Self);
         }
         finally

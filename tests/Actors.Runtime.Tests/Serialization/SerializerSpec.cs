@@ -35,6 +35,10 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new LogCommand("c2", 10, new KvCas("k", B("n"), B("m"))),
         new LogCommand("~e", 1, new KvDelete("k"))));
 
+    private static readonly StateSnapshot RingSnap = new(9, 5, KvSection.Empty, SessionsSection.Empty,
+        new RingSection(8, [new Core.Ring.RingMember(1, "akka.tcp://actors@127.0.0.1:4053", 1),
+            new Core.Ring.RingMember(2, "akka.tcp://actors@127.0.0.1:4054", 2.5, Core.Ring.RingMemberStatus.Draining)]));
+
     private static readonly StateSnapshot Snap = new(41, 1_700_000_000_123,
         new KvSection(ImmutableArray.Create(new KvEntry("a", B("1")), new KvEntry("ключ", new byte[] { 0, 255 }))),
         new SessionsSection(ImmutableArray.Create(
@@ -57,6 +61,9 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new Heartbeat(new Ballot(3, 1), 1, 20, 0x0123456789ABCDEF),
         new HeartbeatNack(new Ballot(9, 2), 2),
         new Submit(Batch.Commands, 1),
+        new Submit([new LogCommand("~ring", 1, new Core.Ring.RingJoin(4, "akka.tcp://actors@127.0.0.1:4056", 1.5)),
+            new LogCommand("~ring", 2, new Core.Ring.RingLeave(3)), new LogCommand("~ring", 3, new Core.Ring.RingDrain(2)),
+            new LogCommand("~ring", 4, new Core.Ring.RingWeight(1, 0.25))], 0),
         new Decision(19, Batch),
         new CatchUpRequest(2, 5),
         new CatchUpResponse(Snap, ImmutableArray.Create(new DecidedSlot(42, Batch))),
@@ -67,6 +74,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new RoundReserved(17),
         new AcceptorSnapshot(new Ballot(3, 1), 40, ImmutableArray.Create(new AcceptedSlot(41, new Ballot(3, 1), Batch))),
         Snap,
+        RingSnap,
         new ReplicaSnapshotMarker(41),
         new Put("k", B("v"), "c", 1),
         new Get("k", "c", 2),

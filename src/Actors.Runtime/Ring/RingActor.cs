@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using Actors.Core.Log;
+using Actors.Core.Paxos;
+using Actors.Core.Ring;
+using Actors.Runtime.Paxos;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Event;
+
+namespace Actors.Runtime.Ring;
+
+/// <summary>
+/// <c>/user/ring</c> on every node: holds the ring as this node's replica has applied it (from <see cref="RingChanged"/>)
+/// and answers <see cref="GetRing"/>. While this node leads, it keeps the ring matched to the cluster: it proposes,
+/// through the log, a join for every Up member that asks for a share of the ring (its <see cref="RingSettings.Roles"/>)
+/// and a leave for every member removed from the cluster (<see cref="RingReconciler"/>). Ring operations are idempotent,
+/// so a deposed leader's late proposal does no harm; one not reflected in the ring after a while is proposed again.
+/// </summary>
+public sealed class RingActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan ProposeAgainAfter = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
+
+    private readonly PaxosTransport _transport;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<UniqueAddress, Member> _members = new();
+    private readonly Dictionary<RingOp, DateTime> _proposed = new();
+    private readonly string _clientPrefix = ReplicatedState.EphemeralPrefix + "ring-" + Guid.NewGuid().ToString("N")[..8];
+    private RingState? _ring;
+    private long _seq;
+
+    private sealed record Retry
+    {
+        public static readonly Retry Instance = new();
+    }
+
+    public RingActor(PaxosTransport transport)
+    {
+        _transport = transport;
+        Receive<RingChanged>(c =>
+        {
+            if (_ring is not null && c.Ring.Version < _ring.Version) return;
+            if (_ring is null || c.Ring.Version != _ring.Version)
+                _log.Info("ring: version {0}, members {1}", c.Ring.Version, Describe(c.Ring));
+            _ring = c.Ring;
+            Reconcile();
+        });
+        Receive<LeaderChanged>(_ => Reconcile());
+        Receive<ClusterEvent.CurrentClusterState>(state =>
+        {
+            _members.Clear();
+            foreach (var m in state.Members) _members[m.UniqueAddress] = m;
+            Reconcile();
+        });
+        Receive<ClusterEvent.MemberRemoved>(e =>
+        {
+            _members.Remove(e.Member.UniqueAddress);
+            Reconcile();
+        });
+        Receive<ClusterEvent.IMemberEvent>(e =>
+        {
+            _members[e.Member.UniqueAddress] = e.Member;
+            Reconcile();
+        });
+        Receive<GetRing>(_ =>
+        {
+            if (_ring is null) Sender.Tell(new Status.Failure(new InvalidOperationException("the ring is not known yet (the replica is recovering)")));
+            else Sender.Tell(_ring);
+        });
+        Receive<Retry>(_ =>
+        {
+            if (_ring is null) AskReplica();
+            Reconcile();
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new RingActor(transport));
+
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe(Self, typeof(RingChanged));
+        Context.System.EventStream.Subscribe(Self, typeof(LeaderChanged));
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.IMemberEvent));
+        AskReplica();
+        Timers.StartPeriodicTimer("retry", Retry.Instance, RetryEvery);
+    }
+
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        Cluster.Get(Context.System).Unsubscribe(Self);
+    }
+
+    /// <summary>The replica sends the ring it holds (it stashes the question while it recovers).</summary>
+    private void AskReplica() => Context.ActorSelection("/user/paxos/replica").Tell(GetRing.Instance);
+
+    private void Reconcile()
+    {
+        if (_ring is null) return;
+        if (_transport.Leader != _transport.Settings.Self)
+        {
+            _proposed.Clear();
+            return;
+        }
+        var now = DateTime.UtcNow;
+        foreach (var stale in _proposed.Where(p => now - p.Value >= ProposeAgainAfter).Select(p => p.Key).ToList()) _proposed.Remove(stale);
+
+        var plan = RingReconciler.Plan(_ring, ClusterNodes());
+        var commands = ImmutableArray.CreateBuilder<LogCommand>();
+        foreach (var op in plan)
+        {
+            if (_proposed.ContainsKey(op)) continue;
+            _proposed[op] = now;
+            commands.Add(new LogCommand(_clientPrefix, ++_seq, op));
+            _log.Info("ring: proposing {0}", op);
+        }
+        if (commands.Count > 0)
+            _transport.Send(new Outbound(_transport.Settings.Self, PaxosRole.Proposer, new Submit(commands.ToImmutable(), 0)));
+    }
+
+    /// <summary>The cluster's members that name a node id, as the ring sees them.</summary>
+    private IEnumerable<ClusterNode> ClusterNodes()
+    {
+        foreach (var m in _members.Values)
+        {
+            if (m.Status is MemberStatus.Removed) continue;
+            var id = m.Roles.Select(PaxosSettings.IdOfRole).FirstOrDefault(i => i is not null);
+            if (id is null) continue;
+            yield return new ClusterNode(id.Value, m.Address.ToString(), m.Status == MemberStatus.Up, RingSettings.WeightOf(m.Roles));
+        }
+    }
+
+    private static string Describe(RingState ring) =>
+        ring.Members.IsEmpty ? "none" : string.Join(", ", ring.Members.Select(m => $"{m.Node}{(m.Owns ? "" : " (draining)")}"));
+}
