@@ -66,11 +66,13 @@ internal sealed class CommandHostService(ActorSystem system, Task<ActorsNodeRefs
         var paxos = refs.PaxosSettings;
         var palettes = new CommandRegistry(log)
             .Register(new KvPalette(refs.Kv, refs.KvSettings.RequestTimeout))
-            .Register(new RingPalette(refs.Ring, refs.Kv, refs.KvSettings.RequestTimeout))
+            .Register(new RingPalette(refs.Ring, refs.Kv, refs.KvSettings.RequestTimeout, refs.Sharding.NumberOfShards))
+            .Register(new ShardingPalette(system, refs.KvSettings.RequestTimeout))
             .Register(new PaxosPalette(system, refs.Transport))
             .Register(new ClusterPalette(system))
             .Register(new ActorPalette(system))
             .Register(new LogPalette(system));
+        if (refs.Counter is { } counter) palettes.Register(new CounterPalette(counter, refs.KvSettings.RequestTimeout));
         if (system.Settings.Config.GetBoolean("actors.faults.enabled", false))
         {
             palettes.Register(new FaultsPalette(Actors.Runtime.Paxos.PaxosFaults.For(system), paxos));

@@ -1,4 +1,6 @@
 using System.Runtime.Serialization;
+using System.Collections.Immutable;
+using Actors.Contracts.Counter;
 using Actors.Contracts.Kv;
 using Actors.Contracts.Status;
 using Akka.Actor;
@@ -29,6 +31,11 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
     private const string ReplyManifest = "kv.reply";
     private const string GetStatusManifest = "status.get";
     private const string StatusManifest = "status";
+    private const string CounterAddManifest = "counter.add";
+    private const string CounterGetManifest = "counter.get";
+    private const string CounterReplyManifest = "counter.reply";
+    private const string CounterAddedManifest = "counter.added";
+    private const string CounterSnapshotManifest = "counter.snapshot";
 
     public override int Identifier => Id;
 
@@ -44,6 +51,11 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         KvReply => ReplyManifest,
         GetNodeStatus => GetStatusManifest,
         NodeStatus => StatusManifest,
+        CounterAdd => CounterAddManifest,
+        CounterGet => CounterGetManifest,
+        CounterReply => CounterReplyManifest,
+        CounterAdded => CounterAddedManifest,
+        CounterSnapshot => CounterSnapshotManifest,
         _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
     };
 
@@ -75,6 +87,22 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
                 foreach (var m in s.Members) w.String(m);
                 w.String(s.LeaderAddress);
                 break;
+            case CounterAdd a:
+                w.String(a.CounterId).Long(a.Delta).String(a.RequestId);
+                break;
+            case CounterGet g:
+                w.String(g.CounterId);
+                break;
+            case CounterReply r:
+                w.String(r.CounterId).Long(r.Value).Bool(r.Applied).String(r.Error);
+                break;
+            case CounterAdded e:
+                w.String(e.RequestId).Long(e.Delta);
+                break;
+            case CounterSnapshot x:
+                w.Long(x.Value).Int(x.RecentRequests.Length);
+                foreach (var id in x.RecentRequests) w.String(id);
+                break;
             default:
                 throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
@@ -95,11 +123,25 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
             ReplyManifest => ReadReply(ref r, version),
             GetStatusManifest => GetNodeStatus.Instance,
             StatusManifest => ReadNodeStatus(ref r, version),
+            CounterAddManifest => new CounterAdd(r.ReadString(), r.ReadLong(), r.ReadString()),
+            CounterGetManifest => new CounterGet(r.ReadString()),
+            CounterReplyManifest => new CounterReply(r.ReadString(), r.ReadLong(), r.ReadBool(), r.ReadStringOrNull()),
+            CounterAddedManifest => new CounterAdded(r.ReadString(), r.ReadLong()),
+            CounterSnapshotManifest => ReadCounterSnapshot(ref r),
             _ => throw new SerializationException($"unknown manifest '{manifest}'"),
         };
         // Fields appended by a newer version are not known here: skip them.
         if (version <= FormatVersion) r.End();
         return result;
+    }
+
+    private static CounterSnapshot ReadCounterSnapshot(ref WireReader r)
+    {
+        var value = r.ReadLong();
+        var n = r.ReadCount(4);
+        var ids = ImmutableArray.CreateBuilder<string>(n);
+        for (var i = 0; i < n; i++) ids.Add(r.ReadString());
+        return new CounterSnapshot(value, ids.MoveToImmutable());
     }
 
     private static NodeStatus ReadNodeStatus(ref WireReader r, byte version)

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using Actors.Core.Journal;
 using Actors.Core.Kv;
 using Actors.Core.Ring;
 
@@ -17,6 +18,7 @@ public static class CommandDigest
             {
                 KvPut => 1, KvGet => 2, KvCas => 3, KvDelete => 4,
                 RingJoin => 5, RingLeave => 6, RingDrain => 7, RingWeight => 8,
+                JournalAppend => 9, JournalDelete => 10, SnapshotSave => 11, SnapshotDelete => 12, ReadBarrier => 13,
                 _ => 0,
             },
         ];
@@ -49,6 +51,36 @@ public static class CommandDigest
             case RingWeight w:
                 Field(h, BitConverter.GetBytes(w.Node));
                 Field(h, BitConverter.GetBytes(w.Weight));
+                break;
+            case JournalAppend a:
+                Field(h, Encoding.UTF8.GetBytes(a.PersistenceId));
+                foreach (var e in a.Events)
+                {
+                    Field(h, BitConverter.GetBytes(e.SequenceNr));
+                    Field(h, BitConverter.GetBytes(e.SerializerId));
+                    Field(h, Encoding.UTF8.GetBytes(e.Manifest));
+                    Field(h, e.Payload);
+                    Field(h, Encoding.UTF8.GetBytes(e.WriterUuid));
+                }
+                break;
+            case JournalDelete d:
+                Field(h, Encoding.UTF8.GetBytes(d.PersistenceId));
+                Field(h, BitConverter.GetBytes(d.ToSequenceNr));
+                break;
+            case SnapshotSave s:
+                Field(h, Encoding.UTF8.GetBytes(s.PersistenceId));
+                Field(h, BitConverter.GetBytes(s.Snapshot.SequenceNr));
+                Field(h, BitConverter.GetBytes(s.Snapshot.Timestamp));
+                Field(h, BitConverter.GetBytes(s.Snapshot.SerializerId));
+                Field(h, Encoding.UTF8.GetBytes(s.Snapshot.Manifest));
+                Field(h, s.Snapshot.Payload);
+                break;
+            case SnapshotDelete x:
+                Field(h, Encoding.UTF8.GetBytes(x.PersistenceId));
+                Field(h, BitConverter.GetBytes(x.Range.MinSequenceNr));
+                Field(h, BitConverter.GetBytes(x.Range.MaxSequenceNr));
+                Field(h, BitConverter.GetBytes(x.Range.MinTimestamp));
+                Field(h, BitConverter.GetBytes(x.Range.MaxTimestamp));
                 break;
         }
         return h.GetCurrentHashAsUInt64();

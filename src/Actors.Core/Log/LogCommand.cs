@@ -8,12 +8,32 @@ namespace Actors.Core.Log;
 /// </summary>
 public abstract record LogOp
 {
+    /// <summary>
+    /// True when applying the operation twice has the effect of applying it once, so that a node may submit it again
+    /// while its first submission is unanswered (the leader may have changed).
+    /// </summary>
+    public virtual bool Idempotent => false;
+
     /// <summary>True when both operations are the same, compared by content (byte arrays byte by byte).</summary>
     public static bool ContentEquals(LogOp a, LogOp b) => (a, b) switch
     {
         (KvOp x, KvOp y) => KvOp.ContentEquals(x, y),
+        (Journal.JournalAppend x, Journal.JournalAppend y) => x.PersistenceId == y.PersistenceId
+            && x.Events.Length == y.Events.Length && x.Events.Zip(y.Events).All(p => Journal.JournalEvent.ContentEquals(p.First, p.Second)),
+        (Journal.SnapshotSave x, Journal.SnapshotSave y) => x.PersistenceId == y.PersistenceId && Journal.StoredSnapshot.ContentEquals(x.Snapshot, y.Snapshot),
         _ => a.Equals(b),
     };
+}
+
+/// <summary>
+/// A read that reads nothing: answered by read index once the local replica has applied every slot chosen before it was
+/// asked, so that what the node reads next from its own replica is linearizable (a read barrier).
+/// </summary>
+public sealed record ReadBarrier : LogOp
+{
+    public static readonly ReadBarrier Instance = new();
+
+    public override bool Idempotent => true;
 }
 
 /// <summary>
@@ -44,6 +64,12 @@ public enum CommandStatus
 
     /// <summary>A retry of a command older than the client's latest one; its original reply is gone.</summary>
     Stale = 4,
+
+    /// <summary>
+    /// Not applied within the node's request timeout (no leader, no quorum): it may still be applied. Only a node answers
+    /// this to its own callers; the log never records it.
+    /// </summary>
+    Timeout = 5,
 }
 
 /// <summary>The reply to a command; <see cref="Value"/> is the value read (get) or the current value (failed cas).</summary>

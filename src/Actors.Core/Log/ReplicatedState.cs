@@ -1,3 +1,4 @@
+using Actors.Core.Journal;
 using Actors.Core.Kv;
 using Actors.Core.Ring;
 
@@ -5,7 +6,7 @@ namespace Actors.Core.Log;
 
 /// <summary>
 /// The state every replica builds from the log, as a composite of pure services: the client sessions, which
-/// deduplicate retries for every service, the key-value store and the ring membership. Commands are routed to their
+/// deduplicate retries for every service, the key-value store, the ring membership and the journal of persistent actors. Commands are routed to their
 /// service by type.
 /// Deterministic: the same slots in the same order give the same state and replies on every node, because nothing but
 /// the log (its commands and the leader's time stamps) goes in.
@@ -21,6 +22,7 @@ public sealed class ReplicatedState
     private readonly LogRules _rules;
     private readonly SessionTable _sessions;
     private readonly RingStateMachine _ring;
+    private readonly JournalStateMachine _journal;
     private long _slot;
 
     public ReplicatedState(LogRules rules, StateSnapshot? snapshot = null)
@@ -32,6 +34,7 @@ public sealed class ReplicatedState
         Kv = new KvStateMachine(rules.Limits, snapshot.Kv);
         _sessions = new SessionTable(rules, snapshot.Sessions.Sessions);
         _ring = new RingStateMachine(rules.RingVirtualNodes, snapshot.Ring);
+        _journal = new JournalStateMachine(snapshot.Journal);
     }
 
     /// <summary>True for single-use client ids (see <see cref="EphemeralPrefix"/>).</summary>
@@ -42,6 +45,9 @@ public sealed class ReplicatedState
 
     /// <summary>The ring as agreed through the log so far (immutable; a new instance after every change).</summary>
     public RingState Ring => _ring.State;
+
+    /// <summary>The journal service: events and snapshots of persistent actors (read it after a <see cref="ReadBarrier"/>).</summary>
+    public JournalStateMachine Journal => _journal;
 
     /// <summary>The highest leader time stamp applied so far; never goes back.</summary>
     public long LogTime { get; private set; }
@@ -90,19 +96,27 @@ public sealed class ReplicatedState
     }
 
     /// <summary>A read off the log (by read index): answered from the state as it is, changing nothing.</summary>
-    public CommandResult Read(LogCommand read) => read.Op is KvGet get
-        ? Kv.Execute(get)
-        : new CommandResult(CommandStatus.Rejected, null, $"{read.Op.GetType().Name} is not a read");
+    public CommandResult Read(LogCommand read) => read.Op switch
+    {
+        KvGet get => Kv.Execute(get),
+        ReadBarrier => CommandResult.Ok,
+        _ => new CommandResult(CommandStatus.Rejected, null, $"{read.Op.GetType().Name} is not a read"),
+    };
+
+    /// <summary>True for the operations answered off the log by read index (<see cref="Read"/>).</summary>
+    public static bool IsRead(LogOp op) => op is KvGet or ReadBarrier;
 
     /// <summary>The whole state, tagged with <paramref name="appliedThrough"/>.</summary>
     public StateSnapshot Snapshot(long appliedThrough) =>
-        new(appliedThrough, LogTime, Kv.Section(), new SessionsSection(_sessions.Snapshot()), _ring.Section());
+        new(appliedThrough, LogTime, Kv.Section(), new SessionsSection(_sessions.Snapshot()), _ring.Section(), _journal.Section());
 
     /// <summary>Routes an operation to its service.</summary>
     private CommandResult Execute(LogOp op) => op switch
     {
         KvOp kv => Kv.Execute(kv),
         RingOp ring => _ring.Execute(ring, _slot),
+        JournalOp journal => _journal.Execute(journal),
+        ReadBarrier => CommandResult.Ok,
         _ => new CommandResult(CommandStatus.Rejected, null, $"unknown operation {op.GetType().Name}"),
     };
 }

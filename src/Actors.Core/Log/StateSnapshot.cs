@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Actors.Core.Journal;
 using Actors.Core.Kv;
 using Actors.Core.Ring;
 
@@ -27,7 +28,8 @@ public sealed record RingSection(long Version, ImmutableArray<RingMember> Member
 /// applied): the log time reached and one section per service. A new service adds a section; a snapshot written before
 /// a service existed reads with that service's section empty.
 /// </summary>
-public sealed record StateSnapshot(long AppliedThrough, long LogTime, KvSection Kv, SessionsSection Sessions, RingSection? Ring = null)
+public sealed record StateSnapshot(long AppliedThrough, long LogTime, KvSection Kv, SessionsSection Sessions, RingSection? Ring = null,
+    JournalSection? Journal = null)
 {
-    public static readonly StateSnapshot Empty = new(-1, 0, KvSection.Empty, SessionsSection.Empty, RingSection.Empty);
+    public static readonly StateSnapshot Empty = new(-1, 0, KvSection.Empty, SessionsSection.Empty, RingSection.Empty, JournalSection.Empty);
 }

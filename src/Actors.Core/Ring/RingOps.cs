@@ -6,7 +6,10 @@ namespace Actors.Core.Ring;
 /// An operation of the ring-membership service on the log. Every one is idempotent, so a deposed leader's duplicate
 /// or a retry does no harm; the ring's version is the slot of the last operation that changed it.
 /// </summary>
-public abstract record RingOp : LogOp;
+public abstract record RingOp : LogOp
+{
+    public override bool Idempotent => true;
+}
 
 /// <summary>
 /// <see cref="Node"/> joins the ring at <see cref="Address"/> with <see cref="Weight"/>. For a member already on the

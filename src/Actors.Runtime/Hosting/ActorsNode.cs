@@ -83,8 +83,8 @@ public static class ActorsNode
     }
 
     /// <summary>
-    /// Starts <c>/user/kv</c>, <c>/user/ring</c> and <c>/user/paxos</c> (acceptor, proposer, replica; a learner runs no
-    /// acceptor) with settings read from the system's configuration.
+    /// Starts <c>/user/kv</c>, <c>/user/ring</c>, <c>/user/paxos</c> (acceptor, proposer, replica; a learner runs no
+    /// acceptor) and the counter's shard region with settings read from the system's configuration.
     /// </summary>
     public static ActorsNodeRefs Start(ActorSystem system) =>
         Start(system, PaxosSettings.Create(system.Settings.Config), KvSettings.Create(system.Settings.Config));
@@ -108,10 +108,17 @@ public static class ActorsNode
         var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Rules, kvActor), "paxos");
         // Systems outside the cluster reach /user/kv through ClusterClient and this node's receptionist.
         ClusterClientReceptionist.Get(system).RegisterService(kvActor);
-        return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv, transport, ringActor);
+        var sharding = Sharding.ShardingSettings.Create(system.Settings.Config);
+        var counter = sharding.Counter
+            ? Sharding.ActorsSharding.StartRegion(system, Sharding.CounterEntity.TypeName, id => Sharding.CounterEntity.Props(id, sharding), sharding)
+            : null;
+        return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv, transport, ringActor, sharding, counter);
     }
 }
 
-/// <summary>The top-level actors of a node and the settings they run with.</summary>
+/// <summary>
+/// The top-level actors of a node and the settings they run with; <see cref="Counter"/> is the built-in counter's shard
+/// region, or null when <c>actors.sharding.counter</c> is off.
+/// </summary>
 public sealed record ActorsNodeRefs(IActorRef Kv, IActorRef Paxos, PaxosSettings PaxosSettings, KvSettings KvSettings, PaxosTransport Transport,
-    IActorRef Ring);
+    IActorRef Ring, Sharding.ShardingSettings Sharding, IActorRef? Counter);

@@ -176,7 +176,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         var self = _transport.Settings.Self;
         foreach (var c in commands)
         {
-            if (c.Op is KvGet)
+            if (ReplicatedState.IsRead(c.Op))
             {
                 _transport.Send(new Outbound(self, PaxosRole.Replica, new LinearizableRead(c)));
                 continue;
@@ -206,9 +206,9 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             {
                 (expired ??= new()).Add(key);
             }
-            else if (now - w.SentAt >= Resubmit && (w.Command.Op is KvGet or RingOp || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
+            else if (now - w.SentAt >= Resubmit && (ReplicatedState.IsRead(w.Command.Op) || w.Command.Op.Idempotent || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
             {
-                // Safe to repeat: a read changes nothing, a ring operation is idempotent, and the state machine applies a
+                // Safe to repeat: a read changes nothing, ring and journal operations are idempotent, and the state machine applies a
                 // (client id, seq) once. Writes with single-use ids are not repeated: nothing would stop a second copy.
                 w.SentAt = now;
                 (again ??= new()).Add(w.Command);
@@ -221,7 +221,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             if (!_waiting.Remove(key, out var w)) continue;
             if (w.Raw)
             {
-                w.ReplyTo.Tell(new CommandResult(CommandStatus.Rejected, null,
+                w.ReplyTo.Tell(new CommandResult(CommandStatus.Timeout, null,
                     $"not applied within {_settings.RequestTimeout.TotalSeconds:0.#}s (no leader or no quorum?); it may still be applied"));
                 continue;
             }

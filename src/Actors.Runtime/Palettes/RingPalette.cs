@@ -20,13 +20,16 @@ public sealed class RingPalette : CommandPalette
     private readonly IActorRef _ring;
     private readonly IActorRef _kv;
     private readonly TimeSpan _timeout;
+    private readonly int _shards;
 
-    public RingPalette(IActorRef ring, IActorRef kv, TimeSpan timeout) : base("ring", "The consistent hash ring agreed through the log.")
+    /// <summary><paramref name="shards"/>: shards of every sharded entity type (<c>actors.sharding.number-of-shards</c>), which <c>show</c> counts per member.</summary>
+    public RingPalette(IActorRef ring, IActorRef kv, TimeSpan timeout, int shards) : base("ring", "The consistent hash ring agreed through the log.")
     {
         _ring = ring;
         _kv = kv;
         _timeout = timeout;
-        Register(new CommandSpec("show", "", "Version (the slot of the last change) and each member: address, weight, status, virtual nodes, share of the ring."), Show);
+        _shards = shards;
+        Register(new CommandSpec("show", "", "Version (the slot of the last change) and each member: address, weight, status, virtual nodes, share of the ring, shards owned."), Show);
         Register(new CommandSpec("lookup", "KEY", "The member that owns KEY, and its address."), Lookup);
         Register(new CommandSpec("drain", "NODE", "NODE keeps its membership but owns nothing from now on; what it held moves along the ring."), Drain);
         Register(new CommandSpec("weight", "NODE WEIGHT", "Sets NODE's weight (a positive number): it owns about that share of the ring."), Weight);
@@ -48,6 +51,7 @@ public sealed class RingPalette : CommandPalette
     {
         if (await Current(ct) is not { } state) return ctx.Error("the ring is not known yet (the node is starting)");
         var shares = Shares(state.Ring);
+        var owned = ShardPlacement.ShardsOwned(state, _shards);
         var rows = state.Members.Select(m => new
         {
             node = m.Node,
@@ -56,6 +60,7 @@ public sealed class RingPalette : CommandPalette
             status = m.Status.ToString().ToLowerInvariant(),
             vnodes = state.Ring.Points().Count(p => p.Owner == m.Node),
             share = shares.GetValueOrDefault(m.Node),
+            shards = owned.GetValueOrDefault(m.Node),
         }).ToList();
         if (ctx.Json) return ctx.Ok(JsonSerializer.Serialize(new { version = state.Version, members = rows }) + "\n");
 
@@ -63,9 +68,10 @@ public sealed class RingPalette : CommandPalette
         var sb = new StringBuilder();
         sb.AppendLine(string.Create(c, $"version:  {state.Version} (the slot of the last change)"));
         sb.AppendLine($"members:  {rows.Count}");
-        if (rows.Count > 0) sb.AppendLine($"  {"node",-5} {"address",-36} {"weight",7} {"status",-9} {"vnodes",7} {"share",7}");
+        if (rows.Count > 0) sb.AppendLine($"  {"node",-5} {"address",-36} {"weight",7} {"status",-9} {"vnodes",7} {"share",7} {"shards",7}");
         foreach (var r in rows)
-            sb.AppendLine(string.Create(c, $"  {r.node,-5} {r.address,-36} {r.weight,7:0.###} {r.status,-9} {r.vnodes,7} {r.share,6:0.0%}"));
+            sb.AppendLine(string.Create(c, $"  {r.node,-5} {r.address,-36} {r.weight,7:0.###} {r.status,-9} {r.vnodes,7} {r.share,6:0.0%} {r.shards,7}"));
+        sb.AppendLine(string.Create(c, $"shards:   {_shards} per entity type, each on the member owning its id"));
         return ctx.Ok(sb.ToString());
     }
 

@@ -90,6 +90,19 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         });
         Command<UnsubscribeApplied>(s => _subscribers.Remove(s.Subscriber));
         Command<Ring.GetRing>(_ => Sender.Tell(new Ring.RingChanged(_core.State.Ring)));
+        Command<QueryLocal>(q =>
+        {
+            object answer;
+            try
+            {
+                answer = q.Query(_core.State);
+            }
+            catch (Exception e)
+            {
+                answer = new Status.Failure(e);
+            }
+            Sender.Tell(answer);
+        });
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
 #if ACTORS_FAILPOINTS
         Command<PeekLocal>(p => Sender.Tell(_core.State.Kv.Peek(p.Key) is { } v

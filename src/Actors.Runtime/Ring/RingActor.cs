@@ -43,6 +43,7 @@ public sealed class RingActor : ReceiveActor, IWithTimers
             if (_ring is null || c.Ring.Version != _ring.Version)
                 _log.Info("ring: version {0}, members {1}", c.Ring.Version, Describe(c.Ring));
             _ring = c.Ring;
+            LocalRing.For(Context.System).Offer(c.Ring);
             Reconcile();
         });
         Receive<LeaderChanged>(_ => Reconcile());

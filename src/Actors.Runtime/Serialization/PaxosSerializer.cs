@@ -5,6 +5,7 @@ using Actors.Contracts.Serialization;
 using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
+using Actors.Core.Journal;
 using Actors.Core.Ring;
 using Actors.Runtime.Paxos;
 using Akka.Actor;
@@ -35,6 +36,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     private const byte KvSectionId = 1;
     private const byte SessionsSectionId = 2;
     private const byte RingSectionId = 3;
+    private const byte JournalSectionId = 4;
     /// <summary>Manifests of local-only messages that earlier versions put on the wire; refused when read.</summary>
     private static readonly HashSet<string> LocalOnlyManifests = ["px.compact", "px.tick", "px.commit", "px.snapsaved", "px.applied"];
 
@@ -289,6 +291,16 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case RingLeave l: w.Byte(6).Int(l.Node); break;
             case RingDrain d: w.Byte(7).Int(d.Node); break;
             case RingWeight x: w.Byte(8).Int(x.Node).Long(BitConverter.DoubleToInt64Bits(x.Weight)); break;
+            case JournalAppend a:
+                w.Byte(9).String(a.PersistenceId).Int(a.Events.Length);
+                foreach (var e in a.Events) WriteEvent(w, e);
+                break;
+            case JournalDelete d: w.Byte(10).String(d.PersistenceId).Long(d.ToSequenceNr); break;
+            case SnapshotSave x: w.Byte(11).String(x.PersistenceId); WriteStoredSnapshot(w, x.Snapshot); break;
+            case SnapshotDelete x:
+                w.Byte(12).String(x.PersistenceId).Long(x.Range.MinSequenceNr).Long(x.Range.MaxSequenceNr).Long(x.Range.MinTimestamp).Long(x.Range.MaxTimestamp);
+                break;
+            case ReadBarrier: w.Byte(13); break;
             default: throw new SerializationException($"cannot serialize operation {c.Op.GetType().Name}");
         }
     }
@@ -307,10 +319,32 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             6 => new RingLeave(r.ReadInt()),
             7 => new RingDrain(r.ReadInt()),
             8 => new RingWeight(r.ReadInt(), BitConverter.Int64BitsToDouble(r.ReadLong())),
+            9 => new JournalAppend(r.ReadString(), ReadEvents(ref r)),
+            10 => new JournalDelete(r.ReadString(), r.ReadLong()),
+            11 => new SnapshotSave(r.ReadString(), ReadStoredSnapshot(ref r)),
+            12 => new SnapshotDelete(r.ReadString(), new SnapshotRange(r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadLong())),
+            13 => ReadBarrier.Instance,
             var t => throw new SerializationException($"operation {t} is unknown to this version (malformed, or written by a newer one: upgrade this node)"),
         };
         return new LogCommand(client, seq, op);
     }
+
+    private static void WriteEvent(WireWriter w, JournalEvent e) =>
+        w.Long(e.SequenceNr).Int(e.SerializerId).String(e.Manifest).Bytes(e.Payload).String(e.WriterUuid);
+
+    private static ImmutableArray<JournalEvent> ReadEvents(ref WireReader r)
+    {
+        var n = r.ReadCount(24);
+        var events = ImmutableArray.CreateBuilder<JournalEvent>(n);
+        for (var i = 0; i < n; i++) events.Add(new JournalEvent(r.ReadLong(), r.ReadInt(), r.ReadString(), r.ReadBytes(), r.ReadString()));
+        return events.MoveToImmutable();
+    }
+
+    private static void WriteStoredSnapshot(WireWriter w, StoredSnapshot s) =>
+        w.Long(s.SequenceNr).Long(s.Timestamp).Int(s.SerializerId).String(s.Manifest).Bytes(s.Payload);
+
+    private static StoredSnapshot ReadStoredSnapshot(ref WireReader r) =>
+        new(r.ReadLong(), r.ReadLong(), r.ReadInt(), r.ReadString(), r.ReadBytes());
 
     private static void WriteResult(WireWriter w, CommandResult res) => w.Byte((byte)res.Status).Bytes(res.Value).String(res.Error);
 
@@ -323,7 +357,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
 
     private static void WriteSnapshot(WireWriter w, StateSnapshot s)
     {
-        w.Long(s.AppliedThrough).Long(s.LogTime).Int(3);
+        w.Long(s.AppliedThrough).Long(s.LogTime).Int(4);
         w.Byte(KvSectionId).Int(s.Kv.Entries.Length);
         foreach (var e in s.Kv.Entries) w.String(e.Key).Bytes(e.Value);
         w.Byte(SessionsSectionId).Int(s.Sessions.Sessions.Length);
@@ -336,6 +370,15 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         w.Byte(RingSectionId).Long(ring.Version).Int(ring.Members.Length);
         foreach (var m in ring.Members)
             w.Int(m.Node).String(m.Address).Long(BitConverter.DoubleToInt64Bits(m.Weight)).Byte((byte)m.Status);
+        var journal = s.Journal ?? JournalSection.Empty;
+        w.Byte(JournalSectionId).Int(journal.Streams.Length);
+        foreach (var stream in journal.Streams)
+        {
+            w.String(stream.PersistenceId).Long(stream.HighestSequenceNr).Int(stream.Events.Length);
+            foreach (var e in stream.Events) WriteEvent(w, e);
+            w.Int(stream.Snapshots.Length);
+            foreach (var x in stream.Snapshots) WriteStoredSnapshot(w, x);
+        }
     }
 
     private static StateSnapshot ReadSnapshot(ref WireReader r)
@@ -346,6 +389,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         var kv = KvSection.Empty;
         var sessions = SessionsSection.Empty;
         var ring = RingSection.Empty;
+        var journal = JournalSection.Empty;
         for (var s = 0; s < sections; s++)
         {
             switch (r.ReadByte())
@@ -392,10 +436,27 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                     ring = new RingSection(version, members.MoveToImmutable());
                     break;
                 }
+                case JournalSectionId:
+                {
+                    var n = r.ReadCount(20);
+                    var streams = ImmutableArray.CreateBuilder<JournalStreamSection>(n);
+                    for (var i = 0; i < n; i++)
+                    {
+                        var id = r.ReadString();
+                        var highest = r.ReadLong();
+                        var events = ReadEvents(ref r);
+                        var count = r.ReadCount(32);
+                        var snapshots = ImmutableArray.CreateBuilder<StoredSnapshot>(count);
+                        for (var j = 0; j < count; j++) snapshots.Add(ReadStoredSnapshot(ref r));
+                        streams.Add(new JournalStreamSection(id, highest, events, snapshots.MoveToImmutable()));
+                    }
+                    journal = new JournalSection(streams.MoveToImmutable());
+                    break;
+                }
                 case var id:
                     throw new SerializationException($"snapshot section {id} is unknown to this version; upgrade this node");
             }
         }
-        return new StateSnapshot(applied, logTime, kv, sessions, ring);
+        return new StateSnapshot(applied, logTime, kv, sessions, ring, journal);
     }
 }

@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+using Actors.Contracts.Sharding;
+
+namespace Actors.Contracts.Counter;
+
+/// <summary>
+/// The built-in <c>counter</c> entity type: a persistent counter per id, placed on the ring by cluster sharding. Send its
+/// messages to the <c>counter</c> shard region of any node (<c>/system/sharding/counter</c>, also registered with the
+/// ClusterClient receptionist); every one is answered with a <see cref="CounterReply"/>.
+/// </summary>
+public abstract record CounterMessage(string CounterId) : IActorsMessage, IEntityMessage
+{
+    public string EntityId => CounterId;
+}
+
+/// <summary>
+/// Adds <see cref="Delta"/> to the counter. <see cref="RequestId"/> identifies the add: a retry with the same id is applied
+/// once (the counter remembers the last <c>actors.counter.remembered-requests</c> ids) and answered with
+/// <see cref="CounterReply.Applied"/> false.
+/// </summary>
+public sealed record CounterAdd(string CounterId, long Delta, string RequestId) : CounterMessage(CounterId);
+
+/// <summary>Reads the counter's value (0 for a counter never added to).</summary>
+public sealed record CounterGet(string CounterId) : CounterMessage(CounterId);
+
+/// <summary>The counter's value after the request; <see cref="Applied"/> is false for an add seen before; <see cref="Error"/> set when it was refused.</summary>
+public sealed record CounterReply(string CounterId, long Value, bool Applied = true, string? Error = null) : IActorsMessage;
+
+/// <summary>The counter's journal event: the add <see cref="RequestId"/> added <see cref="Delta"/>.</summary>
+public sealed record CounterAdded(string RequestId, long Delta) : IActorsMessage;
+
+/// <summary>The counter's snapshot: its value and the request ids it remembers, oldest first.</summary>
+public sealed record CounterSnapshot(long Value, ImmutableArray<string> RecentRequests) : IActorsMessage;

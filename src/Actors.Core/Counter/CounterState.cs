@@ -1,0 +1,80 @@
+using System.Collections.Immutable;
+
+namespace Actors.Core.Counter;
+
+/// <summary>
+/// A counter's state: its value and the ids of the last adds applied (at most <see cref="Remembered"/>), so that a retried
+/// add is recognised and applied once. Immutable; <see cref="Apply"/> returns the next state.
+/// </summary>
+public sealed class CounterState
+{
+    private readonly ImmutableQueue<string> _order;
+    private readonly ImmutableHashSet<string> _seen;
+
+    private CounterState(long value, ImmutableQueue<string> order, ImmutableHashSet<string> seen, int count, int remembered)
+    {
+        Value = value;
+        _order = order;
+        _seen = seen;
+        Count = count;
+        Remembered = remembered;
+    }
+
+    /// <summary>A counter at 0 that remembers the last <paramref name="remembered"/> request ids.</summary>
+    public static CounterState Empty(int remembered) =>
+        new(0, ImmutableQueue<string>.Empty, ImmutableHashSet.Create<string>(StringComparer.Ordinal), 0, Math.Max(1, remembered));
+
+    /// <summary>A counter restored from a snapshot.</summary>
+    public static CounterState Restore(long value, IEnumerable<string> recent, int remembered)
+    {
+        var state = Empty(remembered);
+        foreach (var id in recent) state = state.Remember(id);
+        return new CounterState(value, state._order, state._seen, state.Count, state.Remembered);
+    }
+
+    public long Value { get; }
+
+    /// <summary>Request ids remembered now.</summary>
+    public int Count { get; }
+
+    /// <summary>The most request ids remembered.</summary>
+    public int Remembered { get; }
+
+    /// <summary>The request ids remembered, oldest first.</summary>
+    public IEnumerable<string> Recent => _order;
+
+    /// <summary>True when the add <paramref name="requestId"/> was applied (and is still remembered).</summary>
+    public bool Seen(string requestId) => _seen.Contains(requestId);
+
+    /// <summary>Why an add is refused, or null. Overflow is refused rather than wrapped.</summary>
+    public string? Check(string requestId, long delta)
+    {
+        if (string.IsNullOrEmpty(requestId)) return "counter: the request id is empty";
+        if (delta > 0 ? Value > long.MaxValue - delta : Value < long.MinValue - delta)
+            return $"counter: adding {delta} to {Value} overflows";
+        return null;
+    }
+
+    /// <summary>The state after the add <paramref name="requestId"/> of <paramref name="delta"/>; a seen id changes nothing.</summary>
+    public CounterState Apply(string requestId, long delta)
+    {
+        if (Seen(requestId)) return this;
+        var next = Remember(requestId);
+        return new CounterState(Value + delta, next._order, next._seen, next.Count, Remembered);
+    }
+
+    private CounterState Remember(string requestId)
+    {
+        if (_seen.Contains(requestId)) return this;
+        var order = _order.Enqueue(requestId);
+        var seen = _seen.Add(requestId);
+        var count = Count + 1;
+        while (count > Remembered)
+        {
+            order = order.Dequeue(out var oldest);
+            seen = seen.Remove(oldest);
+            count--;
+        }
+        return new CounterState(Value, order, seen, count, Remembered);
+    }
+}

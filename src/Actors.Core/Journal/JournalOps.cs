@@ -1,0 +1,63 @@
+using System.Collections.Immutable;
+using Actors.Core.Log;
+
+namespace Actors.Core.Journal;
+
+/// <summary>
+/// An event as the log-backed journal stores it: its sequence number, the Akka serializer and manifest it was written
+/// with, its bytes and the id of the writer (a persistent actor's incarnation).
+/// </summary>
+public sealed record JournalEvent(long SequenceNr, int SerializerId, string Manifest, byte[] Payload, string WriterUuid)
+{
+    /// <summary>True when both are the same event, compared by content (payload byte by byte).</summary>
+    public static bool ContentEquals(JournalEvent a, JournalEvent b) =>
+        a.SequenceNr == b.SequenceNr && a.SerializerId == b.SerializerId && a.Manifest == b.Manifest
+        && a.WriterUuid == b.WriterUuid && a.Payload.AsSpan().SequenceEqual(b.Payload);
+}
+
+/// <summary>A snapshot as the log-backed snapshot store keeps it (timestamp in UTC ticks).</summary>
+public sealed record StoredSnapshot(long SequenceNr, long Timestamp, int SerializerId, string Manifest, byte[] Payload)
+{
+    /// <summary>True when both are the same snapshot, compared by content.</summary>
+    public static bool ContentEquals(StoredSnapshot a, StoredSnapshot b) =>
+        a.SequenceNr == b.SequenceNr && a.Timestamp == b.Timestamp && a.SerializerId == b.SerializerId
+        && a.Manifest == b.Manifest && a.Payload.AsSpan().SequenceEqual(b.Payload);
+}
+
+/// <summary>
+/// Which snapshots a load or delete selects: sequence numbers in [<see cref="MinSequenceNr"/>, <see cref="MaxSequenceNr"/>]
+/// and timestamps (UTC ticks) in [<see cref="MinTimestamp"/>, <see cref="MaxTimestamp"/>].
+/// </summary>
+public readonly record struct SnapshotRange(long MinSequenceNr, long MaxSequenceNr, long MinTimestamp, long MaxTimestamp)
+{
+    /// <summary>Every snapshot.</summary>
+    public static readonly SnapshotRange All = new(0, long.MaxValue, 0, long.MaxValue);
+
+    public bool Matches(StoredSnapshot s) =>
+        s.SequenceNr >= MinSequenceNr && s.SequenceNr <= MaxSequenceNr && s.Timestamp >= MinTimestamp && s.Timestamp <= MaxTimestamp;
+}
+
+/// <summary>
+/// An operation of the journal service: the events and snapshots of persistent actors, keyed by persistence id. Every
+/// one is idempotent (a retry of an append finds its own events and is answered Ok), so a command may be submitted again.
+/// </summary>
+public abstract record JournalOp(string PersistenceId) : LogOp
+{
+    public override bool Idempotent => true;
+}
+
+/// <summary>
+/// Appends <see cref="Events"/> (strictly increasing sequence numbers) to <see cref="JournalOp.PersistenceId"/>'s stream, all or
+/// none. Refused when the first is not above the highest sequence number written so far, unless every event is already
+/// there with the same content (a retry): two incarnations of one persistent actor can never both write a sequence number.
+/// </summary>
+public sealed record JournalAppend(string PersistenceId, ImmutableArray<JournalEvent> Events) : JournalOp(PersistenceId);
+
+/// <summary>Deletes the events of <see cref="JournalOp.PersistenceId"/> up to and including <see cref="ToSequenceNr"/>; the highest sequence number stays.</summary>
+public sealed record JournalDelete(string PersistenceId, long ToSequenceNr) : JournalOp(PersistenceId);
+
+/// <summary>Stores <see cref="Snapshot"/> for <see cref="JournalOp.PersistenceId"/>, replacing one at the same sequence number.</summary>
+public sealed record SnapshotSave(string PersistenceId, StoredSnapshot Snapshot) : JournalOp(PersistenceId);
+
+/// <summary>Deletes the snapshots of <see cref="JournalOp.PersistenceId"/> that <see cref="Range"/> selects.</summary>
+public sealed record SnapshotDelete(string PersistenceId, SnapshotRange Range) : JournalOp(PersistenceId);

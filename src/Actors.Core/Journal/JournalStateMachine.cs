@@ -1,0 +1,144 @@
+using System.Collections.Immutable;
+using Actors.Core.Log;
+
+namespace Actors.Core.Journal;
+
+/// <summary>
+/// The journal service of the replicated state: the event streams and snapshots of persistent actors, keyed by
+/// persistence id, as the log has agreed them. Every replica holds the same streams after the same slot, so a persistent
+/// actor recovers on whichever node it lands. Deterministic: nothing but the operations goes in.
+/// </summary>
+public sealed class JournalStateMachine
+{
+    private readonly Dictionary<string, JournalStream> _streams = new(StringComparer.Ordinal);
+
+    public JournalStateMachine(JournalSection? section = null)
+    {
+        if (section is null) return;
+        foreach (var s in section.Streams)
+            _streams[s.PersistenceId] = new JournalStream(s.HighestSequenceNr, s.Events.ToList(), s.Snapshots.ToList());
+    }
+
+    /// <summary>Persistence ids with events or snapshots (or a highest sequence number) held.</summary>
+    public int Count => _streams.Count;
+
+    /// <summary>Applies <paramref name="op"/>.</summary>
+    public CommandResult Execute(JournalOp op)
+    {
+        if (JournalLimits.Validate(op) is { } error) return Rejected(error);
+        switch (op)
+        {
+            case JournalAppend a:
+            {
+                var stream = Stream(a.PersistenceId);
+                var first = a.Events[0].SequenceNr;
+                if (first > stream.Highest)
+                {
+                    stream.Events.AddRange(a.Events);
+                    stream.Highest = a.Events[^1].SequenceNr;
+                    return CommandResult.Ok;
+                }
+                // At or below the highest: a retry of an append already applied, or a second writer.
+                foreach (var e in a.Events)
+                {
+                    if (e.SequenceNr > stream.Highest || (Find(stream, e.SequenceNr) is { } held && !JournalEvent.ContentEquals(held, e)))
+                        return Rejected($"journal: {a.PersistenceId} already has events up to sequence number {stream.Highest}; " +
+                                        $"an append from {first} is refused (another incarnation of this persistent actor is writing)");
+                }
+                return CommandResult.Ok;
+            }
+            case JournalDelete d:
+            {
+                if (!_streams.TryGetValue(d.PersistenceId, out var stream)) return CommandResult.Ok;
+                stream.Events.RemoveAll(e => e.SequenceNr <= d.ToSequenceNr);
+                return CommandResult.Ok;
+            }
+            case SnapshotSave s:
+            {
+                var stream = Stream(s.PersistenceId);
+                stream.Snapshots.RemoveAll(x => x.SequenceNr == s.Snapshot.SequenceNr);
+                var at = stream.Snapshots.FindIndex(x => x.SequenceNr > s.Snapshot.SequenceNr);
+                stream.Snapshots.Insert(at < 0 ? stream.Snapshots.Count : at, s.Snapshot);
+                return CommandResult.Ok;
+            }
+            case SnapshotDelete x:
+            {
+                if (_streams.TryGetValue(x.PersistenceId, out var stream)) stream.Snapshots.RemoveAll(x.Range.Matches);
+                return CommandResult.Ok;
+            }
+            default:
+                return Rejected($"journal: unknown operation {op.GetType().Name}");
+        }
+    }
+
+    /// <summary>The highest sequence number written for <paramref name="persistenceId"/> (0: none), deleted events included.</summary>
+    public long HighestSequenceNr(string persistenceId) => _streams.TryGetValue(persistenceId, out var s) ? s.Highest : 0;
+
+    /// <summary>The events of <paramref name="persistenceId"/> in [<paramref name="from"/>, <paramref name="to"/>], at most <paramref name="max"/>, in order.</summary>
+    public ImmutableArray<JournalEvent> Events(string persistenceId, long from, long to, long max)
+    {
+        if (!_streams.TryGetValue(persistenceId, out var s) || max <= 0) return [];
+        var result = ImmutableArray.CreateBuilder<JournalEvent>();
+        var i = LowerBound(s.Events, from);
+        for (; i < s.Events.Count && s.Events[i].SequenceNr <= to && result.Count < max; i++) result.Add(s.Events[i]);
+        return result.ToImmutable();
+    }
+
+    /// <summary>The newest snapshot of <paramref name="persistenceId"/> that <paramref name="range"/> selects, or null.</summary>
+    public StoredSnapshot? LatestSnapshot(string persistenceId, SnapshotRange range)
+    {
+        if (!_streams.TryGetValue(persistenceId, out var s)) return null;
+        for (var i = s.Snapshots.Count - 1; i >= 0; i--)
+            if (range.Matches(s.Snapshots[i])) return s.Snapshots[i];
+        return null;
+    }
+
+    /// <summary>The journal's section of a snapshot, streams in ordinal order of their ids.</summary>
+    public JournalSection Section() => new(_streams
+        .OrderBy(p => p.Key, StringComparer.Ordinal)
+        .Select(p => new JournalStreamSection(p.Key, p.Value.Highest, [.. p.Value.Events], [.. p.Value.Snapshots]))
+        .ToImmutableArray());
+
+    private JournalStream Stream(string persistenceId)
+    {
+        if (!_streams.TryGetValue(persistenceId, out var s)) _streams[persistenceId] = s = new JournalStream(0, new(), new());
+        return s;
+    }
+
+    private static JournalEvent? Find(JournalStream s, long sequenceNr)
+    {
+        var i = LowerBound(s.Events, sequenceNr);
+        return i < s.Events.Count && s.Events[i].SequenceNr == sequenceNr ? s.Events[i] : null;
+    }
+
+    /// <summary>Index of the first event at or above <paramref name="sequenceNr"/>.</summary>
+    private static int LowerBound(List<JournalEvent> events, long sequenceNr)
+    {
+        int lo = 0, hi = events.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (events[mid].SequenceNr < sequenceNr) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private static CommandResult Rejected(string error) => new(CommandStatus.Rejected, null, error);
+
+    private sealed class JournalStream(long highest, List<JournalEvent> events, List<StoredSnapshot> snapshots)
+    {
+        public long Highest { get; set; } = highest;
+        public List<JournalEvent> Events { get; } = events;
+        public List<StoredSnapshot> Snapshots { get; } = snapshots;
+    }
+}
+
+/// <summary>One persistence id in the journal's section of a snapshot.</summary>
+public sealed record JournalStreamSection(string PersistenceId, long HighestSequenceNr, ImmutableArray<JournalEvent> Events, ImmutableArray<StoredSnapshot> Snapshots);
+
+/// <summary>The journal service's section of a snapshot.</summary>
+public sealed record JournalSection(ImmutableArray<JournalStreamSection> Streams)
+{
+    public static readonly JournalSection Empty = new(ImmutableArray<JournalStreamSection>.Empty);
+}

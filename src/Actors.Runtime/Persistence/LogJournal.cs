@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Actors.Core.Journal;
+using Actors.Core.Log;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Persistence;
+using Akka.Persistence.Journal;
+
+namespace Actors.Runtime.Persistence;
+
+/// <summary>
+/// An Akka.Persistence journal whose events are log commands (<see cref="JournalAppend"/>, <see cref="JournalDelete"/>), so
+/// every node holds every persistent actor's events and an actor recovers on whichever node it lands: what a sharded entity
+/// needs when its shard moves and every node has its own SQLite file. A replay first takes a read barrier, so it sees every
+/// event acknowledged before it began. An append whose first sequence number is not above the highest written is refused
+/// (a second incarnation of the same actor writing), as a rejection of that write. Configure it as
+/// <c>actors.persistence.journal</c> (hocon/actors.conf); it needs the node's actors (<c>/user/kv</c>, the replica) running.
+/// Event adapters' manifests and tags are not kept.
+/// </summary>
+public sealed class LogJournal : AsyncWriteJournal
+{
+    private readonly LogStoreClient _log;
+
+    public LogJournal(Config config) => _log = new LogStoreClient(Context.System, config);
+
+    protected override async Task<IImmutableList<Exception?>> WriteMessagesAsync(IEnumerable<AtomicWrite> messages, CancellationToken cancellationToken)
+    {
+        var writes = messages.Select(Append).ToList();
+        var results = new Exception?[writes.Count];
+        var pending = new List<(int Index, Task<CommandResult> Result)>();
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var (append, error) = writes[i];
+            if (error is not null) results[i] = error;
+            else pending.Add((i, _log.SubmitAsync(append!)));
+        }
+        // A write not applied in time fails the whole call (the actors stop and recover); a refused one is rejected.
+        foreach (var (index, task) in pending)
+        {
+            var result = await task;
+            if (result.Status != CommandStatus.Ok)
+                results[index] = new InvalidOperationException(result.Error ?? result.Status.ToString());
+        }
+        return results.ToImmutableList();
+    }
+
+    private (JournalAppend? Append, Exception? Error) Append(AtomicWrite write)
+    {
+        try
+        {
+            var events = ((IImmutableList<IPersistentRepresentation>)write.Payload).Select(p =>
+            {
+                var payload = p.Payload is Tagged tagged ? tagged.Payload : p.Payload;
+                var (id, manifest, bytes) = _log.Serialize(payload);
+                return new JournalEvent(p.SequenceNr, id, manifest, bytes, p.WriterGuid ?? "");
+            }).ToImmutableArray();
+            var append = new JournalAppend(write.PersistenceId, events);
+            return JournalLimits.Validate(append) is { } error ? (null, new ArgumentException(error)) : (append, null);
+        }
+        catch (Exception e)
+        {
+            return (null, e);
+        }
+    }
+
+    protected override async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
+    {
+        var result = await _log.SubmitAsync(new JournalDelete(persistenceId, toSequenceNr));
+        if (result.Status != CommandStatus.Ok) throw new InvalidOperationException(result.Error ?? result.Status.ToString());
+    }
+
+    public override async Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr,
+        long max, Action<IPersistentRepresentation> recoveryCallback)
+    {
+        var events = await _log.ReadAsync(s => s.Journal.Events(persistenceId, fromSequenceNr, toSequenceNr, max));
+        foreach (var e in events)
+        {
+            var payload = _log.Deserialize(e.Payload, e.SerializerId, e.Manifest);
+            recoveryCallback(new Persistent(payload, e.SequenceNr, persistenceId, "", false, ActorRefs.NoSender, e.WriterUuid));
+        }
+    }
+
+    public override Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr, CancellationToken cancellationToken) =>
+        _log.ReadAsync(s => s.Journal.HighestSequenceNr(persistenceId));
+}

@@ -1,0 +1,80 @@
+using Actors.Contracts.Counter;
+using Actors.Core.Counter;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace Actors.Runtime.Sharding;
+
+/// <summary>
+/// The built-in <c>counter</c> entity: a persistent counter on the log-backed journal, so it keeps its value when its
+/// shard moves to another node. An add is persisted, then answered; a retried request id is answered with the value and
+/// Applied = false. A refused write stops the entity, so that the next message recovers it from the journal.
+/// </summary>
+public sealed class CounterEntity : ReceivePersistentActor
+{
+    /// <summary>The entity type's name (its shard region is <c>/system/sharding/counter</c>).</summary>
+    public const string TypeName = "counter";
+
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ShardingSettings _settings;
+    private readonly string _id;
+    private CounterState _state;
+    private int _sinceSnapshot;
+
+    public CounterEntity(string id, ShardingSettings settings)
+    {
+        _id = id;
+        _settings = settings;
+        _state = CounterState.Empty(settings.RememberedRequests);
+        PersistenceId = TypeName + "-" + id;
+        JournalPluginId = "actors.persistence.journal";
+        SnapshotPluginId = "actors.persistence.snapshot-store";
+
+        Recover<SnapshotOffer>(o =>
+        {
+            if (o.Snapshot is CounterSnapshot s) _state = CounterState.Restore(s.Value, s.RecentRequests, _settings.RememberedRequests);
+        });
+        Recover<CounterAdded>(e => _state = _state.Apply(e.RequestId, e.Delta));
+
+        Command<CounterGet>(_ => Sender.Tell(new CounterReply(_id, _state.Value)));
+        Command<CounterAdd>(add =>
+        {
+            if (_state.Seen(add.RequestId))
+            {
+                Sender.Tell(new CounterReply(_id, _state.Value, Applied: false));
+                return;
+            }
+            if (_state.Check(add.RequestId, add.Delta) is { } error)
+            {
+                Sender.Tell(new CounterReply(_id, _state.Value, Applied: false, Error: error));
+                return;
+            }
+            var replyTo = Sender;
+            Persist(new CounterAdded(add.RequestId, add.Delta), e =>
+            {
+                _state = _state.Apply(e.RequestId, e.Delta);
+                replyTo.Tell(new CounterReply(_id, _state.Value));
+                if (++_sinceSnapshot >= _settings.SnapshotEvery)
+                {
+                    _sinceSnapshot = 0;
+                    SaveSnapshot(new CounterSnapshot(_state.Value, [.. _state.Recent]));
+                }
+            });
+        });
+        Command<SaveSnapshotSuccess>(ok => DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "counter {0}: snapshot failed; recovery replays more events", _id));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(_ => { });
+    }
+
+    public override string PersistenceId { get; }
+
+    public static Props Props(string id, ShardingSettings settings) => Akka.Actor.Props.Create(() => new CounterEntity(id, settings));
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _log.Warning("counter {0}: write of event {1} refused ({2}); stopping to recover from the journal", _id, sequenceNr, cause.Message);
+        Context.Stop(Self);
+    }
+}
