@@ -41,7 +41,9 @@ public sealed class JournalStateMachine
                 // At or below the highest: a retry of an append already applied, or a second writer.
                 foreach (var e in a.Events)
                 {
-                    if (e.SequenceNr > stream.Highest || (Find(stream, e.SequenceNr) is { } held && !JournalEvent.ContentEquals(held, e)))
+                    // An event not held (a gap, or deleted since) cannot be told from another writer's: refused, which only
+                    // makes the writer recover from what the journal holds.
+                    if (e.SequenceNr > stream.Highest || Find(stream, e.SequenceNr) is not { } held || !JournalEvent.ContentEquals(held, e))
                         return Rejected($"journal: {a.PersistenceId} already has events up to sequence number {stream.Highest}; " +
                                         $"an append from {first} is refused (another incarnation of this persistent actor is writing)");
                 }

@@ -19,26 +19,28 @@ public sealed class RingShardAllocationStrategy : IActorSystemDependentAllocatio
     private readonly int _rebalanceLimit;
     private Func<RingState?> _ring = () => null;
     private Func<string?> _unsettled = () => null;
-    private Address _selfAddress = Address.AllSystems;
+    private Func<IActorRef, string> _addressOf = r => r.Path.Address.ToString();
 
     public RingShardAllocationStrategy(int rebalanceLimit) => _rebalanceLimit = rebalanceLimit;
 
-    /// <summary>For tests: the ring, why rebalancing should wait (null: it need not) and the address local regions have.</summary>
-    internal RingShardAllocationStrategy(int rebalanceLimit, Func<RingState?> ring, Func<string?> unsettled, Address selfAddress)
+    /// <summary>For tests: the ring, why rebalancing should wait (null: it need not) and the node address of a region.</summary>
+    internal RingShardAllocationStrategy(int rebalanceLimit, Func<RingState?> ring, Func<string?> unsettled, Func<IActorRef, string> addressOf)
     {
         _rebalanceLimit = rebalanceLimit;
         _ring = ring;
         _unsettled = unsettled;
-        _selfAddress = selfAddress;
+        _addressOf = addressOf;
     }
 
     public void Start(ActorSystem system)
     {
         var local = LocalRing.For(system);
         var cluster = Cluster.Get(system);
+        var self = cluster.SelfAddress;
         _ring = () => local.Current;
         _unsettled = () => Unsettled(cluster.State);
-        _selfAddress = cluster.SelfAddress;
+        // A local region's path has no host: it is on this node.
+        _addressOf = r => (r.Path.Address.HasLocalScope ? self : r.Path.Address).ToString();
     }
 
     /// <summary>Why the cluster is not settled enough to move shards (a member unreachable or joining), or null.</summary>
@@ -73,7 +75,5 @@ public sealed class RingShardAllocationStrategy : IActorSystemDependentAllocatio
         return map;
     }
 
-    /// <summary>The address of a region's node: a local region's path has no host, so it gets this node's address.</summary>
-    private string AddressOf(IActorRef region) =>
-        (region.Path.Address.HasLocalScope ? _selfAddress : region.Path.Address).ToString();
+    private string AddressOf(IActorRef region) => _addressOf(region);
 }

@@ -46,8 +46,31 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
             new Session("c2", 1, 5, CommandResult.Ok, 18),
             new Session("r", 4, 6, null, 19))));
 
+    private static readonly StateSnapshot JournalSnap = RingSnap with
+    {
+        Journal = new Core.Journal.JournalSection([
+            new Core.Journal.JournalStreamSection("counter-c1", 7,
+                [new Core.Journal.JournalEvent(6, 1300, "counter.added", B("e6"), "w"), new Core.Journal.JournalEvent(7, 1300, "counter.added", B("e7"), "w")],
+                [new Core.Journal.StoredSnapshot(5, 638_000_000_000_000_000, 1300, "counter.snapshot", B("s5"))]),
+            new Core.Journal.JournalStreamSection("x", 3, [], []),
+        ]),
+    };
+
     public static IEnumerable<object[]> Messages() => new object[]
     {
+        new Submit([
+            new LogCommand("~j", 1, new Core.Journal.JournalAppend("counter-c1", [new Core.Journal.JournalEvent(1, 1300, "counter.added", B("e"), "w1"), new Core.Journal.JournalEvent(2, 9, "", [], "")])),
+            new LogCommand("~j", 2, new Core.Journal.JournalDelete("counter-c1", 2)),
+            new LogCommand("~j", 3, new Core.Journal.SnapshotSave("p", new Core.Journal.StoredSnapshot(2, 99, 1300, "m", B("s")))),
+            new LogCommand("~j", 4, new Core.Journal.SnapshotDelete("p", new Core.Journal.SnapshotRange(1, 2, 3, 4))),
+            new LogCommand("~j", 5, ReadBarrier.Instance)], 0),
+        JournalSnap,
+        new Contracts.Counter.CounterAdd("c1", -5, "r1"),
+        new Contracts.Counter.CounterGet("c1"),
+        new Contracts.Counter.CounterReply("c1", 5),
+        new Contracts.Counter.CounterReply("c1", 5, false, "counter: adding 1 to 9223372036854775807 overflows"),
+        new Contracts.Counter.CounterAdded("r1", 7),
+        new Contracts.Counter.CounterSnapshot(12, ["a", "b"]),
         new Prepare(new Ballot(3, 1), 17, 1, 0xF00DCAFE12345678),
         new Prepare(new Ballot(3, 1), 17, 1, ulong.MaxValue),
         new Promise(new Ballot(3, 1), 2, ImmutableArray.Create(new AcceptedSlot(17, new Ballot(2, 0), Batch), new AcceptedSlot(18, new Ballot(1, 2), SlotValue.NoOp)), 16),

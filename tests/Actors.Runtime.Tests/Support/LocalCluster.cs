@@ -35,7 +35,8 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <param name="acceptors">How many of them, from the first on, are acceptors (all by default).</param>
     /// <param name="nodeId">actors.paxos.node-id of node i (default: automatic for an acceptor, i + 1 for a learner).</param>
     /// <param name="extra">Settings on top of the fast test settings.</param>
-    public LocalCluster(int size, int? acceptors = null, Func<int, int?>? nodeId = null, Config? extra = null)
+    /// <param name="started">How many nodes, from the first on, start now (all by default); <see cref="Start"/> starts the others.</param>
+    public LocalCluster(int size, int? acceptors = null, Func<int, int?>? nodeId = null, Config? extra = null, int? started = null)
     {
         _config = extra is null ? Fast : extra.WithFallback(Fast);
         _root = Path.Combine(Path.GetTempPath(), "actors-tests-" + Guid.NewGuid().ToString("N")[..8]);
@@ -44,7 +45,7 @@ public sealed class LocalCluster : IAsyncDisposable
         _nodeId = nodeId ?? (i => i < _acceptors ? null : i + 1);
         Systems = new ActorSystem?[size];
         Nodes = new ActorsNodeRefs?[size];
-        for (var i = 0; i < size; i++) Start(i);
+        for (var i = 0; i < (started ?? size); i++) Start(i);
     }
 
     public ActorSystem?[] Systems { get; }
