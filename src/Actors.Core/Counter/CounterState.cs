@@ -63,6 +63,16 @@ public sealed class CounterState
         return new CounterState(Value + delta, next._order, next._seen, next.Count, Remembered);
     }
 
+    /// <summary>
+    /// The state after a journaled add, applied whatever the state remembers: it was checked when it was written, and
+    /// whether its id is still remembered depends on a setting that may have changed since.
+    /// </summary>
+    public CounterState Replay(string requestId, long delta)
+    {
+        var next = Remember(requestId);
+        return new CounterState(unchecked(Value + delta), next._order, next._seen, next.Count, Remembered);
+    }
+
     private CounterState Remember(string requestId)
     {
         if (_seen.Contains(requestId)) return this;

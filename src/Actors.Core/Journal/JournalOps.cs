@@ -38,8 +38,10 @@ public readonly record struct SnapshotRange(long MinSequenceNr, long MaxSequence
 }
 
 /// <summary>
-/// An operation of the journal service: the events and snapshots of persistent actors, keyed by persistence id. Every
-/// one is idempotent (a retry of an append finds its own events and is answered Ok), so a command may be submitted again.
+/// An operation of the journal service: the events and snapshots of persistent actors, keyed by persistence id. Appends
+/// and deletes are idempotent even when a late copy arrives after later operations (a copy of an append finds its own
+/// events, or finds them deleted), so they may be submitted again; a snapshot save is not (a late copy after a delete
+/// would bring the snapshot back).
 /// </summary>
 public abstract record JournalOp(string PersistenceId) : LogOp
 {
@@ -57,7 +59,10 @@ public sealed record JournalAppend(string PersistenceId, ImmutableArray<JournalE
 public sealed record JournalDelete(string PersistenceId, long ToSequenceNr) : JournalOp(PersistenceId);
 
 /// <summary>Stores <see cref="Snapshot"/> for <see cref="JournalOp.PersistenceId"/>, replacing one at the same sequence number.</summary>
-public sealed record SnapshotSave(string PersistenceId, StoredSnapshot Snapshot) : JournalOp(PersistenceId);
+public sealed record SnapshotSave(string PersistenceId, StoredSnapshot Snapshot) : JournalOp(PersistenceId)
+{
+    public override bool Idempotent => false;
+}
 
 /// <summary>Deletes the snapshots of <see cref="JournalOp.PersistenceId"/> that <see cref="Range"/> selects.</summary>
 public sealed record SnapshotDelete(string PersistenceId, SnapshotRange Range) : JournalOp(PersistenceId);

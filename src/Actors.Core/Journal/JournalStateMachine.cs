@@ -16,7 +16,7 @@ public sealed class JournalStateMachine
     {
         if (section is null) return;
         foreach (var s in section.Streams)
-            _streams[s.PersistenceId] = new JournalStream(s.HighestSequenceNr, s.Events.ToList(), s.Snapshots.ToList());
+            _streams[s.PersistenceId] = new JournalStream(s.HighestSequenceNr, s.Events.ToList(), s.Snapshots.ToList()) { DeletedTo = s.DeletedTo };
     }
 
     /// <summary>Persistence ids with events or snapshots (or a highest sequence number) held.</summary>
@@ -38,12 +38,14 @@ public sealed class JournalStateMachine
                     stream.Highest = a.Events[^1].SequenceNr;
                     return CommandResult.Ok;
                 }
-                // At or below the highest: a retry of an append already applied, or a second writer.
+                // At or below the highest: a late copy of an append already applied, or a second writer. A copy finds its
+                // events, or finds them deleted since; an event never written (a gap) or written with other content is not one.
                 foreach (var e in a.Events)
                 {
-                    // An event not held (a gap, or deleted since) cannot be told from another writer's: refused, which only
-                    // makes the writer recover from what the journal holds.
-                    if (e.SequenceNr > stream.Highest || Find(stream, e.SequenceNr) is not { } held || !JournalEvent.ContentEquals(held, e))
+                    var copy = e.SequenceNr <= stream.Highest && (Find(stream, e.SequenceNr) is { } held
+                        ? JournalEvent.ContentEquals(held, e)
+                        : e.SequenceNr <= stream.DeletedTo);
+                    if (!copy)
                         return Rejected($"journal: {a.PersistenceId} already has events up to sequence number {stream.Highest}; " +
                                         $"an append from {first} is refused (another incarnation of this persistent actor is writing)");
                 }
@@ -53,6 +55,7 @@ public sealed class JournalStateMachine
             {
                 if (!_streams.TryGetValue(d.PersistenceId, out var stream)) return CommandResult.Ok;
                 stream.Events.RemoveAll(e => e.SequenceNr <= d.ToSequenceNr);
+                stream.DeletedTo = Math.Max(stream.DeletedTo, Math.Min(d.ToSequenceNr, stream.Highest));
                 return CommandResult.Ok;
             }
             case SnapshotSave s:
@@ -98,7 +101,7 @@ public sealed class JournalStateMachine
     /// <summary>The journal's section of a snapshot, streams in ordinal order of their ids.</summary>
     public JournalSection Section() => new(_streams
         .OrderBy(p => p.Key, StringComparer.Ordinal)
-        .Select(p => new JournalStreamSection(p.Key, p.Value.Highest, [.. p.Value.Events], [.. p.Value.Snapshots]))
+        .Select(p => new JournalStreamSection(p.Key, p.Value.Highest, [.. p.Value.Events], [.. p.Value.Snapshots], p.Value.DeletedTo))
         .ToImmutableArray());
 
     private JournalStream Stream(string persistenceId)
@@ -131,13 +134,17 @@ public sealed class JournalStateMachine
     private sealed class JournalStream(long highest, List<JournalEvent> events, List<StoredSnapshot> snapshots)
     {
         public long Highest { get; set; } = highest;
+
+        /// <summary>Events up to here were deleted (at most <see cref="Highest"/>).</summary>
+        public long DeletedTo { get; set; }
         public List<JournalEvent> Events { get; } = events;
         public List<StoredSnapshot> Snapshots { get; } = snapshots;
     }
 }
 
-/// <summary>One persistence id in the journal's section of a snapshot.</summary>
-public sealed record JournalStreamSection(string PersistenceId, long HighestSequenceNr, ImmutableArray<JournalEvent> Events, ImmutableArray<StoredSnapshot> Snapshots);
+/// <summary>One persistence id in the journal's section of a snapshot; events up to <see cref="DeletedTo"/> were deleted.</summary>
+public sealed record JournalStreamSection(string PersistenceId, long HighestSequenceNr, ImmutableArray<JournalEvent> Events,
+    ImmutableArray<StoredSnapshot> Snapshots, long DeletedTo = 0);
 
 /// <summary>The journal service's section of a snapshot.</summary>
 public sealed record JournalSection(ImmutableArray<JournalStreamSection> Streams)

@@ -95,13 +95,24 @@ public sealed class ReplicatedState
         return result;
     }
 
-    /// <summary>A read off the log (by read index): answered from the state as it is, changing nothing.</summary>
+    /// <summary>
+    /// A read off the log (by read index): answered from the state as it is, changing nothing. A
+    /// <see cref="ReadBarrier"/> is answered with the slot applied through (8 bytes, little-endian), which the reader then
+    /// requires of the replica it reads (<see cref="BarrierSlot"/>).
+    /// </summary>
     public CommandResult Read(LogCommand read) => read.Op switch
     {
         KvGet get => Kv.Execute(get),
-        ReadBarrier => CommandResult.Ok,
+        ReadBarrier => new CommandResult(CommandStatus.Ok, BitConverter.GetBytes(_slot)),
         _ => new CommandResult(CommandStatus.Rejected, null, $"{read.Op.GetType().Name} is not a read"),
     };
+
+    /// <summary>The slot a <see cref="ReadBarrier"/>'s answer names, or -1 for another answer.</summary>
+    public static long BarrierSlot(CommandResult result) =>
+        result.Status == CommandStatus.Ok && result.Value is { Length: 8 } bytes ? BitConverter.ToInt64(bytes) : -1;
+
+    /// <summary>The slot applied through.</summary>
+    public long AppliedThrough => _slot;
 
     /// <summary>True for the operations answered off the log by read index (<see cref="Read"/>).</summary>
     public static bool IsRead(LogOp op) => op is KvGet or ReadBarrier;

@@ -3,8 +3,13 @@ using Actors.Core.Log;
 namespace Actors.Runtime.Paxos;
 
 /// <summary>
-/// Node-local: asks <c>/user/paxos/replica</c> to evaluate <see cref="Query"/> on its replicated state as it is and answer
-/// with the result. Never sent to another node. What it reads is as fresh as the slots applied: send it after a
-/// <see cref="ReadBarrier"/> was answered for a linearizable read.
+/// Node-local: asks <c>/user/paxos/replica</c> to evaluate <see cref="Query"/> on its replicated state and answer with the
+/// result, once it has applied slot <see cref="MinApplied"/>; a replica behind it (restarted from an older snapshot since)
+/// answers a <see cref="Akka.Actor.Status.Failure"/> with <see cref="ReplicaBehindException"/>. Never sent to another node.
+/// For a linearizable read, take <see cref="MinApplied"/> from a <see cref="ReadBarrier"/>'s answer.
 /// </summary>
-public sealed record QueryLocal(Func<ReplicatedState, object> Query);
+public sealed record QueryLocal(long MinApplied, Func<ReplicatedState, object> Query);
+
+/// <summary>The replica has not applied the slot a <see cref="QueryLocal"/> requires (yet).</summary>
+public sealed class ReplicaBehindException(long applied, long required)
+    : Exception($"the replica has applied through slot {applied}, not {required} yet");

@@ -95,7 +95,9 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             object answer;
             try
             {
-                answer = q.Query(_core.State);
+                answer = _core.State.AppliedThrough < q.MinApplied
+                    ? new Status.Failure(new ReplicaBehindException(_core.State.AppliedThrough, q.MinApplied))
+                    : q.Query(_core.State);
             }
             catch (Exception e)
             {

@@ -13,7 +13,8 @@ namespace Actors.Runtime.Persistence;
 /// every node holds every persistent actor's events and an actor recovers on whichever node it lands: what a sharded entity
 /// needs when its shard moves and every node has its own SQLite file. A replay first takes a read barrier, so it sees every
 /// event acknowledged before it began. An append whose first sequence number is not above the highest written is refused
-/// (a second incarnation of the same actor writing), as a rejection of that write. Configure it as
+/// (a second incarnation of the same actor writing) and fails the write, so that the writer stops; a payload that cannot be
+/// serialized or is over the size limit is rejected. Configure it as
 /// <c>actors.persistence.journal</c> (hocon/actors.conf); it needs the node's actors (<c>/user/kv</c>, the replica) running.
 /// Event adapters' manifests and tags are not kept.
 /// </summary>
@@ -27,20 +28,25 @@ public sealed class LogJournal : AsyncWriteJournal
     {
         var writes = messages.Select(Append).ToList();
         var results = new Exception?[writes.Count];
-        var pending = new List<(int Index, Task<CommandResult> Result)>();
-        for (var i = 0; i < writes.Count; i++)
-        {
-            var (append, error) = writes[i];
-            if (error is not null) results[i] = error;
-            else pending.Add((i, _log.SubmitAsync(append!)));
-        }
-        // A write not applied in time fails the whole call (the actors stop and recover); a refused one is rejected.
-        foreach (var (index, task) in pending)
-        {
-            var result = await task;
-            if (result.Status != CommandStatus.Ok)
-                results[index] = new InvalidOperationException(result.Error ?? result.Status.ToString());
-        }
+        for (var i = 0; i < writes.Count; i++) results[i] = writes[i].Error;
+        // The appends of one persistence id go one after another, so that a late copy of one never lands after the next
+        // (it would find the next's higher sequence number and pass for a copy); different ids go in parallel.
+        var streams = Enumerable.Range(0, writes.Count)
+            .Where(i => writes[i].Append is not null)
+            .GroupBy(i => writes[i].Append!.PersistenceId)
+            .Select(async ids =>
+            {
+                foreach (var i in ids)
+                {
+                    var result = await _log.SubmitAsync(writes[i].Append!);
+                    // Refused by the log: another incarnation of the actor writes this stream. Not a rejection (after which
+                    // the actor would carry on with its numbers and interleave with the other): the write fails, and so the
+                    // actor stops.
+                    if (result.Status != CommandStatus.Ok)
+                        throw new InvalidOperationException(result.Error ?? result.Status.ToString());
+                }
+            });
+        await Task.WhenAll(streams);
         return results.ToImmutableList();
     }
 

@@ -35,20 +35,30 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
 
     /// <summary>
     /// Evaluates <paramref name="query"/> on the local replica once it has applied every slot chosen before this call
-    /// (a read barrier by read index): a linearizable read of the log's state.
+    /// (a read barrier by read index, whose slot the replica must have applied when it answers, even if it restarted in
+    /// between): a linearizable read of the log's state.
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<ReplicatedState, T> query) where T : notnull
     {
-        var barrier = await SubmitAsync(ReadBarrier.Instance);
-        if (barrier.Status != CommandStatus.Ok)
-            throw new InvalidOperationException($"read barrier refused: {barrier.Error ?? barrier.Status.ToString()}");
-        try
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
         {
-            return await system.ActorSelection("/user/paxos/replica").Ask<T>(new QueryLocal(s => query(s)), Timeout);
-        }
-        catch (AskTimeoutException)
-        {
-            throw new TimeoutException($"the local replica did not answer within {Timeout.TotalSeconds:0.#}s");
+            var barrier = await SubmitAsync(ReadBarrier.Instance);
+            var slot = ReplicatedState.BarrierSlot(barrier);
+            if (barrier.Status != CommandStatus.Ok)
+                throw new InvalidOperationException($"read barrier refused: {barrier.Error ?? barrier.Status.ToString()}");
+            try
+            {
+                return await system.ActorSelection("/user/paxos/replica").Ask<T>(new QueryLocal(slot, s => query(s)), Timeout);
+            }
+            catch (AskTimeoutException)
+            {
+                throw new TimeoutException($"the local replica did not answer within {Timeout.TotalSeconds:0.#}s");
+            }
+            catch (ReplicaBehindException) when (DateTime.UtcNow < deadline)
+            {
+                // The replica restarted from an older snapshot between the barrier and the query: take a new barrier.
+            }
         }
     }
 

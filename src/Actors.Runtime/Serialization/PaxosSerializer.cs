@@ -378,6 +378,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             foreach (var e in stream.Events) WriteEvent(w, e);
             w.Int(stream.Snapshots.Length);
             foreach (var x in stream.Snapshots) WriteStoredSnapshot(w, x);
+            w.Long(stream.DeletedTo);
         }
     }
 
@@ -438,17 +439,17 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 }
                 case JournalSectionId:
                 {
-                    var n = r.ReadCount(20);
+                    var n = r.ReadCount(28);
                     var streams = ImmutableArray.CreateBuilder<JournalStreamSection>(n);
                     for (var i = 0; i < n; i++)
                     {
                         var id = r.ReadString();
                         var highest = r.ReadLong();
                         var events = ReadEvents(ref r);
-                        var count = r.ReadCount(32);
+                        var count = r.ReadCount(28);
                         var snapshots = ImmutableArray.CreateBuilder<StoredSnapshot>(count);
                         for (var j = 0; j < count; j++) snapshots.Add(ReadStoredSnapshot(ref r));
-                        streams.Add(new JournalStreamSection(id, highest, events, snapshots.MoveToImmutable()));
+                        streams.Add(new JournalStreamSection(id, highest, events, snapshots.MoveToImmutable(), r.ReadLong()));
                     }
                     journal = new JournalSection(streams.MoveToImmutable());
                     break;

@@ -35,7 +35,7 @@ public sealed class CounterEntity : ReceivePersistentActor
         {
             if (o.Snapshot is CounterSnapshot s) _state = CounterState.Restore(s.Value, s.RecentRequests, _settings.RememberedRequests);
         });
-        Recover<CounterAdded>(e => _state = _state.Apply(e.RequestId, e.Delta));
+        Recover<CounterAdded>(e => _state = _state.Replay(e.RequestId, e.Delta));
 
         Command<CounterGet>(_ => Sender.Tell(new CounterReply(_id, _state.Value)));
         Command<CounterAdd>(add =>
@@ -53,7 +53,7 @@ public sealed class CounterEntity : ReceivePersistentActor
             var replyTo = Sender;
             Persist(new CounterAdded(add.RequestId, add.Delta), e =>
             {
-                _state = _state.Apply(e.RequestId, e.Delta);
+                _state = _state.Replay(e.RequestId, e.Delta);
                 replyTo.Tell(new CounterReply(_id, _state.Value));
                 if (++_sinceSnapshot >= _settings.SnapshotEvery)
                 {
@@ -62,7 +62,14 @@ public sealed class CounterEntity : ReceivePersistentActor
                 }
             });
         });
-        Command<SaveSnapshotSuccess>(ok => DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotSuccess>(ok =>
+        {
+            // Every replica holds the journal in memory: keep only what recovery needs.
+            DeleteMessages(ok.Metadata.SequenceNr);
+            DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1));
+        });
+        Command<DeleteMessagesSuccess>(_ => { });
+        Command<DeleteMessagesFailure>(f => _log.Warning(f.Cause, "counter {0}: deleting events up to {1} failed", _id, f.ToSequenceNr));
         Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "counter {0}: snapshot failed; recovery replays more events", _id));
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });

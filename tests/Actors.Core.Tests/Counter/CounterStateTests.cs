@@ -29,6 +29,15 @@ public sealed class CounterStateTests
     }
 
     [Fact]
+    public void A_journaled_add_replays_even_when_its_id_is_still_remembered()
+    {
+        // Written after "a" was forgotten (remembered-requests was 1 then), replayed with a larger window.
+        var c = CounterState.Empty(5).Replay("a", 1).Replay("b", 1).Replay("a", 1);
+        Assert.Equal(3, c.Value);
+        Assert.Equal(["a", "b"], c.Recent);
+    }
+
+    [Fact]
     public void An_empty_request_id_and_an_overflow_are_refused()
     {
         var c = CounterState.Empty(3).Apply("a", long.MaxValue - 1);

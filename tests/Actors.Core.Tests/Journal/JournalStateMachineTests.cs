@@ -59,6 +59,9 @@ public sealed class JournalStateMachineTests
         Assert.Equal(5, j.HighestSequenceNr("p"));
         Assert.Equal(CommandStatus.Ok, j.Execute(Append("p", 6)).Status);
         Assert.Equal([6], Seqs(j.Events("p", 1, long.MaxValue, long.MaxValue)));
+        // A late copy of a deleted append finds it deleted: Ok, and it does not come back.
+        Assert.Equal(CommandStatus.Ok, j.Execute(Append("p", 2, 3)).Status);
+        Assert.Equal([6], Seqs(j.Events("p", 1, long.MaxValue, long.MaxValue)));
         // A delete of an unknown id or again: Ok, no change.
         Assert.Equal(CommandStatus.Ok, j.Execute(new JournalDelete("nobody", 3)).Status);
         Assert.Equal(CommandStatus.Ok, j.Execute(new JournalDelete("p", 3)).Status);
