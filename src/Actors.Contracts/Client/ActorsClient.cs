@@ -138,6 +138,71 @@ public sealed class ActorsClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// Sends <paramref name="message"/> to an entity of the sharded entity type <paramref name="typeName"/> (its shard region
+    /// on the node this client is connected to, <c>/system/sharding/{typeName}</c>, which routes it to the entity wherever
+    /// the ring places it) and returns the reply. The message must implement <see cref="Sharding.IEntityMessage"/> (or be an
+    /// Akka <c>ShardingEnvelope</c>) and have a serializer both systems know. Sent once: repeat it only if the entity treats
+    /// a repeat as the same request.
+    /// </summary>
+    /// <exception cref="ActorsTimeoutException">No reply within the request timeout.</exception>
+    public async Task<TReply> AskEntityAsync<TReply>(string typeName, object message, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(typeName)) throw new ArgumentException("an entity type needs a name", nameof(typeName));
+        ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            return await _clusterClient.Ask<TReply>(new ClusterClient.Send("/system/sharding/" + Uri.EscapeDataString(typeName), message, localAffinity: true),
+                _options.RequestTimeout, cancellationToken);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new ActorsTimeoutException($"{message.GetType().Name} to a {typeName} entity not answered within {_options.RequestTimeout.TotalSeconds:0.#}s");
+        }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="delta"/> to the built-in counter <paramref name="counterId"/> and returns its value. Attempts that
+    /// go unanswered (the counter's shard may be moving) are repeated with the same <paramref name="requestId"/> until the
+    /// request timeout, so the add is applied once; pass the same id again to retry it yourself.
+    /// </summary>
+    /// <exception cref="ActorsRejectedException">The counter refused the add (an overflow, an empty request id).</exception>
+    /// <exception cref="ActorsTimeoutException">No answer within the request timeout; the add was applied at most once.</exception>
+    public async Task<long> CounterAddAsync(string counterId, long delta, string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        var reply = await AskCounter(new Counter.CounterAdd(counterId, delta, requestId ?? Guid.NewGuid().ToString("N")), cancellationToken);
+        return reply.Value;
+    }
+
+    /// <summary>The value of the built-in counter <paramref name="counterId"/> (0 when never added to).</summary>
+    public async Task<long> CounterGetAsync(string counterId, CancellationToken cancellationToken = default) =>
+        (await AskCounter(new Counter.CounterGet(counterId), cancellationToken)).Value;
+
+    private async Task<Counter.CounterReply> AskCounter(Counter.CounterMessage message, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(message.CounterId)) throw new ArgumentException("a counter id must not be empty", nameof(message));
+        var deadline = DateTime.UtcNow + _options.RequestTimeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+                throw new ActorsTimeoutException($"counter {message.CounterId} not answered within {_options.RequestTimeout.TotalSeconds:0.#}s; an add was applied at most once");
+            var attempt = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
+            try
+            {
+                var reply = await _clusterClient.Ask<Counter.CounterReply>(
+                    new ClusterClient.Send("/system/sharding/counter", message, localAffinity: true), attempt, cancellationToken);
+                if (reply.Error is { } error) throw new ActorsRejectedException(error);
+                return reply;
+            }
+            catch (AskTimeoutException)
+            {
+                // Same request id next time: the counter applies it once.
+            }
+        }
+    }
+
+    /// <summary>
     /// Sends any key-value request in a session of this client (its client id and seq are replaced) and returns
     /// the reply; Timeout and Unavailable replies are retried until the request timeout.
     /// </summary>
