@@ -12,8 +12,9 @@ namespace Actors.Chaos;
 /// <param name="Configuration">Build configuration of the nodes (Release or Failpoints).</param>
 /// <param name="RemoteBase">Akka.Remote port base: node i listens on base + i.</param>
 /// <param name="CmdBase">Command port base: node i listens on base + i.</param>
+/// <param name="Counters">Built-in counters the counter workload adds to (0: no counter workload).</param>
 public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Clients, int Keys, string OutDir, string Configuration,
-    int RemoteBase, int CmdBase)
+    int RemoteBase, int CmdBase, int Counters = 8)
 {
     /// <summary>Default Akka.Remote port base.</summary>
     public const int DefaultRemoteBase = 24300;
@@ -23,8 +24,8 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
 
     /// <summary>Usage text printed on a bad command line.</summary>
     public const string Usage =
-        "usage: chaos [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--out DIR] [--configuration Release|Failpoints]\n" +
-        "             [--remote-base 24300] [--cmd-base 29300]";
+        "usage: chaos [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--counters 8] [--out DIR]\n" +
+        "             [--configuration Release|Failpoints] [--remote-base 24300] [--cmd-base 29300]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
     public static ChaosOptions Parse(IReadOnlyList<string> args, string root)
@@ -34,6 +35,7 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
         var seed = Environment.TickCount & 0x7fffffff;
         var clients = 10;
         var keys = 4;
+        var counters = 8;
         string? outDir = null;
         var configuration = "Release";
         var remoteBase = DefaultRemoteBase;
@@ -58,6 +60,7 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
                 case "--seed": seed = Int(0, int.MaxValue); break;
                 case "--clients": clients = Int(1, 200); break;
                 case "--keys": keys = Int(1, 1000); break;
+                case "--counters": counters = Int(0, 10_000); break;
                 case "--out": outDir = Value(); break;
                 case "--configuration":
                     configuration = Value();
@@ -71,6 +74,6 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
         }
 
         outDir = Path.GetFullPath(outDir ?? Path.Combine(root, "data", $"chaos-{seed}"));
-        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration, remoteBase, cmdBase);
+        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration, remoteBase, cmdBase, counters);
     }
 }

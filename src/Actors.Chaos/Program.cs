@@ -8,7 +8,7 @@ using Actors.Testing.Processes;
 using Akka.Actor;
 using Akka.Configuration;
 
-// Exit codes: 0 no violation, 1 linearizability violation or lost acknowledged write, 2 usage or setup error.
+// Exit codes: 0 no violation, 1 linearizability violation, lost acknowledged write or miscounted counter, 2 usage or setup error.
 var root = RepoRoot.Path;
 ChaosOptions options;
 try
@@ -75,6 +75,8 @@ try
     using var stopClients = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
     var until = DateTime.UtcNow + options.Duration;
     var workload = new Workload(clients, options.Keys, options.Seed, history).Run(stopClients.Token);
+    var counterWorkload = new CounterWorkload(clients, options.Counters, options.Seed);
+    var counterRun = counterWorkload.Run(stopClients.Token);
     var progress = Progress(history, stopClients.Token);
 
     await nemesis.Run(until, abort.Token);
@@ -85,6 +87,7 @@ try
     }
     stopClients.Cancel();
     await workload;
+    await counterRun;
     await progress;
     if (abort.IsCancellationRequested)
     {
@@ -97,6 +100,10 @@ try
         Console.WriteLine($"{Clock.Stamp} warning: not every node reports the same leader; reading anyway");
 
     var finalState = await FinalReads(clients[0], options.Keys, history, abort.Token);
+    var counterAdds = counterWorkload.Adds;
+    var counterVerdicts = options.Counters == 0
+        ? []
+        : Actors.Testing.Counters.CounterCheck.Check(counterAdds, await counterWorkload.FinalValues(clients[0], abort.Token));
     var ops = history.Snapshot();
     var json = new JsonSerializerOptions
     {
@@ -110,8 +117,9 @@ try
     var checkable = ops.Where(o => !(o.Kind == KvOpKind.Get && o.Outcome == KvOutcome.Indeterminate)).ToList();
     var (check, checkTime) = Report.Timed(() => LinearizabilityChecker.Check(checkable));
     var lost = AcknowledgedWrites.Lost(ops, finalState);
-    var violation = !check.IsLinearizable || lost.Count > 0;
-    var summary = Report.Summary(options, ops, nemesis.Faults, check, checkTime, lost, violation, nemesis.Revived, nemesis.NotBack);
+    var violation = !check.IsLinearizable || lost.Count > 0 || counterVerdicts.Any(v => v.Problem is not null);
+    var summary = Report.Summary(options, ops, nemesis.Faults, check, checkTime, lost, violation, nemesis.Revived, nemesis.NotBack,
+        counterAdds, counterVerdicts);
     File.WriteAllText(Path.Combine(options.OutDir, "summary.txt"), summary);
     Console.WriteLine();
     Console.Write(summary);

@@ -10,12 +10,13 @@ public static class Report
 {
     /// <summary>The summary text: operations, faults, recovery times, checker verdict and the final result line.</summary>
     public static string Summary(ChaosOptions options, IReadOnlyList<KvOperation> history, IReadOnlyList<FaultRecord> faults,
-        CheckResult check, TimeSpan checkTime, IReadOnlyList<KvOperation> lost, bool violation, int revived = 0, int notBack = 0)
+        CheckResult check, TimeSpan checkTime, IReadOnlyList<KvOperation> lost, bool violation, int revived = 0, int notBack = 0,
+        IReadOnlyList<Actors.Testing.Counters.CounterAddRecord>? counterAdds = null, IReadOnlyList<Actors.Testing.Counters.CounterVerdict>? counters = null)
     {
         var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
         sb.AppendLine(ci, $"chaos run: seed {options.Seed}, {options.Nodes} nodes, {options.Clients} clients, {options.Keys} keys, {options.Duration.TotalSeconds:0} s, configuration {options.Configuration}");
-        sb.AppendLine(ci, $"replay: scripts/chaos.sh --nodes {options.Nodes} --seconds {options.Duration.TotalSeconds:0} --seed {options.Seed} --clients {options.Clients} --keys {options.Keys} --configuration {options.Configuration}");
+        sb.AppendLine(ci, $"replay: scripts/chaos.sh --nodes {options.Nodes} --seconds {options.Duration.TotalSeconds:0} --seed {options.Seed} --clients {options.Clients} --keys {options.Keys} --counters {options.Counters} --configuration {options.Configuration}");
         sb.AppendLine();
         sb.AppendLine(ci, $"operations: {history.Count}");
         sb.AppendLine("  kind   ok        failed    indeterminate");
@@ -46,9 +47,19 @@ public static class Report
         if (!check.IsLinearizable) sb.AppendLine(ci, $"  key {check.FailingKey}: {check.Explanation}");
         sb.AppendLine(ci, $"acknowledged writes: {AcknowledgedWrites.Count(history)} checked, {lost.Count} lost");
         foreach (var w in lost.Take(10)) sb.AppendLine(ci, $"  lost: client {w.ClientId} {w.Kind} {w.Key} = {w.Value ?? "<missing>"} at {Clock.ToSeconds(w.Invoke):0.000}..{Clock.ToSeconds(w.Complete):0.000}s");
+        if (counterAdds is not null && counters is not null && counters.Count > 0)
+        {
+            sb.AppendLine(ci, $"counter adds: {counterAdds.Count} ({counterAdds.Count(a => a.Outcome == KvOutcome.Ok)} acknowledged, " +
+                              $"{counterAdds.Count(a => a.Outcome == KvOutcome.Failed)} refused, {counterAdds.Count(a => a.Outcome == KvOutcome.Indeterminate)} unanswered)");
+            var bad = counters.Where(v => v.Problem is not null).ToList();
+            sb.AppendLine(ci, $"counters: {counters.Count} checked, {bad.Count} miscounted " +
+                              $"(each final value = its acknowledged adds once + some of its unanswered ones)");
+            foreach (var v in counters)
+                sb.AppendLine(ci, $"  {v.Counter}: final {v.Final}, acknowledged {v.Acknowledged}, unanswered {v.Indeterminate}{(v.Problem is { } p ? "  MISCOUNTED: " + p : "")}");
+        }
         sb.AppendLine();
         sb.AppendLine(violation
-            ? "RESULT: VIOLATION (linearizability violation or lost acknowledged write)"
+            ? "RESULT: VIOLATION (linearizability violation, lost acknowledged write or miscounted counter)"
             : "RESULT: OK (no violation found)");
         return sb.ToString();
     }

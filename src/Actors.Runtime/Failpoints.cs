@@ -27,5 +27,8 @@ internal static class Failpoints
 
     /// <summary>Gets are answered from this node's local state instead of through the log.</summary>
     public static bool LocalReads => Enabled.Contains("local-reads");
+
+    /// <summary>A counter applies an add again when its request id comes again (a client's retry after a lost reply).</summary>
+    public static bool CounterAppliesRetries => Enabled.Contains("counter-applies-retries");
 }
 #endif

@@ -22,6 +22,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
             foreach (var kind in new[] { "KillNode", "KillLeader", "Partition", "IsolateLeader", "Bridge", "SlowLinks", "LossyLinks", "PauseNode", "PauseLeader", "RestartAll" })
                 Assert.Matches(new Regex($@"^\s+{kind}: [1-9]", RegexOptions.Multiline), summary);
             Assert.Contains("RESULT: OK", summary);
+            // The counter workload ran beside the key-value one, and every counter checked out.
+            Assert.Matches(new Regex(@"^counter adds: \d+ \([1-9]\d* acknowledged", RegexOptions.Multiline), summary);
+            Assert.Matches(new Regex(@"^counters: 8 checked, 0 miscounted", RegexOptions.Multiline), summary);
             Assert.Equal("7", File.ReadAllText(Path.Combine(dir, "seed.txt")).Trim());
             Assert.NotEmpty(File.ReadLines(Path.Combine(dir, "history.jsonl")));
         }
@@ -41,6 +44,26 @@ public sealed class ChaosTests(ITestOutputHelper output)
                 new Dictionary<string, string> { ["ACTORS_FAILPOINT"] = "local-reads" });
             Assert.True(run.ExitCode == 1, run.ToString());
             Assert.Contains("RESULT: VIOLATION", run.Stdout);
+        }
+        finally
+        {
+            Cleanup(dir);
+        }
+    }
+
+    [Fact]
+    public async Task The_harness_reports_a_miscounted_counter_when_a_counter_applies_a_retried_add_again()
+    {
+        var dir = TempDir();
+        try
+        {
+            // Retries come whenever a reply is late (partitions, pauses, kills), and each one counts twice.
+            var run = await Chaos(["--nodes", "3", "--seconds", "45", "--seed", "11", "--configuration", "Failpoints", "--out", dir],
+                new Dictionary<string, string> { ["ACTORS_FAILPOINT"] = "counter-applies-retries" });
+            Assert.True(run.ExitCode == 1, run.ToString());
+            var summary = File.ReadAllText(Path.Combine(dir, "summary.txt"));
+            Assert.Matches(new Regex(@"^counters: \d+ checked, [1-9]\d* miscounted", RegexOptions.Multiline), summary);
+            Assert.Contains("RESULT: VIOLATION", summary);
         }
         finally
         {

@@ -40,7 +40,11 @@ public sealed class CounterEntity : ReceivePersistentActor
         Command<CounterGet>(_ => Sender.Tell(new CounterReply(_id, _state.Value)));
         Command<CounterAdd>(add =>
         {
-            if (_state.Seen(add.RequestId))
+            var seen = _state.Seen(add.RequestId);
+#if ACTORS_FAILPOINTS
+            if (Failpoints.CounterAppliesRetries) seen = false;
+#endif
+            if (seen)
             {
                 Sender.Tell(new CounterReply(_id, _state.Value, Applied: false));
                 return;
@@ -51,7 +55,12 @@ public sealed class CounterEntity : ReceivePersistentActor
                 return;
             }
             var replyTo = Sender;
-            Persist(new CounterAdded(add.RequestId, add.Delta), e =>
+            // The event carries a fresh id under the failpoint, so that replay counts it again too.
+            var requestId = add.RequestId;
+#if ACTORS_FAILPOINTS
+            if (Failpoints.CounterAppliesRetries) requestId += "/" + Guid.NewGuid().ToString("N")[..6];
+#endif
+            Persist(new CounterAdded(requestId, add.Delta), e =>
             {
                 _state = _state.Replay(e.RequestId, e.Delta);
                 replyTo.Tell(new CounterReply(_id, _state.Value));

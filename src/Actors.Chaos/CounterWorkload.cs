@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using Actors.Contracts.Client;
+using Actors.Testing.Counters;
+using Actors.Testing.Linearizability;
+
+namespace Actors.Chaos;
+
+/// <summary>
+/// Closed-loop clients adding to the built-in counters beside the key-value workload: each add has a unique request id
+/// ("c{client}-{n}") and a delta of 1 to 9, and is retried with the same id by <see cref="ActorsClient.CounterAddAsync"/>
+/// while its shard moves (kills and downings move shards). At the end, <see cref="CounterCheck"/> checks every counter.
+/// </summary>
+public sealed class CounterWorkload(IReadOnlyList<ActorsClient> clients, int counters, int seed)
+{
+    private readonly ConcurrentQueue<CounterAddRecord> _adds = new();
+
+    /// <summary>Every add issued so far with its outcome.</summary>
+    public IReadOnlyList<CounterAddRecord> Adds => _adds.ToList();
+
+    /// <summary>The id of counter <paramref name="i"/>.</summary>
+    public static string CounterId(int i) => "chaos-" + i;
+
+    /// <summary>Runs every client until <paramref name="stop"/> fires; the add in flight is allowed to finish.</summary>
+    public Task Run(CancellationToken stop) => counters == 0
+        ? Task.CompletedTask
+        : Task.WhenAll(clients.Select((c, i) => Task.Run(() => Client(c, i + 1, stop), CancellationToken.None)));
+
+    private async Task Client(ActorsClient client, int id, CancellationToken stop)
+    {
+        var random = new Random(unchecked(seed * 104_729 + id));
+        var n = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var counter = CounterId(random.Next(counters));
+            var delta = random.Next(1, 10);
+            var requestId = $"c{id}-{++n}";
+            KvOutcome outcome;
+            try
+            {
+                await client.CounterAddAsync(counter, delta, requestId);
+                outcome = KvOutcome.Ok;
+            }
+            catch (ActorsRejectedException)
+            {
+                outcome = KvOutcome.Failed;
+            }
+            catch (Exception)
+            {
+                outcome = KvOutcome.Indeterminate;
+            }
+            _adds.Enqueue(new CounterAddRecord(id, counter, requestId, delta, outcome));
+        }
+    }
+
+    /// <summary>Reads every counter once the faults are over (each read retried a few times).</summary>
+    public async Task<Dictionary<string, long>> FinalValues(ActorsClient client, CancellationToken abort)
+    {
+        var values = new Dictionary<string, long>();
+        for (var i = 0; i < counters; i++)
+        {
+            for (var attempt = 0; attempt < 10 && !abort.IsCancellationRequested; attempt++)
+            {
+                try
+                {
+                    values[CounterId(i)] = await client.CounterGetAsync(CounterId(i), abort);
+                    break;
+                }
+                catch (ActorsClientException) when (attempt < 9)
+                {
+                }
+            }
+            if (!values.ContainsKey(CounterId(i))) throw new InvalidOperationException($"final read of counter {CounterId(i)} never succeeded");
+        }
+        return values;
+    }
+}
