@@ -50,6 +50,11 @@ public sealed record SimOptions
     public int WriteMaxDelay { get; init; } = 4;
     /// <summary>One command in eight changes the ring (join, leave, drain or reweigh one of six nodes).</summary>
     public bool RingOps { get; init; }
+    /// <summary>
+    /// One command in three is a journal append (each client writes its own stream, as a persistent actor would) or a read
+    /// barrier, which must see every append acknowledged before it began.
+    /// </summary>
+    public bool JournalOps { get; init; }
     /// <summary>Gets go through the log as commands (as before reads by read index) instead of to the replica.</summary>
     public bool ReadsThroughLog { get; init; }
     /// <summary>Failpoint: a node that believes it leads answers reads from its own state at once, with no read index.</summary>

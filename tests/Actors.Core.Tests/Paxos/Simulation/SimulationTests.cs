@@ -135,6 +135,20 @@ public sealed class SimulationTests(ITestOutputHelper output)
         RunSeeds(new SimOptions { Nodes = 3, RingOps = true, Learners = 1, Clients = 5 }, 500);
 
     [Fact]
+    public void Journal_appends_are_kept_once_in_order_and_a_read_barrier_sees_every_append_acknowledged_before_it() =>
+        RunSeeds(new SimOptions { Nodes = 3, JournalOps = true, Learners = 1, Clients = 5, PartitionRatePerTick = 0.01, MaxPartitionTicks = 60 }, 500);
+
+    [Fact]
+    public void The_simulation_catches_a_read_barrier_that_a_deposed_leader_answers_from_its_own_state()
+    {
+        var options = new SimOptions { Nodes = 3, JournalOps = true, LeaderReadsLocally = true, PartitionRatePerTick = 0.02, MaxPartitionTicks = 80, Clients = 5 };
+        var caught = Enumerable.Range(1, 500).Select(seed => new Simulator(seed, options).Run())
+            .Count(r => r.Violations.Any(v => v.StartsWith("barrier", StringComparison.Ordinal)));
+        output.WriteLine($"{caught} of 500 seeds caught a stale barrier");
+        Assert.True(caught > 0, "no seed caught a stale read barrier");
+    }
+
+    [Fact]
     public void Reads_through_the_log_stay_linearizable_too() =>
         RunSeeds(new SimOptions { Nodes = 3, ReadsThroughLog = true }, 300);
 

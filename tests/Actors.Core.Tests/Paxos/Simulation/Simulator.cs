@@ -3,6 +3,7 @@ using System.Text;
 using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
+using Actors.Core.Journal;
 using Actors.Core.Ring;
 using Actors.Testing.Linearizability;
 
@@ -67,6 +68,14 @@ public sealed class Simulator
         public long SentAt;
         public int Retries;
         public bool Finished;
+
+        /// <summary>The sequence number of this client's next journal append (held until an append is acknowledged).</summary>
+        public long JournalNext = 1;
+
+        /// <summary>This client's acknowledged journal appends: sequence number and completion time.</summary>
+        public readonly List<(long Seq, long Completed)> Appended = new();
+
+        public string Stream => "p-" + ClientId;
     }
 
     private readonly SimOptions _o;
@@ -181,6 +190,7 @@ public sealed class Simulator
         {
             var states = _nodes.Select(n => Fingerprint(n.Replica.State.Snapshot(n.Replica.NextToApply - 1))).Distinct().ToList();
             if (states.Count != 1) _violations.Add("replicas applied the same slots but hold different states: " + string.Join(" / ", states));
+            if (_o.JournalOps) CheckJournal();
         }
     }
 
@@ -193,7 +203,9 @@ public sealed class Simulator
     private static string Fingerprint(StateSnapshot s) =>
         string.Join(";", s.Kv.Entries.Select(e => e.Key + "=" + Convert.ToHexString(e.Value))) + $"|t={s.LogTime}|" +
         string.Join(";", s.Sessions.Sessions.Select(x => $"{x.ClientId}:{x.Seq}:{x.LastActive}")) +
-        $"|ring@{s.Ring?.Version}:" + string.Join(";", (s.Ring ?? RingSection.Empty).Members.Select(m => $"{m.Node}/{m.Address}/{m.Weight}/{m.Status}"));
+        $"|ring@{s.Ring?.Version}:" + string.Join(";", (s.Ring ?? RingSection.Empty).Members.Select(m => $"{m.Node}/{m.Address}/{m.Weight}/{m.Status}")) +
+        "|journal:" + string.Join(";", (s.Journal ?? JournalSection.Empty).Streams.Select(x =>
+            $"{x.PersistenceId}@{x.HighestSequenceNr}/{x.DeletedTo}:" + string.Join(",", x.Events.Select(e => $"{e.SequenceNr}={Convert.ToHexString(e.Payload)}"))));
 
     // ---- faults ---------------------------------------------------------------------------------
 
@@ -420,7 +432,9 @@ public sealed class Simulator
                 if (c.Done >= _o.OpsPerClient) { c.Finished = true; continue; }
                 if (_rng.Next(3) != 0) continue; // think time
                 c.Seq++;
-                c.Current = new LogCommand(c.ClientId, c.Seq, _o.RingOps && _rng.Next(8) == 0 ? RandomRingOp() : RandomOp());
+                c.Current = new LogCommand(c.ClientId, c.Seq, _o.RingOps && _rng.Next(8) == 0 ? RandomRingOp()
+                    : _o.JournalOps && _rng.Next(3) == 0 ? RandomJournalOp(c)
+                    : RandomOp());
                 c.Invoked = _now;
                 c.Retries = 0;
                 c.Target = _rng.Next(_nodes.Length);
@@ -446,7 +460,7 @@ public sealed class Simulator
         var n = _nodes[c.Target];
         if (!n.Up) return;
         // Reads stay off the log: the node's replica answers them by read index. Writes go to the node's proposer.
-        var message = c.Current!.Op is KvGet && !_o.ReadsThroughLog
+        var message = ReplicatedState.IsRead(c.Current!.Op) && !_o.ReadsThroughLog
             ? (IPaxosMessage)new LinearizableRead(c.Current)
             : new Submit(ImmutableArray.Create(c.Current), 0);
         Enqueue(-1, new Outbound(n.Id, message is LinearizableRead ? PaxosRole.Replica : PaxosRole.Proposer, message), Delay());
@@ -463,6 +477,45 @@ public sealed class Simulator
             2 => new RingDrain(node),
             _ => new RingWeight(node, 1 + _rng.Next(3)),
         };
+    }
+
+    /// <summary>
+    /// The client's next journal append (the same sequence number and content again after an unanswered one, as a late
+    /// copy would be), or a read barrier.
+    /// </summary>
+    private LogOp RandomJournalOp(Client c) => _rng.Next(3) == 0
+        ? ReadBarrier.Instance
+        : new JournalAppend(c.Stream, [JournalEventOf(c, c.JournalNext)]);
+
+    private static JournalEvent JournalEventOf(Client c, long seq) => new(seq, 1, "e", Encoding.UTF8.GetBytes($"{c.ClientId}-{seq}"), c.ClientId);
+
+    /// <summary>
+    /// A read barrier answered at <paramref name="n"/>: its replica must hold every append acknowledged before the barrier
+    /// was invoked, and have applied the slot the answer names.
+    /// </summary>
+    private void CheckBarrier(Client c, Node n, CommandResult result)
+    {
+        var slot = ReplicatedState.BarrierSlot(result);
+        if (slot > n.Replica.NextToApply - 1) _violations.Add($"barrier at node {n.Id} names slot {slot}, beyond its applied {n.Replica.NextToApply - 1}");
+        foreach (var other in _clients)
+            foreach (var (seq, completed) in other.Appended)
+                if (completed < c.Invoked && n.Replica.State.Journal.Events(other.Stream, seq, seq, 1).IsEmpty)
+                    _violations.Add($"barrier of {c.ClientId} at node {n.Id} (t={_now}) misses {other.Stream}#{seq}, acknowledged at t={completed}");
+    }
+
+    /// <summary>Every acknowledged append is in the journal with its own content, and nothing beyond what was sent.</summary>
+    private void CheckJournal()
+    {
+        var journal = _nodes[0].Replica.State.Journal;
+        foreach (var c in _clients)
+        {
+            var events = journal.Events(c.Stream, 1, long.MaxValue, long.MaxValue);
+            foreach (var (seq, _) in c.Appended)
+                if (!events.Any(e => e.SequenceNr == seq && JournalEvent.ContentEquals(e, JournalEventOf(c, seq))))
+                    _violations.Add($"journal: acknowledged {c.Stream}#{seq} is missing or changed");
+            if (events.Any(e => e.SequenceNr > c.JournalNext || !JournalEvent.ContentEquals(e, JournalEventOf(c, e.SequenceNr))))
+                _violations.Add($"journal: {c.Stream} holds an event never sent: {string.Join(",", events.Select(e => e.SequenceNr))}");
+        }
     }
 
     private KvOp RandomOp()
@@ -488,11 +541,19 @@ public sealed class Simulator
             _violations.Add($"client {c.ClientId} seq {c.Seq} got {applied.Result.Status} for its current command");
             return;
         }
+        if (applied.Command.Op is ReadBarrier) CheckBarrier(c, n, applied.Result);
         Complete(c, KvOutcome.Ok, applied.Result);
     }
 
     private void Complete(Client c, KvOutcome outcome, CommandResult? result)
     {
+        if (c.Current!.Op is JournalAppend or ReadBarrier)
+        {
+            if (c.Current.Op is JournalAppend && outcome == KvOutcome.Ok) c.Appended.Add((c.JournalNext++, _now));
+            c.Current = null;
+            c.Done++;
+            return;
+        }
         if (c.Current!.Op is RingOp)
         {
             // Ring changes are checked by the replicas agreeing on the ring, not by the key-value checker.
