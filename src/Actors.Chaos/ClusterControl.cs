@@ -137,8 +137,23 @@ public sealed class ClusterControl : IAsyncDisposable
             return false;
         }, RestartTimeout);
         if (!up)
-            throw new InvalidOperationException($"node {node} not Up {RestartTimeout.TotalSeconds:0} s after its restart; see {_cluster.DataDir}/node-{node}/node.log");
+            throw new InvalidOperationException($"node {node} not Up {RestartTimeout.TotalSeconds:0} s after its restart; " +
+                                                $"the end of {_cluster.DataDir}/node-{node}/node.log:\n{LogTail(node, 40)}");
         lock (_sync) _state[node] = NodeState.Running;
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of node <paramref name="node"/>'s log, for an error that names it.</summary>
+    private string LogTail(int node, int lines)
+    {
+        var path = Path.Combine(_cluster.DataDir, $"node-{node}", "node.log");
+        try
+        {
+            return string.Join("\n", File.ReadLines(path).TakeLast(lines).Select(l => l.Length > 300 ? l[..300] + "..." : l));
+        }
+        catch (IOException e)
+        {
+            return $"(cannot read it: {e.Message})";
+        }
     }
 
     private async Task Launch(int node)

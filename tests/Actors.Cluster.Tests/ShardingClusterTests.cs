@@ -117,6 +117,7 @@ public sealed class ShardingClusterTests(ITestOutputHelper output)
         await Task.WhenAll(Enumerable.Range(0, Counters).Select(i => client.CounterAddAsync(Id(i), Expected(i) - (i == 1 ? 5 : 0), "add-" + i)));
         // c1 had 5 from the command line: its add above made it Expected(1) in all.
         Assert.Equal(Expected(1), await client.CounterGetAsync("c1"));
+        Assert.Equal(Expected(1), (await client.AskEntityAsync<Actors.Contracts.Counter.CounterReply>("counter", new Actors.Contracts.Counter.CounterGet("c1"))).Value);
         Assert.Equal(Expected(7), await client.CounterAddAsync(Id(7), Expected(7), "add-7")); // a retry: applied once
         var before = await AwaitEveryShardOnItsOwner(c, client, 1, three);
 

@@ -13,7 +13,8 @@ namespace Actors.Runtime.Ring;
 /// <c>/user/ring</c> on every node: holds the ring as this node's replica has applied it (from <see cref="RingChanged"/>)
 /// and answers <see cref="GetRing"/>. While this node leads, it keeps the ring matched to the cluster: it proposes,
 /// through the log, a join for every Up member that asks for a share of the ring (its <see cref="RingSettings.Roles"/>)
-/// and a leave for every member removed from the cluster (<see cref="RingReconciler"/>). Ring operations are idempotent,
+/// and a leave for every member it saw removed from the cluster, or that has been absent from its view for
+/// <see cref="AbsentGrace"/> (<see cref="RingReconciler"/>). It plans nothing until it is Up itself. Ring operations are idempotent,
 /// so a deposed leader's late proposal does no harm; one not reflected in the ring after a while is proposed again.
 /// </summary>
 public sealed class RingActor : ReceiveActor, IWithTimers
@@ -21,10 +22,15 @@ public sealed class RingActor : ReceiveActor, IWithTimers
     private static readonly TimeSpan ProposeAgainAfter = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
 
+    /// <summary>A ring member absent from this node's view of the cluster this long (while this node leads) leaves the ring.</summary>
+    public static readonly TimeSpan AbsentGrace = TimeSpan.FromSeconds(30);
+
     private readonly PaxosTransport _transport;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<UniqueAddress, Member> _members = new();
     private readonly Dictionary<RingOp, DateTime> _proposed = new();
+    private readonly HashSet<int> _removed = new();
+    private readonly Dictionary<int, DateTime> _absentSince = new();
     private readonly string _clientPrefix = ReplicatedState.EphemeralPrefix + "ring-" + Guid.NewGuid().ToString("N")[..8];
     private RingState? _ring;
     private long _seq;
@@ -56,6 +62,7 @@ public sealed class RingActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
             _members.Remove(e.Member.UniqueAddress);
+            if (IdOf(e.Member) is { } id) _removed.Add(id);
             Reconcile();
         });
         Receive<ClusterEvent.IMemberEvent>(e =>
@@ -100,15 +107,28 @@ public sealed class RingActor : ReceiveActor, IWithTimers
     private void Reconcile()
     {
         if (_ring is null) return;
-        if (_transport.Leader != _transport.Settings.Self)
+        var self = Cluster.Get(Context.System).SelfUniqueAddress;
+        if (_transport.Leader != _transport.Settings.Self || !_members.TryGetValue(self, out var me) || me.Status != MemberStatus.Up)
         {
             _proposed.Clear();
+            _absentSince.Clear();
             return;
         }
         var now = DateTime.UtcNow;
         foreach (var stale in _proposed.Where(p => now - p.Value >= ProposeAgainAfter).Select(p => p.Key).ToList()) _proposed.Remove(stale);
 
-        var plan = RingReconciler.Plan(_ring, ClusterNodes());
+        var nodes = ClusterNodes().ToList();
+        var present = nodes.Select(n => n.Node).ToHashSet();
+        _removed.ExceptWith(present);
+        foreach (var id in present) _absentSince.Remove(id);
+        var gone = new HashSet<int>(_removed);
+        foreach (var member in _ring.Members.Where(m => !present.Contains(m.Node)))
+        {
+            if (!_absentSince.TryGetValue(member.Node, out var since)) _absentSince[member.Node] = since = now;
+            if (now - since >= AbsentGrace) gone.Add(member.Node);
+        }
+
+        var plan = RingReconciler.Plan(_ring, nodes, gone);
         var commands = ImmutableArray.CreateBuilder<LogCommand>();
         foreach (var op in plan)
         {
@@ -127,11 +147,12 @@ public sealed class RingActor : ReceiveActor, IWithTimers
         foreach (var m in _members.Values)
         {
             if (m.Status is MemberStatus.Removed) continue;
-            var id = m.Roles.Select(PaxosSettings.IdOfRole).FirstOrDefault(i => i is not null);
-            if (id is null) continue;
-            yield return new ClusterNode(id.Value, m.Address.ToString(), m.Status == MemberStatus.Up, RingSettings.WeightOf(m.Roles));
+            if (IdOf(m) is not { } id) continue;
+            yield return new ClusterNode(id, m.Address.ToString(), m.Status == MemberStatus.Up, RingSettings.WeightOf(m.Roles));
         }
     }
+
+    private static int? IdOf(Member m) => m.Roles.Select(PaxosSettings.IdOfRole).FirstOrDefault(i => i is not null);
 
     private static string Describe(RingState ring) =>
         ring.Members.IsEmpty ? "none" : string.Join(", ", ring.Members.Select(m => $"{m.Node}{(m.Owns ? "" : " (draining)")}"));

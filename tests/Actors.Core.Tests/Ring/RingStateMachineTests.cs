@@ -96,12 +96,15 @@ public sealed class RingStateMachineTests
             new ClusterNode(5, "a5", false, 1),       // still joining: not yet
             new ClusterNode(6, "a6", true, null),     // takes no share
         };
-        var plan = RingReconciler.Plan(ring, cluster);
+        var plan = RingReconciler.Plan(ring, cluster, new HashSet<int> { 4 });
         Assert.Equal<RingOp>([new RingJoin(2, "a2-new", 1), new RingJoin(3, "a3", 2), new RingLeave(4)], plan);
+        // Absent but not seen removed (a leader that has just started has not seen it join yet): it keeps its place.
+        Assert.Equal<RingOp>([new RingJoin(2, "a2-new", 1), new RingJoin(3, "a3", 2)], RingReconciler.Plan(ring, cluster, new HashSet<int>()));
 
         // A member that stopped asking for a share leaves; one that is down but not yet removed keeps its place.
         Assert.Equal<RingOp>([new RingLeave(1)], RingReconciler.Plan(ring,
-            [new ClusterNode(1, "a1", true, null), new ClusterNode(2, "a2", false, 1), new ClusterNode(4, "a4", true, 1)]));
-        Assert.Empty(RingReconciler.Plan(ring, [new ClusterNode(1, "a1", true, 1), new ClusterNode(2, "a2", true, 1), new ClusterNode(4, "a4", false, 1)]));
+            [new ClusterNode(1, "a1", true, null), new ClusterNode(2, "a2", false, 1), new ClusterNode(4, "a4", true, 1)], new HashSet<int> { 1, 2, 4 }));
+        Assert.Empty(RingReconciler.Plan(ring, [new ClusterNode(1, "a1", true, 1), new ClusterNode(2, "a2", true, 1), new ClusterNode(4, "a4", false, 1)],
+            new HashSet<int> { 4 }));
     }
 }
