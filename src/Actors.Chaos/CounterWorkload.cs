@@ -34,20 +34,7 @@ public sealed class CounterWorkload(IReadOnlyList<ActorsClient> clients, int cou
             var counter = CounterId(random.Next(counters));
             var delta = random.Next(1, 10);
             var requestId = $"c{id}-{++n}";
-            KvOutcome outcome;
-            try
-            {
-                await client.CounterAddAsync(counter, delta, requestId);
-                outcome = KvOutcome.Ok;
-            }
-            catch (ActorsRejectedException)
-            {
-                outcome = KvOutcome.Failed;
-            }
-            catch (Exception)
-            {
-                outcome = KvOutcome.Indeterminate;
-            }
+            var outcome = await KvCaller.Outcome(() => client.CounterAddAsync(counter, delta, requestId));
             _adds.Enqueue(new CounterAddRecord(id, counter, requestId, delta, outcome));
         }
     }

@@ -16,8 +16,7 @@ public static class KvCaller
         var invoke = Clock.Now;
         string? output = null;
         var swapped = false;
-        KvOutcome outcome;
-        try
+        var outcome = await Outcome(async () =>
         {
             switch (kind)
             {
@@ -35,19 +34,30 @@ public static class KvCaller
                     await client.DeleteAsync(key);
                     break;
             }
-            outcome = KvOutcome.Ok;
+        });
+
+        return new KvOperation(clientId, kind, key, value, expected, invoke, Clock.Now, outcome, output, swapped);
+    }
+
+    /// <summary>
+    /// How a client call ended: Ok, <see cref="KvOutcome.Failed"/> when the cluster rejected it (not applied), and
+    /// <see cref="KvOutcome.Indeterminate"/> for a timeout, an unavailable quorum or any other error (it may still apply).
+    /// </summary>
+    public static async Task<KvOutcome> Outcome(Func<Task> call)
+    {
+        try
+        {
+            await call();
+            return KvOutcome.Ok;
         }
         catch (ActorsRejectedException)
         {
-            outcome = KvOutcome.Failed;
+            return KvOutcome.Failed;
         }
         catch (Exception)
         {
-            // Timeouts, an unavailable quorum, a lost connection: the write may still be applied later.
-            outcome = KvOutcome.Indeterminate;
+            return KvOutcome.Indeterminate;
         }
-
-        return new KvOperation(clientId, kind, key, value, expected, invoke, Clock.Now, outcome, output, swapped);
     }
 
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);

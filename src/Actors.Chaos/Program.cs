@@ -101,7 +101,7 @@ try
 
     var finalState = await FinalReads(clients[0], options.Keys, history, abort.Token);
     var counterAdds = counterWorkload.Adds;
-    var (counterValues, unreadable) = options.Counters == 0 ? ([], []) : await counterWorkload.FinalValues(clients[0], abort.Token);
+    var (counterValues, unreadable) = await counterWorkload.FinalValues(clients[0], abort.Token);
     var counterVerdicts = Actors.Testing.Counters.CounterCheck.Check(counterAdds, counterValues).Concat(unreadable.Select(id =>
         new Actors.Testing.Counters.CounterVerdict(id, 0, 0, 0, "not readable after the faults were healed"))).ToList();
     var ops = history.Snapshot();

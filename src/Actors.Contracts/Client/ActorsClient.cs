@@ -146,17 +146,26 @@ public sealed class ActorsClient : IAsyncDisposable
     /// </summary>
     /// <exception cref="ActorsTimeoutException">No reply within the request timeout.</exception>
     public async Task<TReply> AskEntityAsync<TReply>(string typeName, object message, CancellationToken cancellationToken = default)
+        where TReply : class
     {
         if (string.IsNullOrWhiteSpace(typeName)) throw new ArgumentException("an entity type needs a name", nameof(typeName));
         ArgumentNullException.ThrowIfNull(message);
+        return await AskEntityOnce<TReply>(typeName, message, _options.RequestTimeout, cancellationToken)
+            ?? throw new ActorsTimeoutException($"{message.GetType().Name} to a {typeName} entity not answered within {_options.RequestTimeout.TotalSeconds:0.#}s");
+    }
+
+    /// <summary>One attempt: the reply, or null when none came within <paramref name="timeout"/>.</summary>
+    private async Task<TReply?> AskEntityOnce<TReply>(string typeName, object message, TimeSpan timeout, CancellationToken cancellationToken)
+        where TReply : class
+    {
         try
         {
             return await _clusterClient.Ask<TReply>(new ClusterClient.Send("/system/sharding/" + Uri.EscapeDataString(typeName), message, localAffinity: true),
-                _options.RequestTimeout, cancellationToken);
+                timeout, cancellationToken);
         }
         catch (AskTimeoutException)
         {
-            throw new ActorsTimeoutException($"{message.GetType().Name} to a {typeName} entity not answered within {_options.RequestTimeout.TotalSeconds:0.#}s");
+            return null;
         }
     }
 
@@ -188,17 +197,10 @@ public sealed class ActorsClient : IAsyncDisposable
             if (remaining <= TimeSpan.Zero)
                 throw new ActorsTimeoutException($"counter {message.CounterId} not answered within {_options.RequestTimeout.TotalSeconds:0.#}s; an add was applied at most once");
             var attempt = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
-            try
-            {
-                var reply = await _clusterClient.Ask<Counter.CounterReply>(
-                    new ClusterClient.Send("/system/sharding/counter", message, localAffinity: true), attempt, cancellationToken);
-                if (reply.Error is { } error) throw new ActorsRejectedException(error);
-                return reply;
-            }
-            catch (AskTimeoutException)
-            {
-                // Same request id next time: the counter applies it once.
-            }
+            // Unanswered: the same request id next time, and the counter applies it once.
+            if (await AskEntityOnce<Counter.CounterReply>("counter", message, attempt, cancellationToken) is not { } reply) continue;
+            if (reply.Error is { } error) throw new ActorsRejectedException(error);
+            return reply;
         }
     }
 

@@ -11,31 +11,26 @@ public sealed class CounterState
     private readonly ImmutableQueue<string> _order;
     private readonly ImmutableHashSet<string> _seen;
 
-    private CounterState(long value, ImmutableQueue<string> order, ImmutableHashSet<string> seen, int count, int remembered)
+    private CounterState(long value, ImmutableQueue<string> order, ImmutableHashSet<string> seen, int remembered)
     {
         Value = value;
         _order = order;
         _seen = seen;
-        Count = count;
         Remembered = remembered;
     }
 
     /// <summary>A counter at 0 that remembers the last <paramref name="remembered"/> request ids.</summary>
     public static CounterState Empty(int remembered) =>
-        new(0, ImmutableQueue<string>.Empty, ImmutableHashSet.Create<string>(StringComparer.Ordinal), 0, Math.Max(1, remembered));
+        new(0, ImmutableQueue<string>.Empty, ImmutableHashSet.Create<string>(StringComparer.Ordinal), Math.Max(1, remembered));
 
     /// <summary>A counter restored from a snapshot.</summary>
-    public static CounterState Restore(long value, IEnumerable<string> recent, int remembered)
-    {
-        var state = Empty(remembered);
-        foreach (var id in recent) state = state.Remember(id);
-        return new CounterState(value, state._order, state._seen, state.Count, state.Remembered);
-    }
+    public static CounterState Restore(long value, IEnumerable<string> recent, int remembered) =>
+        recent.Aggregate(Empty(remembered), (state, id) => state.Remember(id)).WithValue(value);
 
     public long Value { get; }
 
     /// <summary>Request ids remembered now.</summary>
-    public int Count { get; }
+    public int Count => _seen.Count;
 
     /// <summary>The most request ids remembered.</summary>
     public int Remembered { get; }
@@ -56,35 +51,26 @@ public sealed class CounterState
     }
 
     /// <summary>The state after the add <paramref name="requestId"/> of <paramref name="delta"/>; a seen id changes nothing.</summary>
-    public CounterState Apply(string requestId, long delta)
-    {
-        if (Seen(requestId)) return this;
-        var next = Remember(requestId);
-        return new CounterState(Value + delta, next._order, next._seen, next.Count, Remembered);
-    }
+    public CounterState Apply(string requestId, long delta) => Seen(requestId) ? this : Replay(requestId, delta);
 
     /// <summary>
     /// The state after a journaled add, applied whatever the state remembers: it was checked when it was written, and
     /// whether its id is still remembered depends on a setting that may have changed since.
     /// </summary>
-    public CounterState Replay(string requestId, long delta)
-    {
-        var next = Remember(requestId);
-        return new CounterState(unchecked(Value + delta), next._order, next._seen, next.Count, Remembered);
-    }
+    public CounterState Replay(string requestId, long delta) => Remember(requestId).WithValue(unchecked(Value + delta));
+
+    private CounterState WithValue(long value) => new(value, _order, _seen, Remembered);
 
     private CounterState Remember(string requestId)
     {
         if (_seen.Contains(requestId)) return this;
         var order = _order.Enqueue(requestId);
         var seen = _seen.Add(requestId);
-        var count = Count + 1;
-        while (count > Remembered)
+        while (seen.Count > Remembered)
         {
             order = order.Dequeue(out var oldest);
             seen = seen.Remove(oldest);
-            count--;
         }
-        return new CounterState(Value, order, seen, count, Remembered);
+        return new CounterState(Value, order, seen, Remembered);
     }
 }

@@ -32,8 +32,6 @@ public abstract record LogOp
 public sealed record ReadBarrier : LogOp
 {
     public static readonly ReadBarrier Instance = new();
-
-    public override bool Idempotent => true;
 }
 
 /// <summary>

@@ -36,15 +36,10 @@ public sealed class LogJournal : AsyncWriteJournal
             .GroupBy(i => writes[i].Append!.PersistenceId)
             .Select(async ids =>
             {
-                foreach (var i in ids)
-                {
-                    var result = await _log.SubmitAsync(writes[i].Append!);
-                    // Refused by the log: another incarnation of the actor writes this stream. Not a rejection (after which
-                    // the actor would carry on with its numbers and interleave with the other): the write fails, and so the
-                    // actor stops.
-                    if (result.Status != CommandStatus.Ok)
-                        throw new InvalidOperationException(result.Error ?? result.Status.ToString());
-                }
+                // Refused by the log (another incarnation of the actor writes this stream), SubmitAsync throws: not a
+                // rejection, after which the actor would carry on with its numbers and interleave with the other; the write
+                // fails, and so the actor stops.
+                foreach (var i in ids) await _log.SubmitAsync(writes[i].Append!);
             });
         await Task.WhenAll(streams);
         return results.ToImmutableList();
@@ -69,16 +64,14 @@ public sealed class LogJournal : AsyncWriteJournal
         }
     }
 
-    protected override async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken)
-    {
-        var result = await _log.SubmitAsync(new JournalDelete(persistenceId, toSequenceNr));
-        if (result.Status != CommandStatus.Ok) throw new InvalidOperationException(result.Error ?? result.Status.ToString());
-    }
+    protected override Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken) =>
+        _log.SubmitAsync(new JournalDelete(persistenceId, toSequenceNr));
 
     public override async Task ReplayMessagesAsync(IActorContext context, string persistenceId, long fromSequenceNr, long toSequenceNr,
         long max, Action<IPersistentRepresentation> recoveryCallback)
     {
-        var events = await _log.ReadAsync(s => s.Journal.Events(persistenceId, fromSequenceNr, toSequenceNr, max));
+        // Akka reads the highest sequence number (with a barrier) right before a replay, so that barrier serves both.
+        var events = await _log.ReadAsync(s => s.Journal.Events(persistenceId, fromSequenceNr, toSequenceNr, max), fresh: false);
         foreach (var e in events)
         {
             var payload = _log.Deserialize(e.Payload, e.SerializerId, e.Manifest);

@@ -31,29 +31,24 @@ public sealed class LogSnapshotStore : SnapshotStore
         var (id, manifest, bytes) = _log.Serialize(snapshot);
         var save = new SnapshotSave(metadata.PersistenceId, new StoredSnapshot(metadata.SequenceNr, metadata.Timestamp.ToUniversalTime().Ticks, id, manifest, bytes));
         if (JournalLimits.Validate(save) is { } error) throw new ArgumentException(error);
-        Check(await _log.SubmitAsync(save));
+        await _log.SubmitAsync(save);
     }
 
     protected override async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)
     {
         var ticks = metadata.Timestamp == DateTime.MinValue ? (Min: 0L, Max: long.MaxValue) : (Min: metadata.Timestamp.ToUniversalTime().Ticks, Max: metadata.Timestamp.ToUniversalTime().Ticks);
-        Check(await _log.SubmitAsync(new SnapshotDelete(metadata.PersistenceId,
-            new SnapshotRange(metadata.SequenceNr, metadata.SequenceNr, ticks.Min, ticks.Max))));
+        await _log.SubmitAsync(new SnapshotDelete(metadata.PersistenceId,
+            new SnapshotRange(metadata.SequenceNr, metadata.SequenceNr, ticks.Min, ticks.Max)));
     }
 
-    protected override async Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken) =>
-        Check(await _log.SubmitAsync(new SnapshotDelete(persistenceId, RangeOf(criteria))));
+    protected override Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken) =>
+        _log.SubmitAsync(new SnapshotDelete(persistenceId, RangeOf(criteria)));
 
     private static SnapshotRange RangeOf(SnapshotSelectionCriteria c) => new(
         c.MinSequenceNr,
         c.MaxSequenceNr,
         c.MinTimestamp is { } min && min != DateTime.MinValue ? min.ToUniversalTime().Ticks : 0,
         c.MaxTimeStamp == DateTime.MaxValue ? long.MaxValue : c.MaxTimeStamp.ToUniversalTime().Ticks);
-
-    private static void Check(CommandResult result)
-    {
-        if (result.Status != CommandStatus.Ok) throw new InvalidOperationException(result.Error ?? result.Status.ToString());
-    }
 
     /// <summary>A query's answer when there is no snapshot (an actor's answer cannot be null).</summary>
     private sealed class NoSnapshot

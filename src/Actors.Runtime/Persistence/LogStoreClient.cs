@@ -3,7 +3,6 @@ using Actors.Runtime.Paxos;
 using Actors.Runtime.Ring;
 using Akka.Actor;
 using Akka.Configuration;
-using Akka.Serialization;
 
 namespace Actors.Runtime.Persistence;
 
@@ -14,9 +13,16 @@ namespace Actors.Runtime.Persistence;
 /// </summary>
 internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
 {
+    /// <summary>The highest slot a read barrier of this client named so far (long.MinValue: none yet).</summary>
+    private long _lastBarrier = long.MinValue;
+
     public TimeSpan Timeout { get; } = pluginConfig.GetTimeSpan("request-timeout", TimeSpan.FromSeconds(15), allowInfinite: false);
 
-    /// <summary>Puts <paramref name="op"/> through the log and returns how it was applied; throws when it was not applied in time.</summary>
+    /// <summary>
+    /// Puts <paramref name="op"/> through the log and returns its result, which is Ok: a refusal throws
+    /// <see cref="InvalidOperationException"/> with the log's reason, and an operation not applied in time throws
+    /// <see cref="TimeoutException"/>.
+    /// </summary>
     public async Task<CommandResult> SubmitAsync(LogOp op)
     {
         CommandResult result;
@@ -28,25 +34,28 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
         {
             throw new TimeoutException($"{op.GetType().Name} not answered within {Timeout.TotalSeconds:0.#}s (is /user/kv running on this node?)");
         }
-        if (result.Status == CommandStatus.Timeout)
-            throw new TimeoutException($"{op.GetType().Name}: {result.Error}");
-        return result;
+        return result.Status switch
+        {
+            CommandStatus.Ok => result,
+            CommandStatus.Timeout => throw new TimeoutException($"{op.GetType().Name}: {result.Error}"),
+            _ => throw new InvalidOperationException(result.Error ?? result.Status.ToString()),
+        };
     }
 
     /// <summary>
     /// Evaluates <paramref name="query"/> on the local replica once it has applied every slot chosen before this call
     /// (a read barrier by read index, whose slot the replica must have applied when it answers, even if it restarted in
-    /// between): a linearizable read of the log's state.
+    /// between): a linearizable read of the log's state. With <paramref name="fresh"/> false the highest barrier this
+    /// client took so far is enough (no new barrier): for a read that follows one which took a barrier after the reader's
+    /// operation began, as a replay follows the read of the highest sequence number.
     /// </summary>
-    public async Task<T> ReadAsync<T>(Func<ReplicatedState, T> query) where T : notnull
+    public async Task<T> ReadAsync<T>(Func<ReplicatedState, T> query, bool fresh = true) where T : notnull
     {
         var deadline = DateTime.UtcNow + Timeout;
+        var slot = Interlocked.Read(ref _lastBarrier);
+        if (fresh || slot == long.MinValue) slot = await Barrier();
         while (true)
         {
-            var barrier = await SubmitAsync(ReadBarrier.Instance);
-            var slot = ReplicatedState.BarrierSlot(barrier);
-            if (barrier.Status != CommandStatus.Ok)
-                throw new InvalidOperationException($"read barrier refused: {barrier.Error ?? barrier.Status.ToString()}");
             try
             {
                 return await system.ActorSelection("/user/paxos/replica").Ask<T>(new QueryLocal(slot, s => query(s)), Timeout);
@@ -57,9 +66,21 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
             }
             catch (ReplicaBehindException) when (DateTime.UtcNow < deadline)
             {
-                // The replica restarted from an older snapshot between the barrier and the query: take a new barrier.
+                // The replica restarted from an older snapshot since the barrier was taken: take a new one.
+                slot = await Barrier();
             }
         }
+    }
+
+    /// <summary>Takes a read barrier and returns the slot it names, remembered as the highest one taken.</summary>
+    private async Task<long> Barrier()
+    {
+        var slot = ReplicatedState.BarrierSlot(await SubmitAsync(ReadBarrier.Instance));
+        long seen;
+        while (slot > (seen = Interlocked.Read(ref _lastBarrier)) && Interlocked.CompareExchange(ref _lastBarrier, slot, seen) != seen)
+        {
+        }
+        return slot;
     }
 
     /// <summary>The serializer id, manifest and bytes of <paramref name="payload"/>.</summary>

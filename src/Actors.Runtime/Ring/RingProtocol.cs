@@ -16,12 +16,6 @@ public sealed record GetRing
 }
 
 /// <summary>
-/// Asks <c>/user/ring</c> to put <see cref="Op"/> through the log (an operator's drain or weight); answered with the
-/// <see cref="Core.Log.CommandResult"/> the replicas applied it with, or one with status Timeout when it was not applied in time.
-/// </summary>
-public sealed record RingRequest(RingOp Op);
-
-/// <summary>
 /// Node-local: asks <c>/user/kv</c> to put <see cref="Op"/> through the log; answered with the <see cref="Core.Log.CommandResult"/>
 /// it was applied with (status Timeout when it was not applied within the request timeout: it may still be).
 /// </summary>

@@ -28,16 +28,9 @@ public static class ActorsSharding
         return region;
     }
 
-    /// <summary>As <see cref="StartRegionAsync"/>, blocking until the region runs (for starters that cannot await).</summary>
-    public static IActorRef StartRegion(ActorSystem system, string typeName, Func<string, Props> entityProps, ShardingSettings? settings = null)
-    {
-        if (string.IsNullOrWhiteSpace(typeName)) throw new ArgumentException("an entity type needs a name", nameof(typeName));
-        settings ??= ShardingSettings.Create(system.Settings.Config);
-        var region = ClusterSharding.Get(system).Start(typeName, entityProps, ClusterShardingSettings.Create(system),
-            new RingMessageExtractor(settings.NumberOfShards), new RingShardAllocationStrategy(settings.RebalanceLimit), PoisonPill.Instance);
-        ClusterClientReceptionist.Get(system).RegisterService(region);
-        return region;
-    }
+    /// <summary>As <see cref="StartRegionAsync"/>, blocking until the region runs (for starters that cannot await), as Akka's own <c>Start</c> does.</summary>
+    public static IActorRef StartRegion(ActorSystem system, string typeName, Func<string, Props> entityProps, ShardingSettings? settings = null) =>
+        StartRegionAsync(system, typeName, entityProps, settings).GetAwaiter().GetResult();
 
     /// <summary>
     /// Akka.Hosting: starts the shard region of <paramref name="typeName"/> on the ring once the actor system runs and
@@ -45,10 +38,6 @@ public static class ActorsSharding
     /// </summary>
     public static AkkaConfigurationBuilder WithRingShardRegion<TKey>(this AkkaConfigurationBuilder builder, string typeName,
         Func<string, Props> entityProps) =>
-        builder.WithActors(new ActorStarter((system, registry) =>
-        {
-            return StartAndRegister();
-
-            async Task StartAndRegister() => registry.Register<TKey>(await StartRegionAsync(system, typeName, entityProps));
-        }));
+        builder.WithActors(new ActorStarter(async (system, registry) =>
+            registry.Register<TKey>(await StartRegionAsync(system, typeName, entityProps))));
 }

@@ -24,9 +24,10 @@ public static class CounterCheck
     public static IReadOnlyList<CounterVerdict> Check(IReadOnlyList<CounterAddRecord> adds, IReadOnlyDictionary<string, long> finals)
     {
         var verdicts = new List<CounterVerdict>();
+        var byCounter = adds.ToLookup(a => a.Counter);
         foreach (var (counter, final) in finals.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            var mine = adds.Where(a => a.Counter == counter).ToList();
+            var mine = byCounter[counter].ToList();
             var acknowledged = mine.Where(a => a.Outcome == KvOutcome.Ok).Sum(a => a.Delta);
             var unknown = mine.Where(a => a.Outcome == KvOutcome.Indeterminate).Select(a => a.Delta).ToList();
             string? problem = null;
