@@ -1,3 +1,5 @@
+using Actors.Core.Log;
+
 namespace Actors.Core.Journal;
 
 /// <summary>Bounds on what the journal service accepts, so that one command stays a reasonable log entry.</summary>
@@ -9,8 +11,18 @@ public static class JournalLimits
     /// <summary>Largest total payload of one append or one snapshot.</summary>
     public const int MaxPayloadBytes = 1024 * 1024;
 
+    /// <summary>
+    /// Largest encoded operation (<see cref="EncodedSize"/>): the payload limit plus room for ids, manifests and
+    /// sequence numbers. Many small events, or long manifests, cannot make one command larger than this.
+    /// </summary>
+    public const int MaxOperationBytes = MaxPayloadBytes + 64 * 1024;
+
     /// <summary>Why <paramref name="op"/> is not accepted, or null.</summary>
-    public static string? Validate(JournalOp op)
+    public static string? Validate(JournalOp op) => Check(op) ?? (EncodedSize.Of(op) is var size && size > MaxOperationBytes
+        ? $"journal: an operation of {size} encoded bytes is above the limit of {MaxOperationBytes}"
+        : null);
+
+    private static string? Check(JournalOp op)
     {
         if (string.IsNullOrEmpty(op.PersistenceId)) return "journal: the persistence id is empty";
         if (System.Text.Encoding.UTF8.GetByteCount(op.PersistenceId) > MaxPersistenceIdBytes)

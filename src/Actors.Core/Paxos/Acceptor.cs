@@ -111,7 +111,7 @@ public sealed class Acceptor
         foreach (var a in _accepted.Values)
         {
             if (a.Slot < from) continue;
-            var size = a.Value.ApproximateSize() + 24;
+            var size = a.Value.EncodedSize() + 24;
             if (page.Count > 0 && bytes + size > _maxPageBytes)
             {
                 pages.Add(page.ToImmutable());

@@ -38,15 +38,8 @@ public sealed record SlotValue(ImmutableArray<LogCommand> Commands, long Stamp =
 
     public bool IsNoOp => Commands.IsDefaultOrEmpty;
 
-    /// <summary>Rough wire size of a command, used to bound batches and catch-up answers.</summary>
-    public static long ApproximateSize(LogCommand c) => 32 + c.ClientId.Length + c.Op switch
-    {
-        KvPut p => p.Key.Length + p.Value.Length,
-        KvCas cas => cas.Key.Length + cas.NewValue.Length + (cas.Expected?.Length ?? 0),
-        KvOp kv => kv.Key.Length,
-        RingJoin j => 16 + j.Address.Length,
-        _ => 16,
-    };
+    /// <summary>Encoded size of a command (<see cref="Log.EncodedSize"/>), which bounds batches, pages and catch-up answers.</summary>
+    public static long EncodedSize(LogCommand c) => Log.EncodedSize.Of(c);
 
     /// <summary>True when both batches hold the same commands in the same order, compared by content.</summary>
     public bool ContentEquals(SlotValue other)
@@ -61,8 +54,8 @@ public sealed record SlotValue(ImmutableArray<LogCommand> Commands, long Stamp =
         return true;
     }
 
-    /// <summary>Rough wire size of the whole batch.</summary>
-    public long ApproximateSize() => IsNoOp ? 8 : 8 + Commands.Sum(ApproximateSize);
+    /// <summary>Encoded size of the whole batch, as the serializer writes it.</summary>
+    public long EncodedSize() => Log.EncodedSize.Of(this);
 }
 
 /// <summary>A value an acceptor accepted in a slot, and the ballot it accepted it in.</summary>

@@ -325,7 +325,7 @@ public sealed class Proposer
             long bytes = 0;
             while (_pending.Count > 0 && batch.Count < _config.MaxBatch)
             {
-                var size = SlotValue.ApproximateSize(_pending.Peek());
+                var size = SlotValue.EncodedSize(_pending.Peek());
                 if (batch.Count > 0 && bytes + size > _config.MaxBatchBytes) break;
                 bytes += size;
                 batch.Add(Dequeue());
@@ -337,13 +337,13 @@ public sealed class Proposer
     private void Enqueue(LogCommand c)
     {
         _pending.Enqueue(c);
-        _pendingBytes += SlotValue.ApproximateSize(c);
+        _pendingBytes += SlotValue.EncodedSize(c);
     }
 
     private LogCommand Dequeue()
     {
         var c = _pending.Dequeue();
-        _pendingBytes -= SlotValue.ApproximateSize(c);
+        _pendingBytes -= SlotValue.EncodedSize(c);
         return c;
     }
 
@@ -515,7 +515,7 @@ public sealed class Proposer
         long bytes = 0;
         foreach (var c in commands)
         {
-            var size = SlotValue.ApproximateSize(c);
+            var size = SlotValue.EncodedSize(c);
             if (part.Count > 0 && bytes + size > maxBytes)
             {
                 yield return part.ToImmutable();

@@ -187,7 +187,7 @@ public sealed class Replica
         long bytes = 0;
         for (var slot = from; decisions.Count < _config.CatchUpBatch && _log.TryGetValue(slot, out var v); slot++)
         {
-            bytes += v.ApproximateSize();
+            bytes += v.EncodedSize();
             if (decisions.Count > 0 && bytes > _config.MaxBatchBytes) break;
             decisions.Add(new DecidedSlot(slot, v));
         }

@@ -242,7 +242,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
 
     private static readonly ConditionalWeakTable<SlotValue, byte[]>.CreateValueCallback EncodeValue = v =>
     {
-        var w = new WireWriter(16 + (int)Math.Min(v.ApproximateSize(), 1 << 20));
+        var w = new WireWriter((int)Math.Min(v.EncodedSize(), int.MaxValue));
         w.Long(v.Stamp);
         WriteCommands(w, v.Commands.IsDefault ? ImmutableArray<LogCommand>.Empty : v.Commands);
         return w.ToArray();

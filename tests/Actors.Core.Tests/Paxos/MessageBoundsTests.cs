@@ -26,7 +26,7 @@ public sealed class MessageBoundsTests
         Assert.True(pages.Count >= 4, $"{pages.Count} pages");
         Assert.All(pages, p => Assert.Equal(pages.Count, p.Pages));
         Assert.Equal(Enumerable.Range(0, pages.Count), pages.Select(p => p.Page));
-        Assert.All(pages, p => Assert.True(p.Accepted.Sum(s => s.Value.ApproximateSize()) <= 1000));
+        Assert.All(pages, p => Assert.True(p.Accepted.Sum(s => s.Value.EncodedSize()) <= 1000));
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), pages.SelectMany(p => p.Accepted).Select(s => s.Slot));
     }
 
@@ -94,7 +94,7 @@ public sealed class MessageBoundsTests
         var commands = Enumerable.Range(1, 50).Select(i => Cmd("c", i, 100)).ToList();
         var parts = Proposer.SplitByBytes(commands, 1000).ToList();
         Assert.True(parts.Count > 1);
-        Assert.All(parts, part => Assert.True(part.Sum(SlotValue.ApproximateSize) <= 1000));
+        Assert.All(parts, part => Assert.True(part.Sum(SlotValue.EncodedSize) <= 1000));
         Assert.Equal(commands, parts.SelectMany(x => x));
     }
 
@@ -107,6 +107,6 @@ public sealed class MessageBoundsTests
         var submits = fx.Send.Select(o => o.Message).OfType<Submit>().ToList();
         Assert.True(submits.Count > 1);
         Assert.Equal(40, submits.Sum(s => s.Commands.Length));
-        Assert.All(submits, s => Assert.True(s.Commands.Sum(SlotValue.ApproximateSize) <= 1000));
+        Assert.All(submits, s => Assert.True(s.Commands.Sum(SlotValue.EncodedSize) <= 1000));
     }
 }

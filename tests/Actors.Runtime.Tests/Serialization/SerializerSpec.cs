@@ -129,6 +129,25 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     }
 
     [Fact]
+    public void Every_operation_is_encoded_in_exactly_the_bytes_the_core_sizes_it_at()
+    {
+        // Batches and pages are cut by EncodedSize: an operation larger on the wire than sized would let a message
+        // grow past the transport's frame size.
+        var commands = Messages().Select(m => m[0]).OfType<Submit>().SelectMany(s => s.Commands)
+            .Append(new LogCommand("ключ", 7, new KvCas("ключ", null, B("n"))))
+            .Append(new LogCommand("c", 8, new Core.Journal.JournalAppend("p", [new Core.Journal.JournalEvent(1, 1, "ü", new byte[1000], "w")])));
+        foreach (var command in commands)
+        {
+            var value = new SlotValue([command], 5);
+            var decision = new Decision(1, value);
+            var bytes = Sys.Serialization.FindSerializerFor(decision).ToBinary(decision);
+            Assert.True(1 + 8 + value.EncodedSize() == bytes.Length, $"{command.Op.GetType().Name}: sized {value.EncodedSize()}, encoded {bytes.Length - 9}");
+        }
+        var noOp = new Decision(1, SlotValue.NoOp);
+        Assert.Equal(1 + 8 + SlotValue.NoOp.EncodedSize(), Sys.Serialization.FindSerializerFor(noOp).ToBinary(noOp).Length);
+    }
+
+    [Fact]
     public void A_slot_value_is_encoded_once_for_every_accept_journal_event_and_decision_that_carries_it()
     {
         var bytes = B("first");
