@@ -50,15 +50,20 @@ public abstract record JournalOp(string PersistenceId) : LogOp
 
 /// <summary>
 /// Appends <see cref="Events"/> (strictly increasing sequence numbers) to <see cref="JournalOp.PersistenceId"/>'s stream, all or
-/// none. Refused when the first is not above the highest sequence number written so far, unless every event is already
-/// there with the same content (a retry): two incarnations of one persistent actor can never both write a sequence number.
+/// none. Refused when the first is not above the highest sequence number written so far, unless it is a late copy: every
+/// event written by the writer of the stream's highest event and still there with the same content, or deleted since. So
+/// two incarnations of one persistent actor never both write a sequence number, and one fenced off by a newer one stays
+/// fenced off even where the events it would overwrite were deleted.
 /// </summary>
 public sealed record JournalAppend(string PersistenceId, ImmutableArray<JournalEvent> Events) : JournalOp(PersistenceId);
 
 /// <summary>Deletes the events of <see cref="JournalOp.PersistenceId"/> up to and including <see cref="ToSequenceNr"/>; the highest sequence number stays.</summary>
 public sealed record JournalDelete(string PersistenceId, long ToSequenceNr) : JournalOp(PersistenceId);
 
-/// <summary>Stores <see cref="Snapshot"/> for <see cref="JournalOp.PersistenceId"/>, replacing one at the same sequence number.</summary>
+/// <summary>
+/// Stores <see cref="Snapshot"/> for <see cref="JournalOp.PersistenceId"/>, replacing one at the same sequence number.
+/// Refused above the stream's highest sequence number: a snapshot is of events written.
+/// </summary>
 public sealed record SnapshotSave(string PersistenceId, StoredSnapshot Snapshot) : JournalOp(PersistenceId)
 {
     public override bool Idempotent => false;

@@ -16,7 +16,12 @@ public sealed class JournalStateMachine
     {
         if (section is null) return;
         foreach (var s in section.Streams)
-            _streams[s.PersistenceId] = new JournalStream(s.HighestSequenceNr, s.Events.ToList(), s.Snapshots.ToList()) { DeletedTo = s.DeletedTo };
+            _streams[s.PersistenceId] = new JournalStream(s.HighestSequenceNr, s.Events.ToList(), s.Snapshots.ToList())
+            {
+                DeletedTo = s.DeletedTo,
+                // A section written before writers were kept: the writer of the highest event, where it is still held.
+                Writer = s.Writer ?? (s.Events.Length > 0 && s.Events[^1].SequenceNr == s.HighestSequenceNr ? s.Events[^1].WriterUuid : ""),
+            };
     }
 
     /// <summary>Persistence ids with events or snapshots (or a highest sequence number) held.</summary>
@@ -36,13 +41,15 @@ public sealed class JournalStateMachine
                 {
                     stream.Events.AddRange(a.Events);
                     stream.Highest = a.Events[^1].SequenceNr;
+                    stream.Writer = a.Events[^1].WriterUuid;
                     return CommandResult.Ok;
                 }
-                // At or below the highest: a late copy of an append already applied, or a second writer. A copy finds its
-                // events, or finds them deleted since; an event never written (a gap) or written with other content is not one.
+                // At or below the highest: a late copy of an append already applied, or another incarnation writing. Only
+                // the writer of the highest event can send a copy (an incarnation that wrote before it is fenced off, even
+                // where its events are deleted), and a copy finds its events with the same content, or finds them deleted.
                 foreach (var e in a.Events)
                 {
-                    var copy = e.SequenceNr <= stream.Highest && (Find(stream, e.SequenceNr) is { } held
+                    var copy = e.SequenceNr <= stream.Highest && e.WriterUuid == stream.Writer && (Find(stream, e.SequenceNr) is { } held
                         ? JournalEvent.ContentEquals(held, e)
                         : e.SequenceNr <= stream.DeletedTo);
                     if (!copy)
@@ -60,6 +67,10 @@ public sealed class JournalStateMachine
             }
             case SnapshotSave s:
             {
+                var highest = HighestSequenceNr(s.PersistenceId);
+                if (s.Snapshot.SequenceNr > highest)
+                    return Rejected($"journal: a snapshot of {s.PersistenceId} at sequence number {s.Snapshot.SequenceNr} is refused: " +
+                                    $"its events are written only up to {highest}");
                 var stream = Stream(s.PersistenceId);
                 stream.Snapshots.RemoveAll(x => x.SequenceNr == s.Snapshot.SequenceNr);
                 var at = stream.Snapshots.FindIndex(x => x.SequenceNr > s.Snapshot.SequenceNr);
@@ -101,7 +112,7 @@ public sealed class JournalStateMachine
     /// <summary>The journal's section of a snapshot, streams in ordinal order of their ids.</summary>
     public JournalSection Section() => new(_streams
         .OrderBy(p => p.Key, StringComparer.Ordinal)
-        .Select(p => new JournalStreamSection(p.Key, p.Value.Highest, [.. p.Value.Events], [.. p.Value.Snapshots], p.Value.DeletedTo))
+        .Select(p => new JournalStreamSection(p.Key, p.Value.Highest, [.. p.Value.Events], [.. p.Value.Snapshots], p.Value.DeletedTo, p.Value.Writer))
         .ToImmutableArray());
 
     private JournalStream Stream(string persistenceId)
@@ -135,6 +146,9 @@ public sealed class JournalStateMachine
     {
         public long Highest { get; set; } = highest;
 
+        /// <summary>The writer (incarnation) of the event at <see cref="Highest"/>, kept when that event is deleted.</summary>
+        public string Writer { get; set; } = "";
+
         /// <summary>Events up to here were deleted (at most <see cref="Highest"/>).</summary>
         public long DeletedTo { get; set; }
         public List<JournalEvent> Events { get; } = events;
@@ -142,9 +156,12 @@ public sealed class JournalStateMachine
     }
 }
 
-/// <summary>One persistence id in the journal's section of a snapshot; events up to <see cref="DeletedTo"/> were deleted.</summary>
+/// <summary>
+/// One persistence id in the journal's section of a snapshot; events up to <see cref="DeletedTo"/> were deleted, and
+/// <see cref="Writer"/> wrote the event at the highest sequence number (null: a section from before writers were kept).
+/// </summary>
 public sealed record JournalStreamSection(string PersistenceId, long HighestSequenceNr, ImmutableArray<JournalEvent> Events,
-    ImmutableArray<StoredSnapshot> Snapshots, long DeletedTo = 0);
+    ImmutableArray<StoredSnapshot> Snapshots, long DeletedTo = 0, string? Writer = null);
 
 /// <summary>The journal service's section of a snapshot.</summary>
 public sealed record JournalSection(ImmutableArray<JournalStreamSection> Streams)

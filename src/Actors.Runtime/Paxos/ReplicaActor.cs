@@ -97,7 +97,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             {
                 answer = _core.State.AppliedThrough < q.MinApplied
                     ? new Status.Failure(new ReplicaBehindException(_core.State.AppliedThrough, q.MinApplied))
-                    : q.Query(_core.State);
+                    : new QueryAnswer(q.Query(_core.State));
             }
             catch (Exception e)
             {

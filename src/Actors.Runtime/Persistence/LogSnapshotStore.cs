@@ -20,8 +20,8 @@ public sealed class LogSnapshotStore : SnapshotStore
     protected override async Task<SelectedSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken)
     {
         var range = RangeOf(criteria);
-        var found = await _log.ReadAsync(s => (object?)s.Journal.LatestSnapshot(persistenceId, range) ?? NoSnapshot.Instance);
-        if (found is not StoredSnapshot snapshot) return null;
+        var snapshot = await _log.ReadAsync(s => s.Journal.LatestSnapshot(persistenceId, range));
+        if (snapshot is null) return null;
         var payload = _log.Deserialize(snapshot.Payload, snapshot.SerializerId, snapshot.Manifest);
         return new SelectedSnapshot(new SnapshotMetadata(persistenceId, snapshot.SequenceNr, new DateTime(snapshot.Timestamp, DateTimeKind.Utc)), payload);
     }
@@ -49,10 +49,4 @@ public sealed class LogSnapshotStore : SnapshotStore
         c.MaxSequenceNr,
         c.MinTimestamp is { } min && min != DateTime.MinValue ? min.ToUniversalTime().Ticks : 0,
         c.MaxTimeStamp == DateTime.MaxValue ? long.MaxValue : c.MaxTimeStamp.ToUniversalTime().Ticks);
-
-    /// <summary>A query's answer when there is no snapshot (an actor's answer cannot be null).</summary>
-    private sealed class NoSnapshot
-    {
-        public static readonly NoSnapshot Instance = new();
-    }
 }

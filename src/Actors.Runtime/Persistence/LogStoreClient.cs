@@ -47,9 +47,10 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
     /// (a read barrier by read index, whose slot the replica must have applied when it answers, even if it restarted in
     /// between): a linearizable read of the log's state. With <paramref name="fresh"/> false the highest barrier this
     /// client took so far is enough (no new barrier): for a read that follows one which took a barrier after the reader's
-    /// operation began, as a replay follows the read of the highest sequence number.
+    /// operation began, as a replay follows the read of the highest sequence number. A query that fails throws; a replica
+    /// behind the barrier is asked again with a new one until the request timeout.
     /// </summary>
-    public async Task<T> ReadAsync<T>(Func<ReplicatedState, T> query, bool fresh = true) where T : notnull
+    public async Task<T> ReadAsync<T>(Func<ReplicatedState, T> query, bool fresh = true)
     {
         var deadline = DateTime.UtcNow + Timeout;
         var slot = Interlocked.Read(ref _lastBarrier);
@@ -58,7 +59,8 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
         {
             try
             {
-                return await system.ActorSelection("/user/paxos/replica").Ask<T>(new QueryLocal(slot, s => query(s)), Timeout);
+                var answer = await system.ActorSelection("/user/paxos/replica").Ask<QueryAnswer>(new QueryLocal(slot, s => query(s)), Timeout);
+                return (T)answer.Value!;
             }
             catch (AskTimeoutException)
             {

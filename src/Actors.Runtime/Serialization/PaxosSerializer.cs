@@ -36,7 +36,9 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     private const byte KvSectionId = 1;
     private const byte SessionsSectionId = 2;
     private const byte RingSectionId = 3;
-    private const byte JournalSectionId = 4;
+    /// <summary>The journal section as written before streams kept their writer; still read.</summary>
+    private const byte JournalSectionWithoutWritersId = 4;
+    private const byte JournalSectionId = 5;
     /// <summary>Manifests of local-only messages that earlier versions put on the wire; refused when read.</summary>
     private static readonly HashSet<string> LocalOnlyManifests = ["px.compact", "px.tick", "px.commit", "px.snapsaved", "px.applied"];
 
@@ -378,7 +380,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             foreach (var e in stream.Events) WriteEvent(w, e);
             w.Int(stream.Snapshots.Length);
             foreach (var x in stream.Snapshots) WriteStoredSnapshot(w, x);
-            w.Long(stream.DeletedTo);
+            w.Long(stream.DeletedTo).String(stream.Writer ?? "");
         }
     }
 
@@ -393,7 +395,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         var journal = JournalSection.Empty;
         for (var s = 0; s < sections; s++)
         {
-            switch (r.ReadByte())
+            var sectionId = r.ReadByte();
+            switch (sectionId)
             {
                 case KvSectionId:
                 {
@@ -437,8 +440,9 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                     ring = new RingSection(version, members.MoveToImmutable());
                     break;
                 }
-                case JournalSectionId:
+                case JournalSectionId or JournalSectionWithoutWritersId:
                 {
+                    var withWriters = sectionId == JournalSectionId;
                     var n = r.ReadCount(28);
                     var streams = ImmutableArray.CreateBuilder<JournalStreamSection>(n);
                     for (var i = 0; i < n; i++)
@@ -449,7 +453,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                         var count = r.ReadCount(28);
                         var snapshots = ImmutableArray.CreateBuilder<StoredSnapshot>(count);
                         for (var j = 0; j < count; j++) snapshots.Add(ReadStoredSnapshot(ref r));
-                        streams.Add(new JournalStreamSection(id, highest, events, snapshots.MoveToImmutable(), r.ReadLong()));
+                        var deletedTo = r.ReadLong();
+                        streams.Add(new JournalStreamSection(id, highest, events, snapshots.MoveToImmutable(), deletedTo, withWriters ? r.ReadString() : null));
                     }
                     journal = new JournalSection(streams.MoveToImmutable());
                     break;

@@ -113,6 +113,7 @@ public sealed class JournalStateMachineTests
     public void The_newest_selected_snapshot_is_loaded_and_deletes_follow_their_criteria()
     {
         var j = new JournalStateMachine();
+        j.Execute(new JournalAppend("p", [.. Enumerable.Range(1, 30).Select(i => Event(i))]));
         foreach (var seq in new long[] { 10, 30, 20 })
             j.Execute(new SnapshotSave("p", new StoredSnapshot(seq, seq * 100, 1300, "s", [(byte)seq])));
         Assert.Equal(30, j.LatestSnapshot("p", SnapshotRange.All)!.SequenceNr);
@@ -144,6 +145,73 @@ public sealed class JournalStateMachineTests
         Assert.Equal(5, restored.HighestSequenceNr("p"));
         Assert.Equal(4, restored.LatestSnapshot("p", SnapshotRange.All)!.SequenceNr);
         Assert.Equal(["a", "p"], j.Section().Streams.Select(s => s.PersistenceId));
+    }
+
+    [Fact]
+    public void A_stale_incarnation_whose_events_were_deleted_behind_a_snapshot_is_refused_not_answered_as_a_copy()
+    {
+        // B writes to 200, snapshots at 200 and deletes to 200; A, paused while the shard moved, recovered at 150.
+        var j = new JournalStateMachine();
+        j.Execute(new JournalAppend("p", [.. Enumerable.Range(1, 150).Select(i => Event(i, writer: "A"))]));
+        j.Execute(new JournalAppend("p", [.. Enumerable.Range(151, 50).Select(i => Event(i, writer: "B"))]));
+        Assert.Equal(CommandStatus.Ok, j.Execute(new SnapshotSave("p", new StoredSnapshot(200, 1, 1300, "s", [1]))).Status);
+        j.Execute(new JournalDelete("p", 200));
+
+        var stale = j.Execute(new JournalAppend("p", [Event(151, "a", writer: "A")]));
+        Assert.Equal(CommandStatus.Rejected, stale.Status);
+        Assert.Contains("another incarnation", stale.Error);
+        // Nor can it copy what it wrote itself before B took over: only the writer of the highest event sends copies.
+        Assert.Equal(CommandStatus.Rejected, j.Execute(new JournalAppend("p", [Event(150, writer: "A")])).Status);
+        // B goes on above its highest; A never wrote into the stream.
+        Assert.Equal(CommandStatus.Ok, j.Execute(new JournalAppend("p", [Event(201, writer: "B")])).Status);
+        Assert.All(j.Events("p", 1, long.MaxValue, long.MaxValue), e => Assert.Equal("B", e.WriterUuid));
+    }
+
+    [Fact]
+    public void A_late_copy_from_the_writer_of_the_highest_event_passes_after_its_events_were_deleted()
+    {
+        var j = new JournalStateMachine();
+        var append = new JournalAppend("p", [Event(1, writer: "B"), Event(2, writer: "B")]);
+        j.Execute(append);
+        j.Execute(new SnapshotSave("p", new StoredSnapshot(2, 1, 1300, "s", [1])));
+        j.Execute(new JournalDelete("p", 2));
+        Assert.Equal(CommandStatus.Ok, j.Execute(append).Status);
+        Assert.Empty(j.Events("p", 1, long.MaxValue, long.MaxValue));
+        Assert.Equal(2, j.HighestSequenceNr("p"));
+    }
+
+    [Fact]
+    public void The_writer_of_the_highest_event_survives_a_restore_from_the_section()
+    {
+        var j = new JournalStateMachine();
+        j.Execute(new JournalAppend("p", [Event(1, writer: "A")]));
+        j.Execute(new JournalAppend("p", [Event(2, writer: "B")]));
+        j.Execute(new JournalDelete("p", 2));
+        var restored = new JournalStateMachine(j.Section());
+        Assert.Equal(CommandStatus.Rejected, restored.Execute(new JournalAppend("p", [Event(2, writer: "A")])).Status);
+        Assert.Equal(CommandStatus.Ok, restored.Execute(new JournalAppend("p", [Event(2, writer: "B")])).Status);
+    }
+
+    [Fact]
+    public void A_section_without_writers_takes_the_writer_of_its_highest_event_when_it_is_held()
+    {
+        var section = new JournalSection([new JournalStreamSection("p", 2, [Event(1, writer: "A"), Event(2, writer: "B")], [])]);
+        var j = new JournalStateMachine(section);
+        Assert.Equal(CommandStatus.Rejected, j.Execute(new JournalAppend("p", [Event(1, writer: "A")])).Status);
+        Assert.Equal(CommandStatus.Ok, j.Execute(new JournalAppend("p", [Event(2, writer: "B")])).Status);
+    }
+
+    [Fact]
+    public void A_snapshot_above_the_highest_sequence_number_is_refused()
+    {
+        var j = WithFive();
+        var refused = j.Execute(new SnapshotSave("p", new StoredSnapshot(6, 1, 1300, "s", [1])));
+        Assert.Equal(CommandStatus.Rejected, refused.Status);
+        Assert.Contains("written only up to 5", refused.Error);
+        Assert.Null(j.LatestSnapshot("p", SnapshotRange.All));
+        Assert.Equal(CommandStatus.Rejected, j.Execute(new SnapshotSave("never", new StoredSnapshot(1, 1, 1300, "s", [1]))).Status);
+        Assert.Equal(1, j.Count); // the refused save made no stream for "never"
+        Assert.Equal(CommandStatus.Ok, j.Execute(new SnapshotSave("p", new StoredSnapshot(5, 1, 1300, "s", [1]))).Status);
     }
 
     [Fact]

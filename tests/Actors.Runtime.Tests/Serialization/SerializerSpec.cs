@@ -129,6 +129,23 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     }
 
     [Fact]
+    public void A_journal_section_written_before_streams_kept_their_writer_is_read_and_fences_by_its_highest_event()
+    {
+        // Format 1 with journal section 4: no writer after each stream's deleted-to mark.
+        var w = new WireWriter().Byte(PaxosSerializer.FormatVersion).Long(9).Long(5).Int(1).Byte(4).Int(1)
+            .String("p").Long(2).Int(2)
+            .Long(1).Int(1300).String("m").Bytes(B("e1")).String("A")
+            .Long(2).Int(1300).String("m").Bytes(B("e2")).String("B")
+            .Int(0).Long(0);
+        var snapshot = (StateSnapshot)((SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(Snap)).FromBinary(w.ToArray(), "log.snapshot");
+        var stream = Assert.Single(snapshot.Journal!.Streams);
+        Assert.Null(stream.Writer);
+        var journal = new Core.Journal.JournalStateMachine(snapshot.Journal);
+        Assert.Equal(CommandStatus.Rejected, journal.Execute(new Core.Journal.JournalAppend("p", [new Core.Journal.JournalEvent(1, 1300, "m", B("e1"), "A")])).Status);
+        Assert.Equal(CommandStatus.Ok, journal.Execute(new Core.Journal.JournalAppend("p", [new Core.Journal.JournalEvent(2, 1300, "m", B("e2"), "B")])).Status);
+    }
+
+    [Fact]
     public void Every_operation_is_encoded_in_exactly_the_bytes_the_core_sizes_it_at()
     {
         // Batches and pages are cut by EncodedSize: an operation larger on the wire than sized would let a message

@@ -138,6 +138,10 @@ public sealed class LogJournalSpec(JournalCluster fixture) : TestKit("akka.logle
     public async Task The_snapshot_store_loads_the_newest_selected_snapshot_on_any_node_and_deletes_by_criteria()
     {
         var probe = CreateTestProbe();
+        // A snapshot is of events written: write 1..30 first.
+        Journal(0).Tell(new WriteMessages([new AtomicWrite(Enumerable.Range(1, 30).Select(s => (IPersistentRepresentation)Event(_pid, s)).ToImmutableList())], probe.Ref, 1));
+        await probe.ExpectMsgAsync<WriteMessagesSuccessful>(Wait);
+        for (var s = 1; s <= 30; s++) await probe.ExpectMsgAsync<WriteMessageSuccess>(Wait);
         foreach (var seq in new long[] { 10, 20, 30 })
         {
             Snapshots(seq == 20 ? 1 : 0).Tell(new SaveSnapshot(new SnapshotMetadata(_pid, seq, new DateTime(2026, 1, 1, 0, 0, (int)seq, DateTimeKind.Utc)),

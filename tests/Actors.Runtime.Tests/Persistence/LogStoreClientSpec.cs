@@ -1,0 +1,79 @@
+using Actors.Core.Journal;
+using Actors.Core.Log;
+using Actors.Runtime.Paxos;
+using Actors.Runtime.Ring;
+using Akka.Actor;
+using Akka.Persistence;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace Actors.Runtime.Tests.Persistence;
+
+/// <summary>
+/// The log-backed snapshot store against a stand-in for the node's entry point (<c>/user/kv</c>, answering read barriers)
+/// and replica (<c>/user/paxos/replica</c>, answering queries as the test scripts them): a failed read is a failure,
+/// never "no snapshot", after which an entity would recover from its first event with the events before its snapshot
+/// deleted.
+/// </summary>
+public sealed class LogStoreClientSpec() : TestKit(Akka.Configuration.ConfigurationFactory.ParseString("""
+    akka.loglevel = WARNING
+    actors.persistence.snapshot-store.request-timeout = 3s
+    """).WithFallback(ActorsConfig.Reference))
+{
+    private static readonly StoredSnapshot Stored = new(7, DateTime.UtcNow.Ticks, 0, "", []);
+
+    /// <summary>Answers every read barrier with slot 10.</summary>
+    private sealed class Entry : ReceiveActor
+    {
+        public Entry() => Receive<SubmitLogOp>(_ => Sender.Tell(new CommandResult(CommandStatus.Ok, BitConverter.GetBytes(10L))));
+    }
+
+    /// <summary>Holds the replica stand-in as <c>replica</c>.</summary>
+    private sealed class Paxos : ReceiveActor
+    {
+        public Paxos(Queue<object> answers) => Context.ActorOf(Props.Create(() => new Replica(answers)), "replica");
+    }
+
+    /// <summary>Answers each query with the next scripted answer: a failure as it is, anything else run through the query.</summary>
+    private sealed class Replica : ReceiveActor
+    {
+        public Replica(Queue<object> answers) => Receive<QueryLocal>(_ =>
+        {
+            var next = answers.Dequeue();
+            Sender.Tell(next is Status.Failure ? next : new QueryAnswer(next is NoAnswer ? null : next));
+        });
+    }
+
+    /// <summary>A scripted answer of nothing found.</summary>
+    private sealed class NoAnswer;
+
+    private async Task<object> Load(params object[] answers)
+    {
+        Sys.ActorOf(Props.Create(() => new Entry()), "kv");
+        Sys.ActorOf(Props.Create(() => new Paxos(new Queue<object>(answers))), "paxos");
+        var store = Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor("actors.persistence.snapshot-store");
+        store.Tell(new LoadSnapshot("p", SnapshotSelectionCriteria.Latest, long.MaxValue), TestActor);
+        return await ExpectMsgAsync<object>(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_replica_behind_its_barrier_is_asked_again_and_the_snapshot_is_found()
+    {
+        var result = await Load(new Status.Failure(new ReplicaBehindException(3, 10)), Stored);
+        Assert.Equal(7, Assert.IsType<LoadSnapshotResult>(result).Snapshot!.Metadata.SequenceNr);
+    }
+
+    [Fact]
+    public async Task A_query_that_fails_fails_the_load_instead_of_finding_no_snapshot()
+    {
+        var result = await Load(new Status.Failure(new InvalidOperationException("the query broke")));
+        Assert.Contains("the query broke", Assert.IsType<LoadSnapshotFailed>(result).Cause.ToString());
+    }
+
+    [Fact]
+    public async Task No_snapshot_is_an_answer_of_nothing()
+    {
+        var result = await Load(new NoAnswer());
+        Assert.Null(Assert.IsType<LoadSnapshotResult>(result).Snapshot);
+    }
+}
