@@ -87,7 +87,8 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         for (var node = 1; node <= 3; node++) owners.Add((await c.Cli(node, "ring", "lookup", "account-7")).Stdout.Split(" at ring")[0]);
         Assert.Single(owners.Distinct());
         Assert.Contains("node 9 is not a ring member", (await c.Cli(2, "ring", "drain", "9")).Stderr);
-        Assert.Contains("WEIGHT must be a positive number", (await c.Cli(2, "ring", "weight", "1", "-3")).Stderr);
+        Assert.Contains("WEIGHT must be a number above 0 and at most 100", (await c.Cli(2, "ring", "weight", "1", "-3")).Stderr);
+        Assert.Contains("WEIGHT must be a number above 0 and at most 100", (await c.Cli(2, "ring", "weight", "2", "1e12")).Stderr);
         Assert.Contains("KEY must not be empty", (await c.Cli(2, "ring", "lookup", "")).Stderr);
         Assert.Equal(shows[0], (await c.Cli(3, "--json", "ring", "show")).Stdout.Trim());
         var weighed = await c.Cli(3, "ring", "weight", "2", "2.5");

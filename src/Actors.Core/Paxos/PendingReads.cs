@@ -21,7 +21,13 @@ public sealed class PendingReads
     private long _nextId;
 
     /// <param name="holdTicks">Ticks a read may wait for its grant before it is dropped.</param>
-    public PendingReads(long holdTicks) => _holdTicks = holdTicks;
+    /// <param name="firstId">The id before the first request's. Each incarnation of a replica draws it at random, so a grant
+    /// meant for a request of the previous incarnation (the same node before a restart) answers no request of this one.</param>
+    public PendingReads(long holdTicks, long firstId = 0)
+    {
+        _holdTicks = holdTicks;
+        _nextId = firstId;
+    }
 
     /// <summary>Reads held, in every stage.</summary>
     public int Count => _held.Count;
@@ -51,7 +57,7 @@ public sealed class PendingReads
         }
         _unasked.RemoveAll(h => now - h.Since > _holdTicks && _held.Remove((h.Read.ClientId, h.Read.Seq)));
         if (_unasked.Count == 0) return null;
-        _asked = (++_nextId, _unasked, now);
+        _asked = (unchecked(++_nextId), _unasked, now);
         _unasked = new();
         return _asked.Value.Id;
     }

@@ -30,7 +30,10 @@ public sealed class Replica
     /// <param name="self">This node's id.</param>
     /// <param name="rules">The rules the replicated state applies commands with (equal on every node).</param>
     /// <param name="recovered">The latest durable snapshot of this node, if any.</param>
-    public Replica(PaxosConfig config, int self, LogRules rules, StateSnapshot? recovered = null)
+    /// <param name="readIdStart">Where this incarnation's read-index request ids start: a random 64-bit value drawn
+    /// anew for every incarnation (the driver's randomness), so no grant to a request of an earlier incarnation of this
+    /// node can answer a read of this one at an index older than the read.</param>
+    public Replica(PaxosConfig config, int self, LogRules rules, StateSnapshot? recovered = null, long readIdStart = 0)
     {
         _config = config.Validate();
         _rules = rules;
@@ -39,7 +42,7 @@ public sealed class Replica
         _lastSnapshot = recovered ?? StateSnapshot.Empty;
         _state = new ReplicatedState(rules, _lastSnapshot);
         NextToApply = _lastSnapshot.AppliedThrough + 1;
-        _reads = new PendingReads(ReadHoldTicks(_config));
+        _reads = new PendingReads(ReadHoldTicks(_config), readIdStart);
     }
 
     /// <summary>Ticks a read waits for its read index before it is dropped: ten election timeouts.</summary>

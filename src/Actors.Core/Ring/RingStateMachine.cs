@@ -32,7 +32,8 @@ public sealed class RingStateMachine
             {
                 if (j.Node < 1) return Rejected($"ring: node id {j.Node} is not a node id (1 or more)");
                 if (string.IsNullOrWhiteSpace(j.Address)) return Rejected($"ring: node {j.Node} has no address");
-                if (!ValidWeight(j.Weight)) return Rejected($"ring: weight {j.Weight} of node {j.Node} is not a positive number");
+                if (j.Address.Length > MaxAddressLength) return Rejected($"ring: the address of node {j.Node} is longer than {MaxAddressLength} characters");
+                if (!ValidWeight(j.Weight)) return Rejected($"ring: weight {j.Weight} of node {j.Node} {WeightRule}");
                 if (State.Member(j.Node) is { } known)
                     return known.Address == j.Address ? CommandResult.Ok : Change(Replace(members, known with { Address = j.Address }), slot);
                 return Change(members.Add(new RingMember(j.Node, j.Address, j.Weight)), slot);
@@ -48,7 +49,7 @@ public sealed class RingStateMachine
             }
             case RingWeight w:
             {
-                if (!ValidWeight(w.Weight)) return Rejected($"ring: weight {w.Weight} is not a positive number");
+                if (!ValidWeight(w.Weight)) return Rejected($"ring: weight {w.Weight} {WeightRule}");
                 if (State.Member(w.Node) is not { } member) return Rejected(Unknown(w.Node));
                 return member.Weight == w.Weight ? CommandResult.Ok : Change(Replace(members, member with { Weight = w.Weight }), slot);
             }
@@ -60,8 +61,20 @@ public sealed class RingStateMachine
     /// <summary>The ring's section of a snapshot.</summary>
     public RingSection Section() => new(State.Version, State.Members);
 
-    /// <summary>True for a weight a member may have: positive and finite.</summary>
-    public static bool ValidWeight(double weight) => weight > 0 && !double.IsInfinity(weight);
+    /// <summary>
+    /// The largest weight: a member has weight × virtual-nodes-per-weight positions on every node's ring, so an unbounded
+    /// weight would let one command make every node build a ring of billions of positions.
+    /// </summary>
+    public const double MaxWeight = 100;
+
+    /// <summary>Longest member address accepted, in characters.</summary>
+    public const int MaxAddressLength = 512;
+
+    /// <summary>What a weight must be, as an error says it.</summary>
+    public const string WeightRule = "is not a number above 0 and at most 100";
+
+    /// <summary>True for a weight a member may have: above 0 and at most <see cref="MaxWeight"/>.</summary>
+    public static bool ValidWeight(double weight) => weight > 0 && weight <= MaxWeight;
 
     private CommandResult Change(ImmutableArray<RingMember> members, long slot)
     {

@@ -32,7 +32,7 @@ public sealed class RingPalette : CommandPalette
         Register(new CommandSpec("show", "", "Version (the slot of the last change) and each member: address, weight, status, virtual nodes, share of the ring, shards owned."), Show);
         Register(new CommandSpec("lookup", "KEY", "The member that owns KEY, and its address."), Lookup);
         Register(new CommandSpec("drain", "NODE", "NODE keeps its membership but owns nothing from now on; what it held moves along the ring."), Drain);
-        Register(new CommandSpec("weight", "NODE WEIGHT", "Sets NODE's weight (a positive number): it owns about that share of the ring."), Weight);
+        Register(new CommandSpec("weight", "NODE WEIGHT", "Sets NODE's weight (above 0, at most 100): it owns about that share of the ring."), Weight);
     }
 
     private async Task<RingState?> Current(CancellationToken ct)
@@ -98,7 +98,7 @@ public sealed class RingPalette : CommandPalette
         if (ParseNode(ctx.Args[0]) is not { } node)
             return Task.FromResult(ctx.Error($"NODE must be a node id (a whole number of 1 or more), not '{ctx.Args[0]}'"));
         if (!double.TryParse(ctx.Args[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight) || !RingStateMachine.ValidWeight(weight))
-            return Task.FromResult(ctx.Error($"WEIGHT must be a positive number, not '{ctx.Args[1]}'"));
+            return Task.FromResult(ctx.Error($"WEIGHT must be a number above 0 and at most {RingStateMachine.MaxWeight}, not '{ctx.Args[1]}'"));
         return Submit(ctx, new RingWeight(node, weight), string.Create(CultureInfo.InvariantCulture, $"node {node} has weight {weight}"), ct);
     }
 

@@ -43,7 +43,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         Recover<ReplicaSnapshotMarker>(_ => { });
         Recover<RecoveryCompleted>(_ =>
         {
-            _core = new Replica(_transport.Settings.Core, _transport.Settings.Self, _rules, _recovered);
+            _core = new Replica(_transport.Settings.Core, _transport.Settings.Self, _rules, _recovered, Random.Shared.NextInt64(long.MinValue, long.MaxValue));
             _log.Info("replica {0} recovered through slot {1} ({2} keys)", _core.Self, _core.NextToApply - 1, _core.State.Kv.Count);
             _recovered = null;
             _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));

@@ -57,7 +57,7 @@ public sealed class RingSettings
         var c = config.WithFallback(ActorsConfig.Reference);
         var weight = c.GetDouble("actors.ring.weight", 1.0);
         if (!RingStateMachine.ValidWeight(weight))
-            throw new ConfigurationException($"actors.ring.weight must be a positive number (got {weight.ToString(CultureInfo.InvariantCulture)})");
+            throw new ConfigurationException($"actors.ring.weight must be above 0 and at most {RingStateMachine.MaxWeight} (got {weight.ToString(CultureInfo.InvariantCulture)})");
         return new RingSettings(c.GetBoolean("actors.ring.member", true), weight,
             ActorsConfig.Int(c, "actors.ring.virtual-nodes-per-weight", 1, 100_000));
     }

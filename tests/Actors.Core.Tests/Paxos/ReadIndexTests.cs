@@ -163,6 +163,27 @@ public sealed class ReadIndexTests
     }
 
     [Fact]
+    public void A_grant_meant_for_the_previous_incarnation_of_a_replica_answers_no_read_of_the_restarted_one()
+    {
+        // Before the restart: a read asked for an index, and the leader's grant is on its way.
+        var before = new Replica(Config, 3, LogRules.Default, null, new Random(1).NextInt64());
+        before.Step(new Decision(0, new SlotValue([Put("k", "old", 1)])));
+        var old = Sent<ReadIndexRequest>(before.Step(new LinearizableRead(Read("k", 1))))[0];
+
+        // The restarted replica has applied the same slot; a write at slot 1 is acknowledged before its read begins.
+        var after = new Replica(Config, 3, LogRules.Default, null, new Random(2).NextInt64());
+        after.Step(new Decision(0, new SlotValue([Put("k", "old", 1)])));
+        var ask = Sent<ReadIndexRequest>(after.Step(new LinearizableRead(Read("k", 2))))[0];
+        Assert.NotEqual(old.Id, ask.Id);
+
+        // The old grant (index 0) arrives: it must not answer the new read with the state before slot 1.
+        Assert.Empty(after.Step(new ReadIndexGrant(old.Id, 0, 1)).Reads);
+        after.Step(new Decision(1, new SlotValue([Put("k", "new", 2)])));
+        var read = Assert.Single(after.Step(new ReadIndexGrant(ask.Id, 1, 1)).Reads);
+        Assert.Equal("new", Encoding.UTF8.GetString(read.Result.Value!));
+    }
+
+    [Fact]
     public void Reads_held_longer_than_the_hold_time_are_dropped()
     {
         var reads = new PendingReads(holdTicks: 10);

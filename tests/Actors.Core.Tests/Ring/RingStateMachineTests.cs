@@ -43,14 +43,16 @@ public sealed class RingStateMachineTests
     [InlineData(-2)]
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
-    public void A_weight_that_is_not_positive_is_rejected_and_nothing_changes(double weight)
+    [InlineData(100.5)]
+    [InlineData(1e12)] // saturates an int: every node would build a ring of ~2^31 positions
+    public void A_weight_outside_0_to_100_is_rejected_and_nothing_changes(double weight)
     {
         var ring = new RingStateMachine(128);
         ring.Execute(Join1, 1);
         var before = ring.State;
         var result = ring.Execute(new RingWeight(1, weight), 2);
         Assert.Equal(CommandStatus.Rejected, result.Status);
-        Assert.Contains("not a positive number", result.Error);
+        Assert.Contains("not a number above 0 and at most 100", result.Error);
         Assert.Same(before, ring.State);
         Assert.Equal(CommandStatus.Rejected, ring.Execute(new RingJoin(2, "a", weight), 3).Status);
         Assert.Same(before, ring.State);

@@ -63,6 +63,14 @@ public sealed class SimulationTests(ITestOutputHelper output)
     public void Heavy_fault_seed_1429_no_longer_wedges_the_leader() =>
         RunSeeds(HeavyFaults, [1429]);
 
+    /// <summary>
+    /// Seed 70775 read a stale value: a replica restarted with read-index ids from 1 again, and a grant meant for its
+    /// previous incarnation's request answered a new read at an index older than a write acknowledged before it.
+    /// </summary>
+    [Fact]
+    public void Heavy_fault_seed_70775_reads_no_stale_value_after_a_replica_restart() =>
+        RunSeeds(HeavyFaults, [70775]);
+
     private static readonly SimOptions ProposerRestarts = new() { Nodes = 3, ProposerRestartRatePerTick = 0.01, LocalMaxDelay = 3 };
 
     private static readonly SimOptions ClusterRestarts = new() { Nodes = 3, ClusterRestartRatePerTick = 0.004, CrashRatePerTick = 0.002, LocalMaxDelay = 6 };

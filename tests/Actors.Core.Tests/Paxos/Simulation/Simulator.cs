@@ -120,7 +120,8 @@ public sealed class Simulator
         foreach (var e in n.Journal) n.Acceptor.Apply(e);
         n.Group = new GroupCommit();
         n.AcceptorIncarnation++;
-        n.Replica = new Replica(_config, n.Id, _rules, n.Snapshot);
+        // Each incarnation's read-index ids start at a random value drawn from the seed, as a node draws them at start.
+        n.Replica = new Replica(_config, n.Id, _rules, n.Snapshot, new Random(unchecked(_seed * 131 + n.Id * 17 + n.AcceptorIncarnation)).NextInt64());
         n.Up = true;
         StartProposer(n);
     }
