@@ -50,18 +50,20 @@ public static class ActorsNode
     }
 
     /// <summary>
-    /// <paramref name="config"/> with <see cref="PaxosSettings.ClusterRole"/> (<c>paxos-node-{id}</c>) and the ring roles
-    /// (<see cref="Ring.RingSettings.Roles"/>) added to <c>akka.cluster.roles</c>, so the learner directory of every node
-    /// can find this one and the leader knows whether it takes a share of the ring. Roles already configured are kept.
+    /// <paramref name="config"/> with <see cref="PaxosSettings.ClusterRole"/> (<c>paxos-node-{id}</c>), on an acceptor
+    /// <see cref="PaxosSettings.AcceptorRole"/>, and the ring roles (<see cref="Ring.RingSettings.Roles"/>) added to
+    /// <c>akka.cluster.roles</c>, so the learner directory of every node can find this one, the split-brain resolver counts
+    /// the acceptors, and the leader knows whether it takes a share of the ring. Roles already configured are kept.
     /// </summary>
     public static Config WithNodeRole(Config config)
     {
         var settings = PaxosSettings.Create(config);
         var ring = Ring.RingSettings.Create(config);
         var roles = (config.HasPath("akka.cluster.roles") ? config.GetStringList("akka.cluster.roles") : [])
-            .Where(r => PaxosSettings.IdOfRole(r) is null && r != Ring.RingSettings.MemberRole
+            .Where(r => PaxosSettings.IdOfRole(r) is null && r != Ring.RingSettings.MemberRole && r != PaxosSettings.AcceptorRole
                         && !r.StartsWith(Ring.RingSettings.WeightRolePrefix, StringComparison.Ordinal))
             .Append(settings.ClusterRole)
+            .Concat(settings.IsLearner ? [] : [PaxosSettings.AcceptorRole])
             .Concat(ring.Roles);
         var list = string.Join(", ", roles.Select(r => "\"" + r.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
         return ConfigurationFactory.ParseString($"akka.cluster.roles = [{list}]").WithFallback(config);

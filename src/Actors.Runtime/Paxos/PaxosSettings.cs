@@ -20,6 +20,12 @@ public sealed class PaxosSettings
     /// <summary>Prefix of the Akka.Cluster role that names a node's id ("paxos-node-7").</summary>
     public const string RolePrefix = "paxos-node-";
 
+    /// <summary>
+    /// The Akka.Cluster role every acceptor carries (learners do not): the split-brain resolver keeps the side with the
+    /// majority of the acceptors, which is the side that can commit (<c>keep-majority.role</c> in the reference config).
+    /// </summary>
+    public const string AcceptorRole = "paxos-acceptor";
+
     private PaxosSettings(ImmutableArray<string> members, int self, string selfEndpoint, TimeSpan tick, PaxosConfig core, int snapshotChunkBytes)
     {
         SnapshotChunkBytes = snapshotChunkBytes;

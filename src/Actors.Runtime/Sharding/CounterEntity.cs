@@ -38,6 +38,8 @@ public sealed class CounterEntity : ReceivePersistentActor
         Recover<CounterAdded>(e => _state = _state.Replay(e.RequestId, e.Delta));
 
         Command<CounterGet>(_ => Sender.Tell(new CounterReply(_id, _state.Value)));
+        // The shard hands off: a command, so it waits for an add being persisted to be stored and answered.
+        Command<EntityStop>(_ => Context.Stop(Self));
         Command<CounterAdd>(add =>
         {
             var seen = _state.Seen(add.RequestId);

@@ -47,7 +47,8 @@ public sealed class HostingSpec
             {
                 akka.AddHocon(config, HoconAddMode.Prepend);
                 akka.WithActors((system, _) => ActorsNode.Start(system));
-                akka.WithRingShardRegion<EchoKey>("echo", id => Props.Create(() => new Echo(id)));
+                // Echo persists nothing: a PoisonPill stops it at handoff.
+                akka.WithRingShardRegion<EchoKey>("echo", id => Props.Create(() => new Echo(id)), PoisonPill.Instance);
             });
             using var host = builder.Build();
             await host.StartAsync();

@@ -21,6 +21,7 @@ public sealed class RingShardAllocationStrategySpec : TestKit
     private readonly IActorRef[] _regions;
     private RingState? _ring = RingOf(1, 2, 3);
     private string? _unsettled;
+    private IReadOnlySet<string>? _serving;
 
     public RingShardAllocationStrategySpec()
     {
@@ -33,7 +34,9 @@ public sealed class RingShardAllocationStrategySpec : TestKit
     }
 
     private RingShardAllocationStrategy Strategy(int limit = 100) =>
-        new(limit, () => _ring, () => _unsettled, r => _addresses[r]);
+        new(limit, () => _ring, () => _unsettled, r => _addresses[r], () => _serving);
+
+    private static IReadOnlySet<string> Serving(params int[] nodes) => nodes.Select(Addr).ToHashSet();
 
     private IActorRef Region(int node) => _regions[node - 1];
 
@@ -104,5 +107,56 @@ public sealed class RingShardAllocationStrategySpec : TestKit
         Assert.Empty(await Strategy().Rebalance(placed, ImmutableHashSet<string>.Empty));
         _unsettled = null;
         Assert.NotEmpty(await Strategy().Rebalance(placed, ImmutableHashSet<string>.Empty));
+    }
+
+    [Fact]
+    public async Task No_shard_is_handed_off_from_a_region_whose_node_is_no_longer_up()
+    {
+        // Node 2 crashed, was removed and left the ring; the coordinator still lists its region while its termination is
+        // in progress. A handoff from it would wait for the handoff timeout: its shards are reallocated once it is gone.
+        var placed = Placed(_ring!, 3);
+        _ring = RingOf(1, 3);
+        _serving = Serving(1, 3);
+        var ofTwo = placed[Region(2)].ToHashSet();
+        Assert.NotEmpty(ofTwo);
+        var moves = await Strategy().Rebalance(placed, ImmutableHashSet<string>.Empty);
+        Assert.Empty(moves.Intersect(ofTwo));
+    }
+
+    [Fact]
+    public async Task A_shard_whose_owner_is_not_up_goes_to_the_next_member_along_the_ring_that_is()
+    {
+        var strategy = Strategy();
+        var all = Enumerable.Range(1, 3).ToImmutableDictionary(Region, _ => (IImmutableList<string>)ImmutableList<string>.Empty);
+        _serving = Serving(1, 3); // node 2 is leaving or down, its region still registered
+        foreach (var shard in Shards.Where(s => _ring!.Ring.OwnerOf(s) == 2))
+        {
+            var next = _ring!.Ring.OwnersFrom(shard).Skip(1).First();
+            Assert.Same(Region(next), await strategy.AllocateShard(Region(1), shard, all));
+        }
+        // A shard owned by an Up member whose region is elsewhere moves to it; one owned by node 2 does not.
+        _ring = RingOf(1, 2, 3);
+        var placed = Placed(RingOf(1, 3), 3);
+        var moves = await strategy.Rebalance(placed, ImmutableHashSet<string>.Empty);
+        Assert.All(moves, shard => Assert.NotEqual(2, _ring.Ring.OwnerOf(shard)));
+    }
+
+    [Fact]
+    public async Task Two_regions_at_one_address_neither_throw_nor_move_shards_until_one_is_gone()
+    {
+        // Node 3 restarted on its address; the coordinator still holds its old incarnation's region.
+        var restarted = CreateTestProbe("region-3-new").Ref;
+        _addresses[restarted] = Addr(3);
+        var before = _ring!;
+        var placed = Placed(before, 3).Add(restarted, ImmutableList<string>.Empty).Add(Region(4), ImmutableList<string>.Empty);
+        _ring = RingOf(1, 2, 3, 4);
+
+        var moves = await Strategy().Rebalance(placed, ImmutableHashSet<string>.Empty);
+        Assert.NotEmpty(moves); // shards now owned by node 4 still move
+        Assert.Empty(moves.Intersect(placed[Region(3)]));
+
+        var ofThree = Shards.First(s => _ring.Ring.OwnerOf(s) == 3);
+        Assert.Same(restarted, await Strategy().AllocateShard(restarted, ofThree, placed));
+        Assert.Same(Region(3), await Strategy().AllocateShard(Region(3), ofThree, placed));
     }
 }
