@@ -26,8 +26,19 @@ public sealed record CounterGet(string CounterId) : CounterMessage(CounterId);
 /// <summary>The counter's value after the request; <see cref="Applied"/> is false for an add seen before; <see cref="Error"/> set when it was refused.</summary>
 public sealed record CounterReply(string CounterId, long Value, bool Applied = true, string? Error = null) : IActorsMessage;
 
-/// <summary>The counter's journal event: the add <see cref="RequestId"/> added <see cref="Delta"/>.</summary>
-public sealed record CounterAdded(string RequestId, long Delta) : IActorsMessage;
+/// <summary>
+/// The counter's journal event: the add <see cref="RequestId"/> added <see cref="Delta"/>; <see cref="At"/> is when it was
+/// persisted (ms since the Unix epoch on the writing node; 0 in events written before it was kept).
+/// </summary>
+public sealed record CounterAdded(string RequestId, long Delta, long At = 0) : IActorsMessage;
 
-/// <summary>The counter's snapshot: its value and the request ids it remembers, oldest first.</summary>
-public sealed record CounterSnapshot(long Value, ImmutableArray<string> RecentRequests) : IActorsMessage;
+/// <summary>
+/// The counter's snapshot: its value and the request ids it remembers, oldest first, with the time each counts from
+/// (<see cref="RecentTimes"/>, one per id; empty in snapshots written before times were kept).
+/// </summary>
+public sealed record CounterSnapshot(long Value, ImmutableArray<string> RecentRequests, ImmutableArray<long> RecentTimes = default) : IActorsMessage
+{
+    /// <summary>Each remembered id with its time (0 where the snapshot has none).</summary>
+    public IEnumerable<(string Id, long At)> Recent() =>
+        RecentRequests.Select((id, i) => (id, !RecentTimes.IsDefault && i < RecentTimes.Length ? RecentTimes[i] : 0L));
+}

@@ -97,12 +97,17 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
                 w.String(r.CounterId).Long(r.Value).Bool(r.Applied).String(r.Error);
                 break;
             case CounterAdded e:
-                w.String(e.RequestId).Long(e.Delta);
+                w.String(e.RequestId).Long(e.Delta).Long(e.At);
                 break;
             case CounterSnapshot x:
+            {
                 w.Long(x.Value).Int(x.RecentRequests.Length);
                 foreach (var id in x.RecentRequests) w.String(id);
+                var times = x.RecentTimes.IsDefault ? [] : x.RecentTimes;
+                w.Int(times.Length);
+                foreach (var t in times) w.Long(t);
                 break;
+            }
             default:
                 throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
@@ -126,7 +131,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
             CounterAddManifest => new CounterAdd(r.ReadString(), r.ReadLong(), r.ReadString()),
             CounterGetManifest => new CounterGet(r.ReadString()),
             CounterReplyManifest => new CounterReply(r.ReadString(), r.ReadLong(), r.ReadBool(), r.ReadStringOrNull()),
-            CounterAddedManifest => new CounterAdded(r.ReadString(), r.ReadLong()),
+            CounterAddedManifest => new CounterAdded(r.ReadString(), r.ReadLong(), r.AtEnd ? 0 : r.ReadLong()),
             CounterSnapshotManifest => ReadCounterSnapshot(ref r),
             _ => throw new SerializationException($"unknown manifest '{manifest}'"),
         };
@@ -141,7 +146,12 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         var n = r.ReadCount(4);
         var ids = ImmutableArray.CreateBuilder<string>(n);
         for (var i = 0; i < n; i++) ids.Add(r.ReadString());
-        return new CounterSnapshot(value, ids.MoveToImmutable());
+        // Times were appended later: a snapshot written before has none.
+        if (r.AtEnd) return new CounterSnapshot(value, ids.MoveToImmutable(), []);
+        var m = r.ReadCount(8);
+        var times = ImmutableArray.CreateBuilder<long>(m);
+        for (var i = 0; i < m; i++) times.Add(r.ReadLong());
+        return new CounterSnapshot(value, ids.MoveToImmutable(), times.MoveToImmutable());
     }
 
     private static NodeStatus ReadNodeStatus(ref WireReader r, byte version)

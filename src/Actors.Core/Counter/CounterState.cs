@@ -1,31 +1,41 @@
 using System.Collections.Immutable;
+using System.Text;
 
 namespace Actors.Core.Counter;
 
 /// <summary>
-/// A counter's state: its value and the ids of the last adds applied (at most <see cref="Remembered"/>), so that a retried
-/// add is recognised and applied once. Immutable; <see cref="Apply"/> returns the next state.
+/// A counter's state: its value and the ids of the adds applied recently, so that a retried add is recognised and applied
+/// once. An id is remembered while it is among the last <see cref="Remembered"/> and no more than <see cref="MaxAge"/>
+/// older than the newest add; both bounds hold for the snapshot too. Times are those the adds carry (stamped when the
+/// add was persisted), never a clock read here, so a replay of the same events gives the same state on any node.
+/// Immutable; <see cref="Apply"/> returns the next state.
 /// </summary>
 public sealed class CounterState
 {
-    private readonly ImmutableQueue<string> _order;
+    /// <summary>Longest request id accepted, in UTF-8 bytes (each is kept in the counter's events and snapshot).</summary>
+    public const int MaxRequestIdBytes = 256;
+
+    private readonly ImmutableQueue<(string Id, long At)> _order;
     private readonly ImmutableHashSet<string> _seen;
 
-    private CounterState(long value, ImmutableQueue<string> order, ImmutableHashSet<string> seen, int remembered)
+    private CounterState(long value, ImmutableQueue<(string, long)> order, ImmutableHashSet<string> seen, int remembered, long maxAge, long newest)
     {
         Value = value;
         _order = order;
         _seen = seen;
         Remembered = remembered;
+        MaxAge = maxAge;
+        Newest = newest;
     }
 
-    /// <summary>A counter at 0 that remembers the last <paramref name="remembered"/> request ids.</summary>
-    public static CounterState Empty(int remembered) =>
-        new(0, ImmutableQueue<string>.Empty, ImmutableHashSet.Create<string>(StringComparer.Ordinal), Math.Max(1, remembered));
+    /// <summary>A counter at 0 that remembers the last <paramref name="remembered"/> request ids for <paramref name="maxAge"/> (ms).</summary>
+    public static CounterState Empty(int remembered, long maxAge = long.MaxValue) =>
+        new(0, ImmutableQueue<(string, long)>.Empty, ImmutableHashSet.Create<string>(StringComparer.Ordinal), Math.Max(1, remembered),
+            Math.Max(0, maxAge), long.MinValue);
 
-    /// <summary>A counter restored from a snapshot.</summary>
-    public static CounterState Restore(long value, IEnumerable<string> recent, int remembered) =>
-        recent.Aggregate(Empty(remembered), (state, id) => state.Remember(id)).WithValue(value);
+    /// <summary>A counter restored from a snapshot: its value and the ids it remembered, oldest first, with their times.</summary>
+    public static CounterState Restore(long value, IEnumerable<(string Id, long At)> recent, int remembered, long maxAge = long.MaxValue) =>
+        recent.Aggregate(Empty(remembered, maxAge), (state, r) => state.Remember(r.Id, r.At)).WithValue(value);
 
     public long Value { get; }
 
@@ -35,8 +45,14 @@ public sealed class CounterState
     /// <summary>The most request ids remembered.</summary>
     public int Remembered { get; }
 
-    /// <summary>The request ids remembered, oldest first.</summary>
-    public IEnumerable<string> Recent => _order;
+    /// <summary>How much older than the newest add (ms) a remembered id may be.</summary>
+    public long MaxAge { get; }
+
+    /// <summary>The time of the newest add applied (long.MinValue: none).</summary>
+    public long Newest { get; }
+
+    /// <summary>The request ids remembered with their times, oldest first.</summary>
+    public IEnumerable<(string Id, long At)> Recent => _order;
 
     /// <summary>True when the add <paramref name="requestId"/> was applied (and is still remembered).</summary>
     public bool Seen(string requestId) => _seen.Contains(requestId);
@@ -45,32 +61,40 @@ public sealed class CounterState
     public string? Check(string requestId, long delta)
     {
         if (string.IsNullOrEmpty(requestId)) return "counter: the request id is empty";
+        if (Encoding.UTF8.GetByteCount(requestId) > MaxRequestIdBytes)
+            return $"counter: the request id is longer than {MaxRequestIdBytes} bytes";
         if (delta > 0 ? Value > long.MaxValue - delta : Value < long.MinValue - delta)
             return $"counter: adding {delta} to {Value} overflows";
         return null;
     }
 
-    /// <summary>The state after the add <paramref name="requestId"/> of <paramref name="delta"/>; a seen id changes nothing.</summary>
-    public CounterState Apply(string requestId, long delta) => Seen(requestId) ? this : Replay(requestId, delta);
+    /// <summary>The state after the add <paramref name="requestId"/> of <paramref name="delta"/> at <paramref name="at"/>; a seen id changes nothing.</summary>
+    public CounterState Apply(string requestId, long delta, long at = 0) => Seen(requestId) ? this : Replay(requestId, delta, at);
 
     /// <summary>
     /// The state after a journaled add, applied whatever the state remembers: it was checked when it was written, and
-    /// whether its id is still remembered depends on a setting that may have changed since.
+    /// whether its id is still remembered depends on settings that may have changed since.
     /// </summary>
-    public CounterState Replay(string requestId, long delta) => Remember(requestId).WithValue(unchecked(Value + delta));
+    public CounterState Replay(string requestId, long delta, long at = 0) => Remember(requestId, at).WithValue(unchecked(Value + delta));
 
-    private CounterState WithValue(long value) => new(value, _order, _seen, Remembered);
+    private CounterState WithValue(long value) => new(value, _order, _seen, Remembered, MaxAge, Newest);
 
-    private CounterState Remember(string requestId)
+    private CounterState Remember(string requestId, long at)
     {
-        if (_seen.Contains(requestId)) return this;
-        var order = _order.Enqueue(requestId);
-        var seen = _seen.Add(requestId);
-        while (seen.Count > Remembered)
+        // Times from several nodes' clocks: the newest never goes back, so ids expire in the order they were added.
+        var newest = Math.Max(Newest, at);
+        var order = _order;
+        var seen = _seen;
+        if (!seen.Contains(requestId))
+        {
+            order = order.Enqueue((requestId, newest));
+            seen = seen.Add(requestId);
+        }
+        while (!order.IsEmpty && (seen.Count > Remembered || newest - order.Peek().At > MaxAge))
         {
             order = order.Dequeue(out var oldest);
-            seen = seen.Remove(oldest);
+            seen = seen.Remove(oldest.Id);
         }
-        return new CounterState(Value, order, seen, Remembered);
+        return new CounterState(Value, order, seen, Remembered, MaxAge, newest);
     }
 }

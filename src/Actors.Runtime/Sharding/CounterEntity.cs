@@ -26,16 +26,17 @@ public sealed class CounterEntity : ReceivePersistentActor
     {
         _id = id;
         _settings = settings;
-        _state = CounterState.Empty(settings.RememberedRequests);
+        _state = CounterState.Empty(settings.RememberedRequests, (long)settings.RememberedFor.TotalMilliseconds);
         PersistenceId = TypeName + "-" + id;
         JournalPluginId = "actors.persistence.journal";
         SnapshotPluginId = "actors.persistence.snapshot-store";
 
         Recover<SnapshotOffer>(o =>
         {
-            if (o.Snapshot is CounterSnapshot s) _state = CounterState.Restore(s.Value, s.RecentRequests, _settings.RememberedRequests);
+            if (o.Snapshot is CounterSnapshot s)
+                _state = CounterState.Restore(s.Value, s.Recent(), _settings.RememberedRequests, (long)_settings.RememberedFor.TotalMilliseconds);
         });
-        Recover<CounterAdded>(e => _state = _state.Replay(e.RequestId, e.Delta));
+        Recover<CounterAdded>(e => _state = _state.Replay(e.RequestId, e.Delta, e.At));
 
         Command<CounterGet>(_ => Sender.Tell(new CounterReply(_id, _state.Value)));
         // The shard hands off: a command, so it waits for an add being persisted to be stored and answered.
@@ -62,14 +63,14 @@ public sealed class CounterEntity : ReceivePersistentActor
 #if ACTORS_FAILPOINTS
             if (Failpoints.CounterAppliesRetries) requestId += "/" + Guid.NewGuid().ToString("N")[..6];
 #endif
-            Persist(new CounterAdded(requestId, add.Delta), e =>
+            Persist(new CounterAdded(requestId, add.Delta, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), e =>
             {
-                _state = _state.Replay(e.RequestId, e.Delta);
+                _state = _state.Replay(e.RequestId, e.Delta, e.At);
                 replyTo.Tell(new CounterReply(_id, _state.Value));
                 if (++_sinceSnapshot >= _settings.SnapshotEvery)
                 {
                     _sinceSnapshot = 0;
-                    SaveSnapshot(new CounterSnapshot(_state.Value, [.. _state.Recent]));
+                    SaveSnapshot(new CounterSnapshot(_state.Value, [.. _state.Recent.Select(r => r.Id)], [.. _state.Recent.Select(r => r.At)]));
                 }
             });
         });

@@ -5,8 +5,9 @@ namespace Actors.Runtime.Sharding;
 /// <summary>Settings of entity types placed on the ring (<c>actors.sharding</c>, <c>actors.ring.rebalance-limit</c>, <c>actors.counter</c>).</summary>
 public sealed class ShardingSettings
 {
-    private ShardingSettings(int numberOfShards, int rebalanceLimit, bool counter, int rememberedRequests, int snapshotEvery)
+    private ShardingSettings(int numberOfShards, int rebalanceLimit, bool counter, int rememberedRequests, int snapshotEvery, TimeSpan rememberedFor)
     {
+        RememberedFor = rememberedFor;
         NumberOfShards = numberOfShards;
         RebalanceLimit = rebalanceLimit;
         Counter = counter;
@@ -26,6 +27,9 @@ public sealed class ShardingSettings
     /// <summary>Add request ids a counter remembers.</summary>
     public int RememberedRequests { get; }
 
+    /// <summary>How long after the newest add a counter still remembers an add's request id.</summary>
+    public TimeSpan RememberedFor { get; }
+
     /// <summary>Adds between two snapshots of a counter.</summary>
     public int SnapshotEvery { get; }
 
@@ -38,6 +42,7 @@ public sealed class ShardingSettings
             ActorsConfig.Int(c, "actors.ring.rebalance-limit", 1, 100_000),
             c.GetBoolean("actors.sharding.counter", true),
             ActorsConfig.Int(c, "actors.counter.remembered-requests", 1, 10_000_000),
-            ActorsConfig.Int(c, "actors.counter.snapshot-every", 1, 10_000_000));
+            ActorsConfig.Int(c, "actors.counter.snapshot-every", 1, 10_000_000),
+            ActorsConfig.Duration(c, "actors.counter.remembered-for"));
     }
 }

@@ -71,6 +71,8 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new Contracts.Counter.CounterReply("c1", 5, false, "counter: adding 1 to 9223372036854775807 overflows"),
         new Contracts.Counter.CounterAdded("r1", 7),
         new Contracts.Counter.CounterSnapshot(12, ["a", "b"]),
+        new Contracts.Counter.CounterSnapshot(12, ["a", "b"], [1_700_000_000_000, 1_700_000_000_500]),
+        new Contracts.Counter.CounterAdded("r1", 7, 1_700_000_000_000),
         new Prepare(new Ballot(3, 1), 17, 1, 0xF00DCAFE12345678),
         new Prepare(new Ballot(3, 1), 17, 1, ulong.MaxValue),
         new Promise(new Ballot(3, 1), 2, ImmutableArray.Create(new AcceptedSlot(17, new Ballot(2, 0), Batch), new AcceptedSlot(18, new Ballot(1, 2), SlotValue.NoOp)), 16),
@@ -143,6 +145,17 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         var journal = new Core.Journal.JournalStateMachine(snapshot.Journal);
         Assert.Equal(CommandStatus.Rejected, journal.Execute(new Core.Journal.JournalAppend("p", [new Core.Journal.JournalEvent(1, 1300, "m", B("e1"), "A")])).Status);
         Assert.Equal(CommandStatus.Ok, journal.Execute(new Core.Journal.JournalAppend("p", [new Core.Journal.JournalEvent(2, 1300, "m", B("e2"), "B")])).Status);
+    }
+
+    [Fact]
+    public void A_counter_event_and_snapshot_written_before_times_were_kept_are_read_with_time_zero()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Contracts.Counter.CounterAdded("r", 1));
+        var added = new WireWriter().Byte(2).String("r1").Long(7).ToArray();
+        Assert.Equal(new Contracts.Counter.CounterAdded("r1", 7, 0), serializer.FromBinary(added, "counter.added"));
+        var snapshot = (Contracts.Counter.CounterSnapshot)serializer.FromBinary(
+            new WireWriter().Byte(2).Long(12).Int(2).String("a").String("b").ToArray(), "counter.snapshot");
+        Assert.Equal([("a", 0L), ("b", 0L)], snapshot.Recent());
     }
 
     [Fact]
