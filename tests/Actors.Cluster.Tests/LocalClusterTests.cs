@@ -86,7 +86,7 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task Bad_input_gets_a_clear_error_and_the_node_keeps_serving()
     {
-        await using var c = TestClusters.Create(24160, 29160, extraConfig: "actors.kv.max-value-bytes = 1000");
+        await using var c = TestClusters.Create(24160, 29160, extraConfig: "actors.kv.max-value-bytes = 1000\nactors.log.max-state-bytes = 4KiB");
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
         Assert.Equal(0, (await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "kv", "put", "x", "before")).ExitCode);
@@ -119,6 +119,16 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
             var n = await tcp.GetStream().ReadAsync(buffer);
             Assert.Contains("error", System.Text.Encoding.UTF8.GetString(buffer, 0, n));
         }
+
+        // A full state refuses writes that grow it with a clear error, and takes them again once a delete made room.
+        for (var i = 1; i <= 4; i++) Assert.Equal(0, (await c.Cli(1 + i % 3, "kv", "put", "fill-" + i, new string('f', 900))).ExitCode);
+        var full = await c.Cli(2, "kv", "put", "fill-5", new string('f', 900));
+        Assert.Equal(2, full.ExitCode);
+        Assert.Contains("state full", full.Stderr);
+        var status = await c.Cli(3, "paxos", "status");
+        Assert.Matches(@"state:\s+\d+ bytes of at most 4096", status.Stdout);
+        Assert.Equal(0, (await c.Cli(1, "kv", "delete", "fill-1")).ExitCode);
+        Assert.Equal(0, (await c.Cli(1, "kv", "put", "fill-5", new string('f', 900))).ExitCode);
 
         var after = await c.Cli(1, "kv", "get", "x");
         Assert.Equal(0, after.ExitCode);

@@ -16,19 +16,50 @@ public sealed class JournalStateMachine
     {
         if (section is null) return;
         foreach (var s in section.Streams)
-            _streams[s.PersistenceId] = new JournalStream(s.HighestSequenceNr, s.Events.ToList(), s.Snapshots.ToList())
+            _streams[s.PersistenceId] = new JournalStream(s.PersistenceId, s.HighestSequenceNr, s.Events.ToList(), s.Snapshots.ToList())
             {
                 DeletedTo = s.DeletedTo,
                 // A section written before writers were kept: the writer of the highest event, where it is still held.
                 Writer = s.Writer ?? (s.Events.Length > 0 && s.Events[^1].SequenceNr == s.HighestSequenceNr ? s.Events[^1].WriterUuid : ""),
             };
+        Bytes = _streams.Values.Sum(x => x.Bytes);
     }
 
     /// <summary>Persistence ids with events or snapshots (or a highest sequence number) held.</summary>
     public int Count => _streams.Count;
 
+    /// <summary>Bytes the streams take in a snapshot: their events and snapshots as encoded, and each stream's id and marks.</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>
+    /// How many bytes <paramref name="op"/> would add to <see cref="Bytes"/> if applied: its events, or its snapshot
+    /// less one it replaces, and a new stream's marks (0 for deletes and for an operation the limits refuse).
+    /// </summary>
+    public long Growth(JournalOp op)
+    {
+        if (JournalLimits.Validate(op) is not null) return 0;
+        var known = _streams.TryGetValue(op.PersistenceId, out var stream);
+        var marks = known ? 0 : JournalStream.MarkBytes(op.PersistenceId, "");
+        return op switch
+        {
+            JournalAppend a => marks + a.Events.Sum(EncodedSize.Of),
+            SnapshotSave s => marks + EncodedSize.Of(s.Snapshot)
+                              - (stream?.Snapshots.Find(x => x.SequenceNr == s.Snapshot.SequenceNr) is { } replaced ? EncodedSize.Of(replaced) : 0),
+            _ => 0,
+        };
+    }
+
     /// <summary>Applies <paramref name="op"/>.</summary>
     public CommandResult Execute(JournalOp op)
+    {
+        // Every operation changes one stream: count the change in its size.
+        var before = _streams.TryGetValue(op.PersistenceId, out var s) ? s.Bytes : 0;
+        var result = Apply(op);
+        Bytes += (_streams.TryGetValue(op.PersistenceId, out s) ? s.Bytes : 0) - before;
+        return result;
+    }
+
+    private CommandResult Apply(JournalOp op)
     {
         if (JournalLimits.Validate(op) is { } error) return Rejected(error);
         switch (op)
@@ -40,6 +71,7 @@ public sealed class JournalStateMachine
                 if (first > stream.Highest)
                 {
                     stream.Events.AddRange(a.Events);
+                    stream.EventBytes += a.Events.Sum(EncodedSize.Of);
                     stream.Highest = a.Events[^1].SequenceNr;
                     stream.Writer = a.Events[^1].WriterUuid;
                     return CommandResult.Ok;
@@ -61,7 +93,9 @@ public sealed class JournalStateMachine
             case JournalDelete d:
             {
                 if (!_streams.TryGetValue(d.PersistenceId, out var stream)) return CommandResult.Ok;
-                stream.Events.RemoveAll(e => e.SequenceNr <= d.ToSequenceNr);
+                var removed = d.ToSequenceNr == long.MaxValue ? stream.Events.Count : LowerBound(stream.Events, d.ToSequenceNr + 1);
+                for (var i = 0; i < removed; i++) stream.EventBytes -= EncodedSize.Of(stream.Events[i]);
+                stream.Events.RemoveRange(0, removed);
                 stream.DeletedTo = Math.Max(stream.DeletedTo, Math.Min(d.ToSequenceNr, stream.Highest));
                 return CommandResult.Ok;
             }
@@ -72,14 +106,15 @@ public sealed class JournalStateMachine
                     return Rejected($"journal: a snapshot of {s.PersistenceId} at sequence number {s.Snapshot.SequenceNr} is refused: " +
                                     $"its events are written only up to {highest}");
                 var stream = Stream(s.PersistenceId);
-                stream.Snapshots.RemoveAll(x => x.SequenceNr == s.Snapshot.SequenceNr);
+                RemoveSnapshots(stream, x => x.SequenceNr == s.Snapshot.SequenceNr);
                 var at = stream.Snapshots.FindIndex(x => x.SequenceNr > s.Snapshot.SequenceNr);
                 stream.Snapshots.Insert(at < 0 ? stream.Snapshots.Count : at, s.Snapshot);
+                stream.SnapshotBytes += EncodedSize.Of(s.Snapshot);
                 return CommandResult.Ok;
             }
             case SnapshotDelete x:
             {
-                if (_streams.TryGetValue(x.PersistenceId, out var stream)) stream.Snapshots.RemoveAll(x.Range.Matches);
+                if (_streams.TryGetValue(x.PersistenceId, out var stream)) RemoveSnapshots(stream, x.Range.Matches);
                 return CommandResult.Ok;
             }
             default:
@@ -117,8 +152,15 @@ public sealed class JournalStateMachine
 
     private JournalStream Stream(string persistenceId)
     {
-        if (!_streams.TryGetValue(persistenceId, out var s)) _streams[persistenceId] = s = new JournalStream(0, new(), new());
+        if (!_streams.TryGetValue(persistenceId, out var s)) _streams[persistenceId] = s = new JournalStream(persistenceId, 0, new(), new());
         return s;
+    }
+
+    private static void RemoveSnapshots(JournalStream stream, Predicate<StoredSnapshot> match)
+    {
+        foreach (var x in stream.Snapshots)
+            if (match(x)) stream.SnapshotBytes -= EncodedSize.Of(x);
+        stream.Snapshots.RemoveAll(match);
     }
 
     private static JournalEvent? Find(JournalStream s, long sequenceNr)
@@ -142,12 +184,25 @@ public sealed class JournalStateMachine
 
     private static CommandResult Rejected(string error) => new(CommandStatus.Rejected, null, error);
 
-    private sealed class JournalStream(long highest, List<JournalEvent> events, List<StoredSnapshot> snapshots)
+    private sealed class JournalStream(string persistenceId, long highest, List<JournalEvent> events, List<StoredSnapshot> snapshots)
     {
         public long Highest { get; set; } = highest;
 
         /// <summary>The writer (incarnation) of the event at <see cref="Highest"/>, kept when that event is deleted.</summary>
         public string Writer { get; set; } = "";
+
+        /// <summary>Encoded bytes of the events held.</summary>
+        public long EventBytes { get; set; } = events.Sum(EncodedSize.Of);
+
+        /// <summary>Encoded bytes of the snapshots held.</summary>
+        public long SnapshotBytes { get; set; } = snapshots.Sum(EncodedSize.Of);
+
+        /// <summary>What the stream takes in a snapshot.</summary>
+        public long Bytes => MarkBytes(persistenceId, Writer) + EventBytes + SnapshotBytes;
+
+        /// <summary>A stream's id, highest sequence number, deleted-to mark, writer and two counts.</summary>
+        public static long MarkBytes(string persistenceId, string writer) =>
+            EncodedSize.String(persistenceId) + 8 + 8 + EncodedSize.String(writer) + 8;
 
         /// <summary>Events up to here were deleted (at most <see cref="Highest"/>).</summary>
         public long DeletedTo { get; set; }

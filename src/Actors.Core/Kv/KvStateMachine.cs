@@ -16,11 +16,31 @@ public sealed class KvStateMachine
     {
         _limits = limits;
         if (section is null) return;
-        foreach (var e in section.Entries) _data[e.Key] = e.Value;
+        foreach (var e in section.Entries) Set(e.Key, e.Value);
     }
 
     /// <summary>Number of keys held.</summary>
     public int Count => _data.Count;
+
+    /// <summary>Bytes the data takes in a snapshot (each key and value with their length prefixes).</summary>
+    public long Bytes { get; private set; }
+
+    /// <summary>
+    /// How many bytes <paramref name="op"/> would add to <see cref="Bytes"/> if applied (negative or zero when it adds
+    /// none; 0 for an operation the limits refuse). A cas is counted as if it swaps.
+    /// </summary>
+    public long Growth(KvOp op)
+    {
+        if (_limits.Validate(op) is not null) return 0;
+        var value = op switch
+        {
+            KvPut put => put.Value,
+            KvCas cas => cas.NewValue,
+            _ => null,
+        };
+        if (value is null) return 0;
+        return EntryBytes(op.Key, value) - (_data.TryGetValue(op.Key, out var old) ? EntryBytes(op.Key, old) : 0);
+    }
 
     /// <summary>Reads local state directly. Not linearizable: for tests, status and snapshots only.</summary>
     public byte[]? Peek(string key) => _data.TryGetValue(key, out var v) ? v : null;
@@ -34,7 +54,7 @@ public sealed class KvStateMachine
         switch (op)
         {
             case KvPut put:
-                _data[put.Key] = put.Value;
+                Set(put.Key, put.Value);
                 return CommandResult.Ok;
             case KvGet get:
                 return _data.TryGetValue(get.Key, out var value) ? new CommandResult(CommandStatus.Ok, value) : CommandResult.NotFound;
@@ -43,15 +63,26 @@ public sealed class KvStateMachine
                 var found = _data.TryGetValue(cas.Key, out var current);
                 var matches = cas.Expected is null ? !found : found && current!.AsSpan().SequenceEqual(cas.Expected);
                 if (!matches) return new CommandResult(CommandStatus.CasFailed, current);
-                _data[cas.Key] = cas.NewValue;
+                Set(cas.Key, cas.NewValue);
                 return CommandResult.Ok;
             }
             case KvDelete del:
-                return _data.Remove(del.Key) ? CommandResult.Ok : CommandResult.NotFound;
+                if (!_data.Remove(del.Key, out var removed)) return CommandResult.NotFound;
+                Bytes -= EntryBytes(del.Key, removed);
+                return CommandResult.Ok;
             default:
                 return new CommandResult(CommandStatus.Rejected, null, $"unknown operation {op.GetType().Name}");
         }
     }
+
+    private void Set(string key, byte[] value)
+    {
+        if (_data.TryGetValue(key, out var old)) Bytes -= EntryBytes(key, old);
+        _data[key] = value;
+        Bytes += EntryBytes(key, value);
+    }
+
+    private static long EntryBytes(string key, byte[] value) => EncodedSize.String(key) + EncodedSize.Bytes(value);
 
     /// <summary>The data in key order, for a snapshot.</summary>
     public KvSection Section() => new(

@@ -12,8 +12,14 @@ namespace Actors.Core.Log;
 /// leader's clock as stamped into the slots, in the unit the stamps use: milliseconds at run time).</param>
 /// <param name="RingVirtualNodes">Virtual nodes per unit of weight on the ring: it decides who owns what, so every node
 /// must place the same.</param>
-public sealed record LogRules(KvLimits Limits, long SessionTtl, int RingVirtualNodes = HashRing.DefaultVirtualNodesPerWeight)
+/// <param name="MaxStateBytes">The most bytes the services' data may take (key-value entries, journal events and
+/// snapshots, as a snapshot encodes them): a command that would grow it past this is refused ("state full").</param>
+public sealed record LogRules(KvLimits Limits, long SessionTtl, int RingVirtualNodes = HashRing.DefaultVirtualNodesPerWeight,
+    long MaxStateBytes = LogRules.DefaultMaxStateBytes)
 {
+    /// <summary>1 GiB.</summary>
+    public const long DefaultMaxStateBytes = 1L << 30;
+
     /// <summary>Default limits, sessions kept ten minutes of log time, 128 virtual nodes per unit of weight.</summary>
     public static readonly LogRules Default = new(KvLimits.Default, 10 * 60 * 1000);
 
@@ -21,13 +27,14 @@ public sealed record LogRules(KvLimits Limits, long SessionTtl, int RingVirtualN
     public long SweepInterval => Math.Max(1, SessionTtl / 8);
 
     /// <summary>A stable text of every rule, for comparison across nodes.</summary>
-    public string Fingerprint => $"kv:{Limits.MaxKeyBytes}/{Limits.MaxValueBytes};ttl:{SessionTtl};ring:{RingVirtualNodes}";
+    public string Fingerprint => $"kv:{Limits.MaxKeyBytes}/{Limits.MaxValueBytes};ttl:{SessionTtl};ring:{RingVirtualNodes};state:{MaxStateBytes}";
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid rule.</summary>
     public LogRules Validate()
     {
         if (SessionTtl < 1) throw new ArgumentException("kv: session-ttl must be positive");
         if (RingVirtualNodes < 1) throw new ArgumentException("ring: virtual-nodes-per-weight must be at least 1");
+        if (MaxStateBytes < 1) throw new ArgumentException("log: max-state-bytes must be positive");
         return this;
     }
 }

@@ -56,6 +56,13 @@ public sealed class ReplicatedState
     public int SessionCount => _sessions.Count;
 
     /// <summary>
+    /// Bytes the services' data takes (key-value entries and the journal, as a snapshot encodes them); at most
+    /// <see cref="LogRules.MaxStateBytes"/> plus the last command admitted below it. Sessions are not counted: their
+    /// number is bounded by their time to live.
+    /// </summary>
+    public long Bytes => Kv.Bytes + _journal.Bytes;
+
+    /// <summary>
     /// Slot <paramref name="slot"/>, stamped <paramref name="stamp"/>, is being applied: log time moves forward (never
     /// back), expired sessions go, and services that version their state by slot take this one.
     /// </summary>
@@ -121,8 +128,23 @@ public sealed class ReplicatedState
     public StateSnapshot Snapshot(long appliedThrough) =>
         new(appliedThrough, LogTime, Kv.Section(), new SessionsSection(_sessions.Snapshot()), _ring.Section(), _journal.Section());
 
-    /// <summary>Routes an operation to its service.</summary>
-    private CommandResult Execute(LogOp op) => op switch
+    /// <summary>Routes an operation to its service, unless it would grow the data past the state's limit.</summary>
+    private CommandResult Execute(LogOp op)
+    {
+        var growth = op switch
+        {
+            KvOp kv => Kv.Growth(kv),
+            JournalOp journal => _journal.Growth(journal),
+            _ => 0,
+        };
+        if (growth > 0 && Bytes + growth > _rules.MaxStateBytes)
+            return new CommandResult(CommandStatus.Rejected, null,
+                $"state full: the replicated state holds {Bytes} bytes and this {op.GetType().Name} would add {growth}, over " +
+                $"actors.log.max-state-bytes ({_rules.MaxStateBytes}); delete keys or events to make room (deletes and reads still pass)");
+        return Route(op);
+    }
+
+    private CommandResult Route(LogOp op) => op switch
     {
         KvOp kv => Kv.Execute(kv),
         RingOp ring => _ring.Execute(ring, _slot),

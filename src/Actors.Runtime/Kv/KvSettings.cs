@@ -32,6 +32,7 @@ public sealed class KvSettings
             throw new ConfigurationException($"actors.kv.session-ttl must be at least 1s (got {ttl})");
         // The rules of every service on the log: the ring's virtual nodes decide ownership, so they are compared too.
         var vnodes = Ring.RingSettings.Create(c).VirtualNodesPerWeight;
-        return new KvSettings(new LogRules(limits, (long)ttl.TotalMilliseconds, vnodes), ActorsConfig.Duration(c, "actors.kv.request-timeout"));
+        var maxState = ActorsConfig.Bytes(c, "actors.log.max-state-bytes", 1024, long.MaxValue);
+        return new KvSettings(new LogRules(limits, (long)ttl.TotalMilliseconds, vnodes, maxState), ActorsConfig.Duration(c, "actors.kv.request-timeout"));
     }
 }

@@ -74,6 +74,8 @@ public sealed class PaxosPalette : CommandPalette
                 snapshotThrough = r.SnapshotThrough,
                 keys = r.Keys,
                 sessions = r.Sessions,
+                stateBytes = r.StateBytes,
+                maxStateBytes = r.MaxStateBytes,
                 inFlight = p.InFlight,
                 window = p.Window,
                 pending = p.Pending,
@@ -94,6 +96,7 @@ public sealed class PaxosPalette : CommandPalette
         sb.AppendLine($"snapshot:       {(r.SnapshotThrough < 0 ? "none" : $"through slot {r.SnapshotThrough}")}");
         sb.AppendLine($"keys:           {r.Keys}");
         sb.AppendLine($"sessions:       {r.Sessions}");
+        sb.AppendLine($"state:          {r.StateBytes} bytes of at most {r.MaxStateBytes} ({(r.MaxStateBytes > 0 ? 100.0 * r.StateBytes / r.MaxStateBytes : 0):0.#}%)");
         if (p.Role == ProposerRole.Leader) sb.AppendLine($"in flight:      {p.InFlight} slots of a window of {p.Window}");
         sb.AppendLine($"reads waiting:  {r.Reads}");
         void Rows(string title, List<NodeRow> rows)

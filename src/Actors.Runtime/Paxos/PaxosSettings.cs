@@ -148,8 +148,6 @@ public sealed class PaxosSettings
         var command = (c.GetByteSize("actors.kv.max-value-bytes") ?? 0) * 2 + (c.GetByteSize("actors.kv.max-key-bytes") ?? 0);
         if (command + FrameOverhead > frame)
             throw new ConfigurationException($"a command with a value of actors.kv.max-value-bytes (a cas carries two) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
-        if (Actors.Core.Journal.JournalLimits.MaxOperationBytes + FrameOverhead > frame)
-            throw new ConfigurationException($"a journal operation of up to {Actors.Core.Journal.JournalLimits.MaxOperationBytes} bytes plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
         if (chunk + FrameOverhead > frame)
             throw new ConfigurationException($"actors.paxos.snapshot-chunk-bytes ({chunk} bytes) plus {FrameOverhead} bytes of overhead does not fit akka.remote.dot-netty.tcp.maximum-frame-size ({frame} bytes)");
         return new PaxosSettings(members, id, self, ActorsConfig.Duration(c, p + "tick-interval"), core, chunk) { Rules = rules };

@@ -81,7 +81,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsSuccess>(_ => { });
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(
-            _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.State.Kv.Count, _core.State.SessionCount, _core.ReadsHeld)));
+            _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.State.Kv.Count, _core.State.SessionCount, _core.ReadsHeld,
+            _core.State.Bytes, _rules.MaxStateBytes)));
         Command<SubscribeApplied>(s =>
         {
             if (_subscribers.Contains(s.Subscriber)) return;

@@ -56,7 +56,7 @@ public sealed class LogJournal : AsyncWriteJournal
                 return new JournalEvent(p.SequenceNr, id, manifest, bytes, p.WriterGuid ?? "");
             }).ToImmutableArray();
             var append = new JournalAppend(write.PersistenceId, events);
-            return JournalLimits.Validate(append) is { } error ? (null, new ArgumentException(error)) : (append, null);
+            return _log.Refuse(append) is { } error ? (null, new ArgumentException(error)) : (append, null);
         }
         catch (Exception e)
         {

@@ -30,7 +30,7 @@ public sealed class LogSnapshotStore : SnapshotStore
     {
         var (id, manifest, bytes) = _log.Serialize(snapshot);
         var save = new SnapshotSave(metadata.PersistenceId, new StoredSnapshot(metadata.SequenceNr, metadata.Timestamp.ToUniversalTime().Ticks, id, manifest, bytes));
-        if (JournalLimits.Validate(save) is { } error) throw new ArgumentException(error);
+        if (_log.Refuse(save) is { } error) throw new ArgumentException(error);
         await _log.SubmitAsync(save);
     }
 

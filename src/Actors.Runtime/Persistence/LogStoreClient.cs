@@ -1,3 +1,4 @@
+using Actors.Core.Journal;
 using Actors.Core.Log;
 using Actors.Runtime.Paxos;
 using Actors.Runtime.Ring;
@@ -17,6 +18,23 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
     private long _lastBarrier = long.MinValue;
 
     public TimeSpan Timeout { get; } = pluginConfig.GetTimeSpan("request-timeout", TimeSpan.FromSeconds(15), allowInfinite: false);
+
+    /// <summary>The largest operation this node's transport carries: its frame less the room kept for a message's fields.</summary>
+    private readonly long _maxOperationBytes =
+        (system.Settings.Config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000) - PaxosSettings.FrameOverhead;
+
+    /// <summary>
+    /// Why <paramref name="op"/> cannot go through the log, or null: over the journal's limits (checked again where the
+    /// log applies it), or larger than this node's transport frame, so that no message could carry it.
+    /// </summary>
+    public string? Refuse(JournalOp op)
+    {
+        if (JournalLimits.Validate(op) is { } error) return error;
+        var size = EncodedSize.Of(op);
+        return size > _maxOperationBytes
+            ? $"journal: an operation of {size} encoded bytes does not fit akka.remote.dot-netty.tcp.maximum-frame-size less {PaxosSettings.FrameOverhead} bytes ({_maxOperationBytes})"
+            : null;
+    }
 
     /// <summary>
     /// Puts <paramref name="op"/> through the log and returns its result, which is Ok: a refusal throws

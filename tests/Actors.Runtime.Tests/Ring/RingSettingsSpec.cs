@@ -21,8 +21,8 @@ public sealed class RingSettingsSpec
     }
 
     [Theory]
-    [InlineData("actors.ring.weight = 0", "actors.ring.weight must be a positive number")]
-    [InlineData("actors.ring.weight = -1", "actors.ring.weight must be a positive number")]
+    [InlineData("actors.ring.weight = 0", "actors.ring.weight must be above 0 and at most 100")]
+    [InlineData("actors.ring.weight = -1", "actors.ring.weight must be above 0 and at most 100")]
     [InlineData("actors.ring.virtual-nodes-per-weight = 0", "actors.ring.virtual-nodes-per-weight")]
     public void Invalid_settings_fail_fast_with_the_key_named(string hocon, string message) =>
         Assert.Contains(message, Assert.Throws<ConfigurationException>(() => Of(hocon)).Message);
