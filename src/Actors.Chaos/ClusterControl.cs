@@ -251,6 +251,41 @@ public sealed class ClusterControl : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The node whose counter region holds <paramref name="counterId"/>'s shard, as the first running node that answers
+    /// <c>cluster-sharding region-stats counter</c> says; null when none answers or the shard has no home yet.
+    /// </summary>
+    public async Task<int?> NodeHolding(string counterId)
+    {
+        var shard = Actors.Core.Ring.ShardPlacement.ShardOf(counterId, 100);
+        foreach (var node in Running)
+        {
+            await _locks[node].WaitAsync();
+            try
+            {
+                if (StateOf(node) != NodeState.Running) continue;
+                var run = await _cluster.Cli(node, "--json", "cluster-sharding", "region-stats", "counter");
+                if (run.ExitCode != 0) continue;
+                using var doc = System.Text.Json.JsonDocument.Parse(run.Stdout);
+                foreach (var region in doc.RootElement.GetProperty("regions").EnumerateArray())
+                {
+                    if (!region.GetProperty("shardIds").EnumerateArray().Any(s => s.GetString() == shard)) continue;
+                    var address = region.GetProperty("address").GetString() ?? "";
+                    var port = int.Parse(address[(address.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                    return port - _cluster.RemoteBase;
+                }
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or KeyNotFoundException)
+            {
+            }
+            finally
+            {
+                _locks[node].Release();
+            }
+        }
+        return null;
+    }
+
     /// <summary>The leader most running nodes report, or null when none is known.</summary>
     public async Task<int?> Leader()
     {

@@ -40,4 +40,12 @@ public enum FaultKind
     /// lost here, so it is the fault that finds a missing persist.
     /// </summary>
     RestartAll,
+
+    /// <summary>
+    /// SIGSTOP of the node that holds a counter's shard, long enough for the cluster to down it and move its shards
+    /// (<see cref="Nemesis.StaleHold"/>), then SIGCONT: the node comes back as a stale incarnation of its entities, with
+    /// the adds that reached it while it was frozen still in its mailbox. The journal must refuse its writes where a newer
+    /// incarnation wrote, so the counters stay exact; the node then finds itself removed, shuts down and is started again.
+    /// </summary>
+    StaleIncarnation,
 }

@@ -15,10 +15,16 @@ namespace Actors.Chaos;
 /// <c>System.Random</c> seeded from the run's seed: every kind comes once per round, so the counts stay even. The
 /// first card of each lane is fixed (a leader kill and a partition), so every run has both.
 /// </summary>
-public sealed class Nemesis(ClusterControl cluster, int seed)
+public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
 {
     private static readonly FaultKind[] ProcessKinds =
-        [FaultKind.KillNode, FaultKind.KillLeader, FaultKind.PauseNode, FaultKind.PauseLeader, FaultKind.RestartAll];
+        [FaultKind.KillNode, FaultKind.KillLeader, FaultKind.PauseNode, FaultKind.PauseLeader, FaultKind.RestartAll, FaultKind.StaleIncarnation];
+
+    /// <summary>
+    /// How long a stale incarnation is frozen: longer than the cluster takes to notice the node is gone (about 5 s), to
+    /// decide (split-brain resolver, 5 s), to remove it and start its shards elsewhere (1 s margin and a few more).
+    /// </summary>
+    public static readonly TimeSpan StaleHold = TimeSpan.FromSeconds(16);
     private static readonly FaultKind[] NetworkKinds = [FaultKind.Partition, FaultKind.IsolateLeader, FaultKind.Bridge, FaultKind.SlowLinks, FaultKind.LossyLinks];
 
     private readonly List<FaultRecord> _faults = [];
@@ -122,6 +128,11 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
             await RestartAll(hold, until, abort);
             return;
         }
+        if (kind == FaultKind.StaleIncarnation)
+        {
+            await StaleIncarnation(order, until, abort);
+            return;
+        }
 
         // Wait for room: a majority must stay running apart from this fault.
         while (cluster.Unavailable >= MaxUnavailable) await Task.Delay(200, abort);
@@ -215,6 +226,38 @@ public sealed class Nemesis(ClusterControl cluster, int seed)
             lock (_restarts) _restarts.Add(restart);
         }
         await restart;
+    }
+
+    /// <summary>
+    /// Freezes the node holding a counter's shard (a random node when no counter has a home yet) for
+    /// <see cref="StaleHold"/> and resumes it. The counter is drawn from the lane's own order, so the schedule stays a
+    /// function of the seed; where its shard lives is the cluster's answer.
+    /// </summary>
+    private async Task StaleIncarnation(int[] order, DateTime until, CancellationToken abort)
+    {
+        while (cluster.Unavailable >= MaxUnavailable) await Task.Delay(200, abort);
+        if (MaxUnavailable == 0 || DateTime.UtcNow + StaleHold + TimeSpan.FromSeconds(2) > until) return;
+        var counter = counters > 0 ? CounterWorkload.CounterId(order[0] % counters) : null;
+        var holder = counter is null ? null : await cluster.NodeHolding(counter);
+        var running = cluster.Running;
+        var node = holder is { } h && running.Contains(h) ? h : order.FirstOrDefault(running.Contains);
+        if (node == 0) return;
+
+        var injected = Clock.Now;
+        if (!await cluster.Pause(node)) return;
+        var number = Interlocked.Increment(ref _numbers);
+        var description = holder == node ? $"SIGSTOP node {node} (holds {counter})" : $"SIGSTOP node {node}";
+        Console.WriteLine($"{Clock.Stamp} fault #{number} {FaultKind.StaleIncarnation}: {description} (for {StaleHold.TotalSeconds:0}s, so its shards move)");
+        try
+        {
+            await Task.Delay(StaleHold, abort);
+        }
+        finally
+        {
+            // Resumed, it is a stale incarnation until it learns it was removed; the watchdog starts it again then.
+            await cluster.Resume(node);
+            Record(number, FaultKind.StaleIncarnation, description, injected);
+        }
     }
 
     private async Task RestartEveryNode(int number, string description, long injected)

@@ -71,7 +71,7 @@ try
     Console.WriteLine($"{Clock.Stamp} {clients.Count} clients connected; running for {options.Duration.TotalSeconds:0} s");
 
     var history = new History();
-    var nemesis = new Nemesis(cluster, options.Seed);
+    var nemesis = new Nemesis(cluster, options.Seed, options.Counters);
     using var stopClients = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
     var until = DateTime.UtcNow + options.Duration;
     var workload = new Workload(clients, options.Keys, options.Seed, history).Run(stopClients.Token);

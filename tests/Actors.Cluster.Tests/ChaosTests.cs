@@ -17,9 +17,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.True(run.ExitCode == 0, run.ToString());
 
             var summary = File.ReadAllText(Path.Combine(dir, "summary.txt"));
-            // Every kind comes once per shuffled round of its lane, so 100 s see each of the ten, the leader kill, the
-            // partition and the restart of every node included.
-            foreach (var kind in new[] { "KillNode", "KillLeader", "Partition", "IsolateLeader", "Bridge", "SlowLinks", "LossyLinks", "PauseNode", "PauseLeader", "RestartAll" })
+            // Every kind comes once per shuffled round of its lane, so 100 s see each of the eleven, the leader kill, the
+            // partition, the restart of every node and the stale incarnation included.
+            foreach (var kind in new[] { "KillNode", "KillLeader", "Partition", "IsolateLeader", "Bridge", "SlowLinks", "LossyLinks", "PauseNode", "PauseLeader", "RestartAll", "StaleIncarnation" })
                 Assert.Matches(new Regex($@"^\s+{kind}: [1-9]", RegexOptions.Multiline), summary);
             Assert.Contains("RESULT: OK", summary);
             // The counter workload ran beside the key-value one, and every counter checked out.
