@@ -32,6 +32,11 @@ public sealed record SimOptions
     public int SnapshotEvery { get; init; } = 7;
     public int Window { get; init; } = 4;
     public int MaxBatch { get; init; } = 3;
+    /// <summary>
+    /// Encoded bytes of commands per slot (and per forwarded submit or catch-up answer). A message between nodes that
+    /// carries more, beyond one command, is dropped as the transport drops a frame over its size, and reported.
+    /// </summary>
+    public int MaxBatchBytes { get; init; } = 64 * 1024;
     /// <summary>Bytes of accepted values per promise page: small, so that campaigns exercise paged promises.</summary>
     public long PromisePageBytes { get; init; } = 300;
     /// <summary>Client sessions expire after this much log time (the leader stamps slots with the simulated time).</summary>

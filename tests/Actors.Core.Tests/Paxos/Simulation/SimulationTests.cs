@@ -146,6 +146,14 @@ public sealed class SimulationTests(ITestOutputHelper output)
     public void Journal_appends_are_kept_once_in_order_and_a_read_barrier_sees_every_append_acknowledged_before_it() =>
         RunSeeds(new SimOptions { Nodes = 3, JournalOps = true, Learners = 1, Clients = 5, PartitionRatePerTick = 0.01, MaxPartitionTicks = 60 }, 500);
 
+    /// <summary>
+    /// Appends of tens of KiB from many clients into a window of one slot, so batches fill: every slot, page, submit and
+    /// catch-up answer stays within the batch's bytes (the transport would drop a larger one).
+    /// </summary>
+    [Fact]
+    public void Journal_appends_of_tens_of_KiB_never_make_a_message_larger_than_a_batch() =>
+        RunSeeds(new SimOptions { Nodes = 3, JournalOps = true, Learners = 1, Clients = 10, Window = 1, MaxBatch = 32, CrashRatePerTick = 0.002 }, 200);
+
     [Fact]
     public void The_simulation_catches_a_read_barrier_that_a_deposed_leader_answers_from_its_own_state()
     {

@@ -107,7 +107,7 @@ public sealed class Simulator
         _config = new PaxosConfig(
             Enumerable.Range(0, options.Nodes).ToImmutableArray(),
             Window: options.Window, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
-            RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5);
+            RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5, MaxBatchBytes: options.MaxBatchBytes);
         _rules = LogRules.Default with { SessionTtl = options.SessionTtl };
         _nodes = Enumerable.Range(0, options.Nodes + options.Learners).Select(i => new Node(i) { Learner = i >= options.Nodes }).ToArray();
         foreach (var n in _nodes) Boot(n);
@@ -282,6 +282,13 @@ public sealed class Simulator
     private void Send(int from, Outbound o)
     {
         var local = from == o.To;
+        if (!local && Oversized(o.Message) is { } bytes)
+        {
+            // The transport drops a frame over its size without a word; a role that sized its batches by anything but
+            // their bytes would retransmit it forever.
+            if (_oversized++ == 0) _violations.Add($"a {o.Message.GetType().Name} of {bytes} bytes of commands went over the batch limit of {_o.MaxBatchBytes}");
+            return;
+        }
         if (!local && _now < _o.FaultPhase)
         {
             if (_cut.Contains((from, o.To))) return;
@@ -289,6 +296,41 @@ public sealed class Simulator
             if (_rng.NextDouble() < _o.DuplicateRate) Enqueue(from, o, Delay());
         }
         Enqueue(from, o, local ? LocalDelay() : Delay());
+    }
+
+    private int _oversized;
+
+    /// <summary>
+    /// The bytes of the commands a message carries, counted here from their payloads alone (a lower bound of their encoding
+    /// that does not trust the sizes the roles batch by), when that is over the batch limit and there is more than one;
+    /// else null.
+    /// </summary>
+    private long? Oversized(IPaxosMessage m)
+    {
+        static long Of(IEnumerable<LogCommand> commands, out int count)
+        {
+            var list = commands.ToList();
+            count = list.Count;
+            return list.Sum(c => (long)c.ClientId.Length + c.Op switch
+            {
+                KvPut p => p.Key.Length + p.Value.Length,
+                JournalAppend a => a.PersistenceId.Length + a.Events.Sum(e => (long)e.Payload.Length),
+                _ => 0,
+            });
+        }
+        IEnumerable<LogCommand> Values(IEnumerable<SlotValue> values) => values.SelectMany(v => v.IsNoOp ? [] : v.Commands);
+        var carried = m switch
+        {
+            Accept a => Values([a.Value]),
+            Decision d => Values([d.Value]),
+            Promise p => Values(p.Accepted.Select(x => x.Value)),
+            Submit s => s.Commands,
+            CatchUpResponse r => Values(r.Decisions.Select(x => x.Value)), // its snapshot travels in pieces in a node
+            _ => null,
+        };
+        if (carried is null) return null;
+        var bytes = Of(carried, out var count);
+        return count > 1 && bytes > _o.MaxBatchBytes ? bytes : null;
     }
 
     /// <summary>A message to a role on the same node waits in a mailbox; a crash loses what is still there.</summary>
@@ -488,7 +530,19 @@ public sealed class Simulator
         ? ReadBarrier.Instance
         : new JournalAppend(c.Stream, [JournalEventOf(c, c.JournalNext)]);
 
-    private static JournalEvent JournalEventOf(Client c, long seq) => new(seq, 1, "e", Encoding.UTF8.GetBytes($"{c.ClientId}-{seq}"), c.ClientId);
+    /// <summary>
+    /// The event a client appends at <paramref name="seq"/>: its id and sequence number, padded to a size drawn from both
+    /// (most a few hundred bytes, one in four 24 to 56 KiB, so that slots, pages and catch-up answers are cut by bytes).
+    /// </summary>
+    private static JournalEvent JournalEventOf(Client c, long seq)
+    {
+        var text = Encoding.UTF8.GetBytes($"{c.ClientId}-{seq}");
+        var h = unchecked((uint)(c.Id + 1) * 2654435761u ^ (uint)seq * 40503u + (uint)(seq >> 7));
+        var size = h % 4 == 0 ? 24 * 1024 + (int)(h % (32 * 1024)) : 16 + (int)(h % 512);
+        var payload = new byte[Math.Max(size, text.Length)];
+        text.CopyTo(payload, 0);
+        return new JournalEvent(seq, 1, "e", payload, c.ClientId);
+    }
 
     /// <summary>
     /// A read barrier answered at <paramref name="n"/>: its replica must hold every append acknowledged before the barrier
