@@ -10,6 +10,10 @@
 # ring: the project's consistent hash ring against Akka.Routing.ConsistentHash and hash mod n, in this process: lookups
 # per second, peak/average keys per node (also with bounded loads) and keys moved on a join and a leave against the
 # ideal. Prints one table and writes it to bench-results/ring-<timestamp>.md.
+#   bench.sh restart [--rounds 3] [--keys 200] [--systems actors,etcd]
+# restart: a local 3-node Actors cluster and a 3-member etcd cluster, each holding the keys, killed with SIGKILL all at
+# once and started again, three times each: seconds from the start to the first acknowledged write and keys lost,
+# with the ratio of the medians. Writes bench-results/restart-<timestamp>.md.
 # Exit code 0 when every system was measured, 1 when one could not be started or measured, 2 on bad usage.
 set -euo pipefail
 
@@ -20,7 +24,7 @@ DLL="$ROOT/src/Actors.Bench/bin/Release/net10.0/Actors.Bench.dll"
 REMOTE_BASE=24250
 CMD_BASE=29250
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 ensure_etcd() {
   command -v etcd >/dev/null 2>&1 && return 0
@@ -49,8 +53,9 @@ cleanup() {
   exit "$rc"
 }
 
-case "${1:-}" in
-  kv) ;;
+MODE="${1:-}"
+case "$MODE" in
+  kv | restart) ;;
   ring)
     echo "building Actors.Bench (Release)..."
     dotnet build "$PROJECT" -c Release -nologo -v q >/dev/null || { echo "bench: build failed" >&2; exit 2; }
@@ -77,7 +82,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 set +e
-dotnet "$DLL" kv --root "$ROOT" --work-dir "$WORK" --remote-base "$REMOTE_BASE" --cmd-base "$CMD_BASE" "$@"
+dotnet "$DLL" "$MODE" --root "$ROOT" --work-dir "$WORK" --remote-base "$REMOTE_BASE" --cmd-base "$CMD_BASE" "$@"
 rc=$?
 set -e
 exit "$rc"

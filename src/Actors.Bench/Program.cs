@@ -40,6 +40,7 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "ring") return RunRing(args);
+        if (args.Length > 0 && args[0] == "restart") return await RestartBench.RunAsync(args);
         BenchOptions options;
         bool ownWorkDir;
         try
