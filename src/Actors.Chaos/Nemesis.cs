@@ -179,6 +179,26 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
 
     private int _revived;
 
+    /// <summary>
+    /// After the faults: goes on starting again every node whose process ends on its own (the cluster downs a node that
+    /// was partitioned or slow when the faults ended, also while the final reads run) until <paramref name="stop"/>, then
+    /// waits for the restarts in progress.
+    /// </summary>
+    public async Task KeepUp(CancellationToken stop)
+    {
+        await Watchdog(stop);
+        Task[] restarts;
+        lock (_restarts) restarts = [.. _restarts];
+        try
+        {
+            await Task.WhenAll(restarts);
+        }
+        catch (InvalidOperationException)
+        {
+            NotBack = restarts.Count(t => t.IsFaulted);
+        }
+    }
+
     /// <summary>Once a second, starts again every node whose process ended on its own (downed by the cluster).</summary>
     private async Task Watchdog(CancellationToken stop)
     {

@@ -80,6 +80,9 @@ try
     var progress = Progress(history, stopClients.Token);
 
     await nemesis.Run(until, abort.Token);
+    // From here to the end a node the cluster downs is started again, as a service manager would.
+    using var stopKeeping = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
+    var keeper = nemesis.KeepUp(stopKeeping.Token);
     var rest = until - DateTime.UtcNow;
     if (rest > TimeSpan.Zero && !abort.IsCancellationRequested)
     {
@@ -102,6 +105,8 @@ try
     var finalState = await FinalReads(clients[0], options.Keys, history, abort.Token);
     var counterAdds = counterWorkload.Adds;
     var (counterValues, unreadable) = await counterWorkload.FinalValues(clients[0], abort.Token);
+    await stopKeeping.CancelAsync();
+    await keeper;
     var counterVerdicts = Actors.Testing.Counters.CounterCheck.Check(counterAdds, counterValues).Concat(unreadable.Select(id =>
         new Actors.Testing.Counters.CounterVerdict(id, 0, 0, 0, "not readable after the faults were healed"))).ToList();
     var ops = history.Snapshot();

@@ -120,4 +120,30 @@ public sealed class PaxosSettingsSpec
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public void Acceptors_carry_the_acceptor_role_learners_do_not_and_the_split_brain_resolver_counts_that_role()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "actors-settings-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            string[] members = ["127.0.0.1:4053", "127.0.0.1:4054", "127.0.0.1:4055"];
+            var acceptor = ActorsNode.BuildConfig(new NodeOptions { Port = 4054, Members = [.. members], DataDir = dir },
+                ConfigurationFactory.ParseString("akka.cluster.roles = [paxos-acceptor]"));
+            var learner = ActorsNode.BuildConfig(new NodeOptions { Port = 4060, Members = [.. members], NodeId = 7, DataDir = dir },
+                ConfigurationFactory.ParseString("akka.cluster.roles = [paxos-acceptor]"));
+            Assert.Single(acceptor.GetStringList("akka.cluster.roles"), r => r == PaxosSettings.AcceptorRole);
+            // A learner configured with the role by mistake does not keep it: it would outvote an acceptor.
+            Assert.DoesNotContain(PaxosSettings.AcceptorRole, learner.GetStringList("akka.cluster.roles"));
+            // 3 acceptors and 2 learners split {1,2} | {3,4,5}: counted by this role, the side of acceptors 1 and 2 keeps
+            // the cluster, which is the side that can commit.
+            var sbr = new Akka.Cluster.SBR.SplitBrainResolverSettings(acceptor);
+            Assert.Equal("keep-majority", sbr.DowningStrategy);
+            Assert.Equal(PaxosSettings.AcceptorRole, sbr.KeepMajorityRole);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
 }
