@@ -16,7 +16,9 @@ namespace Actors.Contracts.Serialization;
 /// Versioned: every body starts with the format version it was written in (<see cref="FormatVersion"/>). A later
 /// version only appends fields, so a reader of an older version reads the fields it knows and ignores the rest, and a
 /// reader of a newer version gives the appended fields their defaults when they are missing. Version 2 appended the
-/// answered seq and the leader's address to <see cref="KvReply"/> and the leader's address to <see cref="NodeStatus"/>.
+/// answered seq and the leader's address to <see cref="KvReply"/> and the leader's address to <see cref="NodeStatus"/>;
+/// version 3 the time of an add to <see cref="CounterAdded"/> and the times of the remembered ids to
+/// <see cref="CounterSnapshot"/>, which a version-2 reader skips.
 /// </para>
 /// </summary>
 public sealed class ContractsSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -40,7 +42,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
     public override int Identifier => Id;
 
     /// <summary>The format this version writes.</summary>
-    public const byte FormatVersion = 2;
+    public const byte FormatVersion = 3;
 
     public override string Manifest(object o) => o switch
     {

@@ -5,15 +5,20 @@ namespace Actors.Core.Counter;
 
 /// <summary>
 /// A counter's state: its value and the ids of the adds applied recently, so that a retried add is recognised and applied
-/// once. An id is remembered while it is among the last <see cref="Remembered"/> and no more than <see cref="MaxAge"/>
-/// older than the newest add; both bounds hold for the snapshot too. Times are those the adds carry (stamped when the
-/// add was persisted), never a clock read here, so a replay of the same events gives the same state on any node.
+/// once. An id is remembered while it is among the last <see cref="Remembered"/>; beyond the last <see cref="AlwaysKept"/>
+/// it is also forgotten once it is more than <see cref="MaxAge"/> older than the newest add. Both bounds hold for the
+/// snapshot too. Times are those the adds carry (stamped when the add was persisted), never a clock read here, so a
+/// replay of the same events gives the same state on any node; the last ids are kept whatever the times say, so that a
+/// node whose clock runs ahead cannot make the counter forget the add a client is retrying right after a failover.
 /// Immutable; <see cref="Apply"/> returns the next state.
 /// </summary>
 public sealed class CounterState
 {
     /// <summary>Longest request id accepted, in UTF-8 bytes (each is kept in the counter's events and snapshot).</summary>
     public const int MaxRequestIdBytes = 256;
+
+    /// <summary>The most recent ids are remembered whatever their age (up to <see cref="Remembered"/>).</summary>
+    public const int AlwaysKept = 64;
 
     private readonly ImmutableQueue<(string Id, long At)> _order;
     private readonly ImmutableHashSet<string> _seen;
@@ -81,8 +86,10 @@ public sealed class CounterState
 
     private CounterState Remember(string requestId, long at)
     {
-        // Times from several nodes' clocks: the newest never goes back, so ids expire in the order they were added.
+        // Times from several nodes' clocks: the newest never goes back, so ids expire in the order they were added. An id
+        // from before times were kept (0) counts from the first time known.
         var newest = Math.Max(Newest, at);
+        if (at <= 0 && Newest == long.MinValue) newest = long.MinValue;
         var order = _order;
         var seen = _seen;
         if (!seen.Contains(requestId))
@@ -90,7 +97,10 @@ public sealed class CounterState
             order = order.Enqueue((requestId, newest));
             seen = seen.Add(requestId);
         }
-        while (!order.IsEmpty && (seen.Count > Remembered || newest - order.Peek().At > MaxAge))
+        if (newest != long.MinValue && order.Any(r => r.At == long.MinValue))
+            order = ImmutableQueue.CreateRange(order.Select(r => r.At == long.MinValue ? (r.Id, newest) : r));
+        while (!order.IsEmpty && (seen.Count > Remembered
+                                  || (seen.Count > AlwaysKept && newest != long.MinValue && order.Peek().At != long.MinValue && newest - order.Peek().At > MaxAge)))
         {
             order = order.Dequeue(out var oldest);
             seen = seen.Remove(oldest.Id);

@@ -56,11 +56,11 @@ public sealed class ReplicatedState
     public int SessionCount => _sessions.Count;
 
     /// <summary>
-    /// Bytes the services' data takes (key-value entries and the journal, as a snapshot encodes them); at most
-    /// <see cref="LogRules.MaxStateBytes"/> plus the last command admitted below it. Sessions are not counted: their
-    /// number is bounded by their time to live.
+    /// Bytes the state takes, as a snapshot encodes it: the key-value entries, the journal and the client sessions. A
+    /// write that would grow the services' data past <see cref="LogRules.MaxStateBytes"/> is refused; sessions are
+    /// counted but never refused (a refused write keeps its reply too), and their number is bounded by their time to live.
     /// </summary>
-    public long Bytes => Kv.Bytes + _journal.Bytes;
+    public long Bytes => Kv.Bytes + _journal.Bytes + _sessions.Bytes;
 
     /// <summary>
     /// Slot <paramref name="slot"/>, stamped <paramref name="stamp"/>, is being applied: log time moves forward (never

@@ -112,7 +112,8 @@ public static class ActorsNode
         ClusterClientReceptionist.Get(system).RegisterService(kvActor);
         var sharding = Sharding.ShardingSettings.Create(system.Settings.Config);
         var counter = sharding.Counter
-            ? Sharding.ActorsSharding.StartRegion(system, Sharding.CounterEntity.TypeName, id => Sharding.CounterEntity.Props(id, sharding), sharding)
+            ? Sharding.ActorsSharding.StartRegion(system, Sharding.CounterEntity.TypeName, id => Sharding.CounterEntity.Props(id, sharding), sharding,
+                Sharding.EntityStop.Instance)
             : null;
         return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv, transport, ringActor, sharding, counter);
     }

@@ -15,10 +15,10 @@ public static class ActorsSharding
     /// <summary>
     /// Starts (or returns, when it runs already) the shard region of <paramref name="typeName"/> with entities made by
     /// <paramref name="entityProps"/> from their ids. Messages reach an entity when they implement
-    /// <see cref="Contracts.Sharding.IEntityMessage"/> or come in a <see cref="ShardingEnvelope"/>. When its shard moves,
-    /// an entity gets <paramref name="stopMessage"/>, by default <see cref="EntityStop"/>, on which it must stop itself
-    /// (a shard waits for its entities to stop before it moves); pass <see cref="PoisonPill"/> for entities that persist
-    /// nothing.
+    /// <see cref="Contracts.Sharding.IEntityMessage"/> or come in a <see cref="ShardingEnvelope"/>. When its shard moves
+    /// or it is passivated, an entity gets <paramref name="stopMessage"/> (a <see cref="PoisonPill"/> by default). A
+    /// persistent entity should take <see cref="EntityStop"/> instead and stop itself on it, so that it stops only after
+    /// the persist in flight (a shard waits for its entities to stop before it moves).
     /// </summary>
     public static async Task<IActorRef> StartRegionAsync(ActorSystem system, string typeName, Func<string, Props> entityProps,
         ShardingSettings? settings = null, object? stopMessage = null)
@@ -26,7 +26,7 @@ public static class ActorsSharding
         if (string.IsNullOrWhiteSpace(typeName)) throw new ArgumentException("an entity type needs a name", nameof(typeName));
         settings ??= ShardingSettings.Create(system.Settings.Config);
         var region = await ClusterSharding.Get(system).StartAsync(typeName, entityProps, ClusterShardingSettings.Create(system),
-            new RingMessageExtractor(settings.NumberOfShards), new RingShardAllocationStrategy(settings.RebalanceLimit), stopMessage ?? EntityStop.Instance);
+            new RingMessageExtractor(settings.NumberOfShards), new RingShardAllocationStrategy(settings.RebalanceLimit), stopMessage ?? PoisonPill.Instance);
         ClusterClientReceptionist.Get(system).RegisterService(region);
         return region;
     }

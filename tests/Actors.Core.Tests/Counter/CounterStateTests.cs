@@ -50,22 +50,43 @@ public sealed class CounterStateTests
     }
 
     [Fact]
-    public void A_request_id_older_than_the_max_age_behind_the_newest_add_is_forgotten()
+    public void Beyond_the_last_64_a_request_id_older_than_the_max_age_behind_the_newest_add_is_forgotten()
     {
-        var c = CounterState.Empty(100, maxAge: 1000).Apply("a", 1, at: 0).Apply("b", 1, at: 600).Apply("c", 1, at: 1500);
-        Assert.Equal(["b", "c"], c.Recent.Select(r => r.Id));
-        Assert.Equal(4, c.Apply("a", 1, at: 1500).Value); // forgotten: applied again
-        Assert.Equal(3, c.Apply("b", 1, at: 1500).Value); // within the age: a retry
+        var c = CounterState.Empty(1000, maxAge: 1000);
+        for (var i = 0; i < 70; i++) c = c.Apply("old-" + i, 1, at: i);
+        c = c.Apply("new", 1, at: 1500);
+        // 71 ids: the oldest beyond the last 64 are more than 1000 ms older than the newest, and go.
+        Assert.Equal(CounterState.AlwaysKept, c.Count);
+        Assert.False(c.Seen("old-6"));
+        Assert.True(c.Seen("old-7"));
+        Assert.Equal(72, c.Apply("old-0", 1, at: 1500).Value); // forgotten: applied again
+        Assert.Equal(71, c.Apply("old-8", 1, at: 1500).Value); // remembered: a retry
     }
 
     [Fact]
-    public void An_add_stamped_by_a_clock_behind_the_newest_counts_from_the_newest_and_expiry_survives_a_restore()
+    public void A_clock_far_ahead_cannot_make_a_counter_forget_its_last_adds()
     {
-        // The shard moved to a node whose clock is 5 s behind: ids still expire in the order they were added.
-        var c = CounterState.Empty(100, maxAge: 1000).Apply("a", 1, at: 10_000).Apply("b", 1, at: 5_000);
-        Assert.Equal([10_000L, 10_000L], c.Recent.Select(r => r.At));
-        var restored = CounterState.Restore(c.Value, c.Recent, 100, maxAge: 1000).Apply("c", 1, at: 11_500);
-        Assert.Equal(["c"], restored.Recent.Select(r => r.Id));
-        Assert.Equal(3, restored.Value);
+        // The shard moved to a node whose clock is an hour ahead; the client retries an add it sent before the move.
+        var c = CounterState.Empty(1000, maxAge: 1000);
+        for (var i = 0; i < 10; i++) c = c.Apply("r" + i, 1, at: 10_000);
+        c = c.Apply("other", 1, at: 10_000 + 3_600_000);
+        Assert.True(c.Seen("r9"));
+        Assert.Equal(11, c.Apply("r9", 1, at: 10_000 + 3_600_000).Value);
+        // Ids still expire in the order they were added, from the newest time known.
+        var restored = CounterState.Restore(c.Value, c.Recent, 1000, maxAge: 1000);
+        Assert.Equal(c.Recent.Select(r => r.Id), restored.Recent.Select(r => r.Id));
+    }
+
+    [Fact]
+    public void Ids_from_before_times_were_kept_count_from_the_first_time_known()
+    {
+        // A snapshot of an older version: 70 ids without times.
+        var legacy = CounterState.Restore(70, Enumerable.Range(0, 70).Select(i => ("legacy-" + i, 0L)), 1000, maxAge: 1000);
+        var c = legacy.Apply("new", 1, at: 1_700_000_000_000);
+        Assert.Equal(71, c.Count); // none aged out at once
+        Assert.True(c.Seen("legacy-0"));
+        c = c.Apply("later", 1, at: 1_700_000_000_000 + 2000);
+        Assert.False(c.Seen("legacy-0")); // 2 s later they are older than the max age
+        Assert.Equal(CounterState.AlwaysKept, c.Count);
     }
 }

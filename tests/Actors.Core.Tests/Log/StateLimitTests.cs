@@ -43,6 +43,22 @@ public sealed class StateLimitTests
     }
 
     [Fact]
+    public void Sessions_count_with_the_reply_they_keep_and_give_their_bytes_back_when_they_expire()
+    {
+        var rules = LogRules.Default with { SessionTtl = 1000 };
+        var s = new ReplicatedState(rules);
+        Put(s, "k", 10);
+        var data = s.Bytes;
+        // A failed cas keeps the value it found in the client's session, until the session expires.
+        s.Advance(1, 100);
+        Assert.Equal(CommandStatus.CasFailed, s.Apply(new LogCommand("client", 1, new KvCas("k", new byte[1], new byte[5]))).Status);
+        Assert.Equal(data + SessionTable.SizeOf(new Session("client", 1, 0, new CommandResult(CommandStatus.CasFailed, new byte[10]), 100)), s.Bytes);
+        Assert.Equal(s.Bytes, new ReplicatedState(rules, s.Snapshot(1)).Bytes);
+        s.Advance(2, 5000);
+        Assert.Equal(data, s.Bytes);
+    }
+
+    [Fact]
     public void A_write_that_would_grow_the_state_past_its_limit_is_refused_with_state_full()
     {
         var s = new ReplicatedState(Small);

@@ -47,8 +47,7 @@ public sealed class HostingSpec
             {
                 akka.AddHocon(config, HoconAddMode.Prepend);
                 akka.WithActors((system, _) => ActorsNode.Start(system));
-                // Echo persists nothing: a PoisonPill stops it at handoff.
-                akka.WithRingShardRegion<EchoKey>("echo", id => Props.Create(() => new Echo(id)), PoisonPill.Instance);
+                akka.WithRingShardRegion<EchoKey>("echo", id => Props.Create(() => new Echo(id)));
             });
             using var host = builder.Build();
             await host.StartAsync();
