@@ -13,12 +13,6 @@ namespace Actors.Cluster.Tests;
 
 public sealed class ExternalClientTests(ITestOutputHelper output)
 {
-    private static readonly Config ClientConfig = ConfigurationFactory.ParseString("""
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.loglevel = WARNING
-        """).WithFallback(ActorsClientConfig.Default);
-
     private static byte[] B(long n) => Encoding.UTF8.GetBytes(n.ToString());
 
     [Fact]
@@ -28,7 +22,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
 
-        using var system = ActorSystem.Create("external", ClientConfig);
+        using var system = ActorSystem.Create("external", TestClusters.ClientConfig);
         var contacts = Enumerable.Range(1, 3).Select(i => $"akka.tcp://actors@127.0.0.1:{c.RemoteBase + i}").ToList();
         await using var client = await ActorsClient.ConnectAsync(system, contacts,
             new ActorsClientOptions(TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(2)));
@@ -101,7 +95,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
 
-        using var system = ActorSystem.Create("raw", ClientConfig);
+        using var system = ActorSystem.Create("raw", TestClusters.ClientConfig);
         var contacts = Enumerable.Range(1, 3)
             .Select(i => ActorPath.Parse($"akka.tcp://actors@127.0.0.1:{c.RemoteBase + i}/system/receptionist"))
             .ToHashSet();

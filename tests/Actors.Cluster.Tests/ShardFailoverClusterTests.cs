@@ -15,19 +15,13 @@ public sealed class ShardFailoverClusterTests(ITestOutputHelper output)
 {
     private const int Counters = 40;
 
-    private static readonly Config ClientConfig = ConfigurationFactory.ParseString("""
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.loglevel = WARNING
-        """).WithFallback(ActorsClientConfig.Default);
-
     [Fact]
     public async Task Every_counter_of_a_killed_node_answers_again_with_its_value()
     {
         await using var c = TestClusters.Create(24230, 29230);
         var start = await c.Start(3);
         Assert.True(start.ExitCode == 0, start.ToString());
-        using var system = ActorSystem.Create("external", ClientConfig);
+        using var system = ActorSystem.Create("external", TestClusters.ClientConfig);
         // Reads go through node 1 only, so the client itself never waits on the killed node.
         await using var client = await ActorsClient.ConnectAsync(system, c.ContactPoints(1),
             new ActorsClientOptions(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(2)));

@@ -18,12 +18,6 @@ public sealed class ShardingClusterTests(ITestOutputHelper output)
     private const int Shards = 100;
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(120);
 
-    private static readonly Config ClientConfig = ConfigurationFactory.ParseString("""
-        akka.actor.provider = remote
-        akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-        akka.loglevel = WARNING
-        """).WithFallback(ActorsClientConfig.Default);
-
     private static string Id(int i) => "c" + i;
 
     /// <summary>Shards holding at least one of the counters (a few of the 100 hold none of 300).</summary>
@@ -111,7 +105,7 @@ public sealed class ShardingClusterTests(ITestOutputHelper output)
         Assert.Equal("5", (await c.Cli(2, "counter", "get", "c1")).Stdout.Trim());
         var three = await AwaitRing(c, 1, 2, 3);
 
-        using var system = ActorSystem.Create("external", ClientConfig);
+        using var system = ActorSystem.Create("external", TestClusters.ClientConfig);
         await using var client = await ActorsClient.ConnectAsync(system, c.ContactPoints(3),
             new ActorsClientOptions(TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(5)));
         await Task.WhenAll(Enumerable.Range(0, Counters).Select(i => client.CounterAddAsync(Id(i), Expected(i) - (i == 1 ? 5 : 0), "add-" + i)));

@@ -50,7 +50,15 @@ public sealed class RingShardAllocationStrategy : IActorSystemDependentAllocatio
         var cluster = Cluster.Get(system);
         var self = cluster.SelfAddress;
         _ring = () => local.Current;
-        _unsettled = () => Unsettled(cluster.State);
+        // A handoff asks every region the coordinator lists, and a region of a member removed moments ago (its
+        // termination is processed only after the removal margin) never answers: the handoff would wait for the handoff
+        // timeout. So nothing moves until the membership has been still for the margin and two seconds more.
+        var settle = cluster.DowningProvider.DownRemovalMargin + TimeSpan.FromSeconds(2);
+        var lastChange = System.Diagnostics.Stopwatch.GetTimestamp();
+        system.ActorOf(Props.Create(() => new MembershipClock(() => Interlocked.Exchange(ref lastChange, System.Diagnostics.Stopwatch.GetTimestamp()))));
+        _unsettled = () => Unsettled(cluster.State) ?? (System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref lastChange)) < settle
+            ? $"the membership changed less than {settle.TotalSeconds:0.#} s ago"
+            : null);
         _serving = () => Serving(cluster.State);
         // A local region's path has no host: it is on this node.
         _addressOf = r => (r.Path.Address.HasLocalScope ? self : r.Path.Address).ToString();
@@ -108,4 +116,17 @@ public sealed class RingShardAllocationStrategy : IActorSystemDependentAllocatio
     }
 
     private string AddressOf(IActorRef region) => _addressOf(region);
+}
+
+/// <summary>Calls <c>changed</c> whenever a member is Up, downed or removed (and once for each member at start).</summary>
+internal sealed class MembershipClock : ReceiveActor
+{
+    public MembershipClock(Action changed)
+    {
+        Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberDowned));
+        ReceiveAny(_ => changed());
+    }
+
+    protected override void PostStop() => Cluster.Get(Context.System).Unsubscribe(Self);
 }
