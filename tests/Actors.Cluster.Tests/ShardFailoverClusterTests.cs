@@ -3,6 +3,7 @@ using System.Text.Json;
 using Actors.Cluster.Tests.Support;
 using Actors.Contracts.Client;
 using Actors.Core.Ring;
+using Actors.Testing.Processes;
 using Akka.Actor;
 using Akka.Configuration;
 using Xunit;
@@ -27,14 +28,20 @@ public sealed class ShardFailoverClusterTests(ITestOutputHelper output)
             new ActorsClientOptions(TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(2)));
         await Task.WhenAll(Enumerable.Range(0, Counters).Select(i => client.CounterAddAsync("f" + i, i + 1, "add-" + i)));
 
-        // Which counters node 2 hosts, by the region that holds their shards.
-        var stats = await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "--json", "cluster-sharding", "region-stats", "counter");
-        using var doc = JsonDocument.Parse(stats.Stdout);
-        var onTwo = doc.RootElement.GetProperty("regions").EnumerateArray()
-            .Where(r => r.GetProperty("address").GetString() == c.RemoteAddress(2))
-            .SelectMany(r => r.GetProperty("shardIds").EnumerateArray().Select(s => s.GetString()!))
-            .ToHashSet();
-        var counters = Enumerable.Range(0, Counters).Where(i => onTwo.Contains(ShardPlacement.ShardOf("f" + i, 100))).ToList();
+        // Which counters node 2 hosts, by the region that holds their shards (once the shards have moved to their ring
+        // owners: a shard allocated before node 2's region registered moves to it at a rebalance).
+        HashSet<string> OnTwo(ProcessRun stats)
+        {
+            if (stats.ExitCode != 0) return [];
+            using var doc = JsonDocument.Parse(stats.Stdout);
+            return doc.RootElement.GetProperty("regions").EnumerateArray()
+                .Where(r => r.GetProperty("address").GetString() == c.RemoteAddress(2))
+                .SelectMany(r => r.GetProperty("shardIds").EnumerateArray().Select(s => s.GetString()!))
+                .ToHashSet();
+        }
+        List<int> Hosted(HashSet<string> shards) => Enumerable.Range(0, Counters).Where(i => shards.Contains(ShardPlacement.ShardOf("f" + i, 100))).ToList();
+        var stats = await c.CliUntil(1, r => Hosted(OnTwo(r)).Count > 0, TimeSpan.FromSeconds(60), "--json", "cluster-sharding", "region-stats", "counter");
+        var counters = Hosted(OnTwo(stats));
         Assert.NotEmpty(counters);
 
         var clock = Stopwatch.StartNew();

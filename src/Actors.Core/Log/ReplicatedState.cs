@@ -55,12 +55,15 @@ public sealed class ReplicatedState
     /// <summary>Client sessions held.</summary>
     public int SessionCount => _sessions.Count;
 
+    /// <summary>Bytes the state takes, as a snapshot encodes it: the services' data (<see cref="DataBytes"/>) and the client sessions.</summary>
+    public long Bytes => DataBytes + _sessions.Bytes;
+
     /// <summary>
-    /// Bytes the state takes, as a snapshot encodes it: the key-value entries, the journal and the client sessions. A
-    /// write that would grow the services' data past <see cref="LogRules.MaxStateBytes"/> is refused; sessions are
-    /// counted but never refused (a refused write keeps its reply too), and their number is bounded by their time to live.
+    /// Bytes the services' data takes (key-value entries and the journal): a write that would grow it past
+    /// <see cref="LogRules.MaxStateBytes"/> is refused. Sessions are not held to that limit (a refused write keeps its
+    /// reply in its client's session too, which would fill a full state further): their time to live bounds them.
     /// </summary>
-    public long Bytes => Kv.Bytes + _journal.Bytes + _sessions.Bytes;
+    public long DataBytes => Kv.Bytes + _journal.Bytes;
 
     /// <summary>
     /// Slot <paramref name="slot"/>, stamped <paramref name="stamp"/>, is being applied: log time moves forward (never
@@ -137,9 +140,9 @@ public sealed class ReplicatedState
             JournalOp journal => _journal.Growth(journal),
             _ => 0,
         };
-        if (growth > 0 && Bytes + growth > _rules.MaxStateBytes)
+        if (growth > 0 && DataBytes + growth > _rules.MaxStateBytes)
             return new CommandResult(CommandStatus.Rejected, null,
-                $"state full: the replicated state holds {Bytes} bytes and this {op.GetType().Name} would add {growth}, over " +
+                $"state full: the replicated state holds {DataBytes} bytes of data and this {op.GetType().Name} would add {growth}, over " +
                 $"actors.log.max-state-bytes ({_rules.MaxStateBytes}); delete keys or events to make room (deletes and reads still pass)");
         return Route(op);
     }

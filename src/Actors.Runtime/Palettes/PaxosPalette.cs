@@ -75,6 +75,7 @@ public sealed class PaxosPalette : CommandPalette
                 keys = r.Keys,
                 sessions = r.Sessions,
                 stateBytes = r.StateBytes,
+                dataBytes = r.DataBytes,
                 maxStateBytes = r.MaxStateBytes,
                 inFlight = p.InFlight,
                 window = p.Window,
@@ -96,7 +97,7 @@ public sealed class PaxosPalette : CommandPalette
         sb.AppendLine($"snapshot:       {(r.SnapshotThrough < 0 ? "none" : $"through slot {r.SnapshotThrough}")}");
         sb.AppendLine($"keys:           {r.Keys}");
         sb.AppendLine($"sessions:       {r.Sessions}");
-        sb.AppendLine($"state:          {r.StateBytes} bytes of at most {r.MaxStateBytes} ({(r.MaxStateBytes > 0 ? 100.0 * r.StateBytes / r.MaxStateBytes : 0):0.#}%)");
+        sb.AppendLine($"state:          {r.DataBytes} bytes of data of at most {r.MaxStateBytes} ({(r.MaxStateBytes > 0 ? 100.0 * r.DataBytes / r.MaxStateBytes : 0):0.#}%); {r.StateBytes} with the sessions");
         if (p.Role == ProposerRole.Leader) sb.AppendLine($"in flight:      {p.InFlight} slots of a window of {p.Window}");
         sb.AppendLine($"reads waiting:  {r.Reads}");
         void Rows(string title, List<NodeRow> rows)

@@ -20,11 +20,11 @@ public sealed record GetReplicaStatus
 
 /// <summary>
 /// The replica's view: the last applied slot, the known commit point, the latest snapshot, the key count, the client sessions
-/// held, the linearizable reads waiting for their read index, and the bytes the services' data takes against its limit
-/// (<c>actors.log.max-state-bytes</c>).
+/// held, the linearizable reads waiting for their read index, the bytes the state takes (sessions included) and the bytes
+/// of the services' data against its limit (<c>actors.log.max-state-bytes</c>).
 /// </summary>
 public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long SnapshotThrough, int Keys, int Sessions, int Reads = 0,
-    long StateBytes = 0, long MaxStateBytes = 0);
+    long StateBytes = 0, long MaxStateBytes = 0, long DataBytes = 0);
 
 /// <summary>
 /// Subscribes <see cref="Subscriber"/> (a local actor) to the commands this node's replica applies: it receives every

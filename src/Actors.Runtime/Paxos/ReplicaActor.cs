@@ -82,7 +82,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(
             _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.State.Kv.Count, _core.State.SessionCount, _core.ReadsHeld,
-            _core.State.Bytes, _rules.MaxStateBytes)));
+            _core.State.Bytes, _rules.MaxStateBytes, _core.State.DataBytes)));
         Command<SubscribeApplied>(s =>
         {
             if (_subscribers.Contains(s.Subscriber)) return;
