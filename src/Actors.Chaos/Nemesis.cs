@@ -135,7 +135,7 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
         }
 
         // Wait for room: a majority must stay running apart from this fault.
-        while (cluster.Unavailable >= MaxUnavailable) await Task.Delay(200, abort);
+        if (!await WaitFor(() => cluster.Unavailable < MaxUnavailable, until, abort)) return;
         if (DateTime.UtcNow + hold + TimeSpan.FromSeconds(2) > until) return;
         var leader = kind is FaultKind.KillLeader or FaultKind.PauseLeader ? await cluster.Leader() : null;
         var running = cluster.Running;
@@ -226,7 +226,7 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
 
     private async Task RestartAll(TimeSpan hold, DateTime until, CancellationToken abort)
     {
-        while (cluster.Unavailable > 0) await Task.Delay(200, abort);
+        if (!await WaitFor(() => cluster.Unavailable == 0, until, abort)) return;
         if (DateTime.UtcNow + hold + TimeSpan.FromSeconds(2) > until) return;
 
         var injected = Clock.Now;
@@ -255,7 +255,7 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
     /// </summary>
     private async Task StaleIncarnation(int[] order, DateTime until, CancellationToken abort)
     {
-        while (cluster.Unavailable >= MaxUnavailable) await Task.Delay(200, abort);
+        if (!await WaitFor(() => cluster.Unavailable < MaxUnavailable, until, abort)) return;
         if (MaxUnavailable == 0 || DateTime.UtcNow + StaleHold + TimeSpan.FromSeconds(2) > until) return;
         var counter = counters > 0 ? CounterWorkload.CounterId(order[0] % counters) : null;
         var holder = counter is null ? null : await cluster.NodeHolding(counter);
@@ -371,4 +371,18 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
     }
 
     private static string Ids(IEnumerable<int> ids) => string.Join(',', ids);
+
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds; false when <paramref name="until"/> passes first (a node whose
+    /// restart never brought it Up stays down, and the lane must still end with the run).
+    /// </summary>
+    private static async Task<bool> WaitFor(Func<bool> condition, DateTime until, CancellationToken abort)
+    {
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until) return false;
+            await Task.Delay(200, abort);
+        }
+        return true;
+    }
 }
