@@ -97,10 +97,11 @@ public sealed class CounterState
             order = order.Enqueue((requestId, newest));
             seen = seen.Add(requestId);
         }
-        if (newest != long.MinValue && order.Any(r => r.At == long.MinValue))
+        // Untimed ids exist only until the first time is known: they take that time, once.
+        if (Newest == long.MinValue && newest != long.MinValue)
             order = ImmutableQueue.CreateRange(order.Select(r => r.At == long.MinValue ? (r.Id, newest) : r));
         while (!order.IsEmpty && (seen.Count > Remembered
-                                  || (seen.Count > AlwaysKept && newest != long.MinValue && order.Peek().At != long.MinValue && newest - order.Peek().At > MaxAge)))
+                                  || (seen.Count > AlwaysKept && newest != long.MinValue && newest - order.Peek().At > MaxAge)))
         {
             order = order.Dequeue(out var oldest);
             seen = seen.Remove(oldest.Id);
