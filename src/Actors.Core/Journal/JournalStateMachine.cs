@@ -33,16 +33,21 @@ public sealed class JournalStateMachine
 
     /// <summary>
     /// How many bytes <paramref name="op"/> would add to <see cref="Bytes"/> if applied: its events, or its snapshot
-    /// less one it replaces, and a new stream's marks (0 for deletes and for an operation the limits refuse).
+    /// less one it replaces, and a new stream's marks (0 for deletes, late copies and operations refused anyway).
     /// </summary>
     public long Growth(JournalOp op)
     {
         if (JournalLimits.Validate(op) is not null) return 0;
         var known = _streams.TryGetValue(op.PersistenceId, out var stream);
         var marks = known ? 0 : JournalStream.MarkBytes(op.PersistenceId);
+        var highest = stream?.Highest ?? 0;
         return op switch
         {
+            // At or below the highest an append is a late copy (nothing is stored) or refused as another incarnation's:
+            // it must get that answer, not "state full", or a writer whose event is held is told its write failed.
+            JournalAppend a when a.Events[0].SequenceNr <= highest => 0,
             JournalAppend a => marks + a.Events.Sum(EncodedSize.Of),
+            SnapshotSave s when s.Snapshot.SequenceNr > highest => 0, // refused: no snapshot of events never written
             SnapshotSave s => marks + EncodedSize.Of(s.Snapshot)
                               - (stream?.Snapshots.Find(x => x.SequenceNr == s.Snapshot.SequenceNr) is { } replaced ? EncodedSize.Of(replaced) : 0),
             _ => 0,

@@ -91,6 +91,24 @@ public sealed class StateLimitTests
     }
 
     [Fact]
+    public void A_late_copy_of_an_append_on_a_full_state_is_answered_as_a_copy_not_as_state_full()
+    {
+        // The writer's first append was applied but its answer was lost; the state then filled up. The copy it sends
+        // again stores nothing: answered "state full", the writer would fail although its event is held.
+        var s = new ReplicatedState(Small);
+        Assert.Equal(CommandStatus.Ok, Append(s, "p", 1, 400).Status);
+        Assert.Equal(CommandStatus.Ok, Put(s, "a", 450).Status);
+        Assert.Equal(CommandStatus.Rejected, Append(s, "p", 2, 400).Status);
+        var before = s.Bytes;
+
+        Assert.Equal(CommandStatus.Ok, Append(s, "p", 1, 400).Status);
+        Assert.Equal(before, s.Bytes);
+        // Another incarnation's append below the highest gets the fencing error, whatever room is left.
+        var fenced = s.Apply(new LogCommand("~j", 1, new JournalAppend("p", [new JournalEvent(1, 1, "m", new byte[400], "other")])));
+        Assert.Contains("another incarnation", fenced.Error);
+    }
+
+    [Fact]
     public void Replicas_with_the_same_commands_refuse_the_same_write()
     {
         // The limit is a rule of the log: every replica must refuse the same command at the same slot.
