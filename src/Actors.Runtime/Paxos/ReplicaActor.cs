@@ -7,9 +7,11 @@ using Akka.Persistence;
 namespace Actors.Runtime.Paxos;
 
 /// <summary>
-/// Shell around <see cref="Replica"/>. Recovers the latest key-value snapshot, applies chosen values in slot
-/// order, hands applied commands to the key-value entry point, and saves snapshots (a marker event first, so
-/// every snapshot has its own sequence number). Messages pass a <see cref="PaxosGuard"/> before they reach the core.
+/// Shell around <see cref="Replica"/>. Recovers the latest saved state, applies chosen values in slot order, hands
+/// applied commands to the key-value entry point, and saves the state in its journal in pieces of
+/// <c>actors.paxos.snapshot-chunk-bytes</c> (<see cref="StatePieces"/>), so no record has to hold all of it; once a
+/// save is written whole, the journal before it is deleted. Messages pass a <see cref="PaxosGuard"/> before they reach
+/// the core.
 /// </summary>
 public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 {
@@ -25,6 +27,9 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly SnapshotSender _snapshotSender;
     private readonly SnapshotReceiver _snapshotReceiver;
     private StateSnapshot? _recovered;
+    private readonly StatePieceAssembler _savedPieces = new();
+    /// <summary>Set when the journal refused a piece of the save under way: that save is not whole and is made again.</summary>
+    private bool _pieceRejected;
     private readonly PaxosGuard _guard;
     private Replica _core = null!;
 
@@ -39,42 +44,26 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         PersistenceId = $"paxos-replica-{transport.Settings.Self}";
         _guard = new PaxosGuard(transport, _log, "replica");
 
+        // A version that saved the state as one snapshot record left it in the snapshot store, and a marker event.
         Recover<SnapshotOffer>(offer => _recovered = offer.Snapshot as StateSnapshot);
         Recover<ReplicaSnapshotMarker>(_ => { });
+        Recover<StatePiece>(p => _savedPieces.Offer(p));
         Recover<RecoveryCompleted>(_ =>
         {
+            if (_savedPieces.Slot is { } slot && slot > (_recovered?.AppliedThrough ?? -1))
+            {
+                // Unreadable bytes fail the recovery (and the supervisor tries again): starting empty would hide the loss.
+                _recovered = (StateSnapshot)Context.System.Serialization.Deserialize(_savedPieces.Assemble()!, Serialization.PaxosSerializer.Id, "log.snapshot");
+            }
             _core = new Replica(_transport.Settings.Core, _transport.Settings.Self, _rules, _recovered, Random.Shared.NextInt64(long.MinValue, long.MaxValue));
             _log.Info("replica {0} recovered through slot {1} ({2} keys)", _core.Self, _core.NextToApply - 1, _core.State.Kv.Count);
             _recovered = null;
             _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
         });
 
-        Command<SaveSnapshotSuccess>(ok =>
-        {
-            if (_saving is not { } saved) return;
-            _saving = null;
-            DeleteMessages(ok.Metadata.SequenceNr);
-            DeleteSnapshots(new SnapshotSelectionCriteria(ok.Metadata.SequenceNr - 1));
-            Handle(new SnapshotSaved(saved.AppliedThrough));
-            SaveNext();
-        });
-        Command<SaveSnapshotFailure>(f =>
-        {
-            if (_saving is not { } failed) return;
-            if (_nextToSave is not null)
-            {
-                _log.Warning(f.Cause, "replica snapshot through slot {0} failed; saving the newer one instead", failed.AppliedThrough);
-                _saving = null;
-                SaveNext();
-                return;
-            }
-            // Compaction waits for this snapshot: try again rather than stop compacting for good.
-            _log.Warning(f.Cause, "replica snapshot through slot {0} failed; retrying in {1}", failed.AppliedThrough, SnapshotRetry);
-            Timers.StartSingleTimer("snapshot-retry", RetrySnapshot.Instance, SnapshotRetry);
-        });
         Command<RetrySnapshot>(_ =>
         {
-            if (_saving is { } snap) SaveSnapshot(snap);
+            if (_saving is null) SaveNext();
         });
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(_ => { });
@@ -123,7 +112,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 
     public override string PersistenceId { get; }
 
-    /// <summary>Back-off before a failed snapshot save is tried again.</summary>
+    /// <summary>Back-off before a save the journal refused is made again.</summary>
     public static readonly TimeSpan SnapshotRetry = TimeSpan.FromSeconds(1);
 
     private sealed record RetrySnapshot
@@ -233,6 +222,46 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         if (_nextToSave is not { } snap) return;
         _nextToSave = null;
         _saving = snap;
-        Persist(new ReplicaSnapshotMarker(snap.AppliedThrough), _ => SaveSnapshot(snap));
+        _pieceRejected = false;
+        var bytes = Context.System.Serialization.FindSerializerFor(snap).ToBinary(snap);
+        // A lagging peer is served the same bytes.
+        if (!_snapshotSender.Holds(snap.AppliedThrough)) _snapshotSender.Load(snap.AppliedThrough, bytes);
+        var first = 0L;
+        // Not stashing: the replica goes on applying while the pieces are written.
+        PersistAllAsync(StatePieces.Cut(snap.AppliedThrough, bytes, _transport.Settings.SnapshotChunkBytes), p =>
+        {
+            if (p.Offset == 0) first = LastSequenceNr;
+        });
+        // Runs once every piece is written or refused (a journal failure stops the actor instead).
+        DeferAsync(snap.AppliedThrough, _ => Saved(snap, first));
+    }
+
+    private void Saved(StateSnapshot snap, long first)
+    {
+        _saving = null;
+        if (_pieceRejected || first <= 0)
+        {
+            // Compaction waits for this save: make it again rather than stop compacting for good.
+            _log.Warning("replica: the journal refused part of the state through slot {0}; saving again in {1}", snap.AppliedThrough, SnapshotRetry);
+            _nextToSave ??= snap;
+            Timers.StartSingleTimer("snapshot-retry", RetrySnapshot.Instance, SnapshotRetry);
+            return;
+        }
+        // Whole now: the saves and markers before it, and a snapshot record an earlier version saved, can go.
+        if (first > 1) DeleteMessages(first - 1);
+        DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
+        Handle(new SnapshotSaved(snap.AppliedThrough));
+        SaveNext();
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        if (@event is StatePiece p)
+        {
+            _log.Warning(cause, "replica: the journal refused the piece at {0} of the state through slot {1}", p.Offset, p.Slot);
+            _pieceRejected = true;
+            return;
+        }
+        base.OnPersistRejected(cause, @event, sequenceNr);
     }
 }

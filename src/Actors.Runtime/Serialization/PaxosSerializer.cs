@@ -15,7 +15,7 @@ namespace Actors.Runtime.Serialization;
 
 /// <summary>
 /// Serializer of every <see cref="IPaxosMessage"/> that crosses the network (and of the acceptor's journal events),
-/// of <see cref="StateSnapshot"/> and of <see cref="ReplicaSnapshotMarker"/>: compact binary bodies with short,
+/// of <see cref="StateSnapshot"/>, <see cref="StatePiece"/> and <see cref="ReplicaSnapshotMarker"/>: compact binary bodies with short,
 /// stable string manifests. Malformed input raises <see cref="SerializationException"/>. Local-only messages
 /// (<see cref="ILocalPaxosMessage"/>) have no wire form: serializing one fails, and their former manifests are
 /// refused. A field added to a message goes at its end and is optional when read, so an older body stays readable
@@ -70,6 +70,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         RoundReserved => "px.e.round",
         StateSnapshot => "log.snapshot",
         ReplicaSnapshotMarker => "px.r.marker",
+        StatePiece => "px.r.piece",
         _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
     };
 
@@ -82,6 +83,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             Decision d => 64 + EncodedValues.GetValue(d.Value, EncodeValue).Length,
             ValueAccepted v => 64 + EncodedValues.GetValue(v.Value, EncodeValue).Length,
             CatchUpResponse or StateSnapshot or Promise or AcceptorSnapshot => 4096,
+            StatePiece p => 64 + p.Data.Length,
             _ => 64,
         });
         w.Byte(FormatVersion);
@@ -126,6 +128,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case RoundReserved m: w.Long(m.Round); break;
             case StateSnapshot m: WriteSnapshot(w, m); break;
             case ReplicaSnapshotMarker m: w.Long(m.Slot); break;
+            case StatePiece m: w.Long(m.Slot).Long(m.Offset).Long(m.Total).Bytes(m.Data.Span); break;
             default: throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
         return w.ToArray();
@@ -171,6 +174,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 break;
             }
             case "px.r.marker": result = new ReplicaSnapshotMarker(r.ReadLong()); break;
+            case "px.r.piece": result = new StatePiece(r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadBytes()); break;
             case "px.decision": result = new Decision(r.ReadLong(), ReadValue(ref r)); break;
             case "px.read-req": result = new ReadIndexRequest(r.ReadInt(), r.ReadLong(), r.ReadInt()); break;
             case "px.read-grant": result = new ReadIndexGrant(r.ReadLong(), r.ReadLong(), r.ReadInt()); break;

@@ -101,6 +101,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         Snap,
         RingSnap,
         new ReplicaSnapshotMarker(41),
+        new StatePiece(41, 1024, 3000, new byte[] { 1, 2, 3, 4, 5 }.AsMemory(1, 3)),
         new Put("k", B("v"), "c", 1),
         new Get("k", "c", 2),
         new CompareAndSet("k", null, B("n"), "c", 3),
