@@ -34,12 +34,15 @@ public sealed class LogStoreClientSpec() : TestKit(Akka.Configuration.Configurat
         public Paxos(Queue<object> answers) => Context.ActorOf(Props.Create(() => new Replica(answers)), "replica");
     }
 
-    /// <summary>Answers each query with the next scripted answer: a failure as it is, anything else run through the query.</summary>
+    /// <summary>
+    /// Answers each query with the next scripted answer: a failure as it is, anything else run through the query; the
+    /// stored snapshot once the script is over.
+    /// </summary>
     private sealed class Replica : ReceiveActor
     {
         public Replica(Queue<object> answers) => Receive<QueryLocal>(_ =>
         {
-            var next = answers.Dequeue();
+            var next = answers.TryDequeue(out var scripted) ? scripted : Stored;
             Sender.Tell(next is Status.Failure ? next : new QueryAnswer(next is NoAnswer ? null : next));
         });
     }
@@ -47,14 +50,20 @@ public sealed class LogStoreClientSpec() : TestKit(Akka.Configuration.Configurat
     /// <summary>A scripted answer of nothing found.</summary>
     private sealed class NoAnswer;
 
-    private async Task<object> Load(params object[] answers)
+    private IActorRef Store(params object[] answers)
     {
         Sys.ActorOf(Props.Create(() => new Entry()), "kv");
         Sys.ActorOf(Props.Create(() => new Paxos(new Queue<object>(answers))), "paxos");
-        var store = Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor("actors.persistence.snapshot-store");
+        return Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor("actors.persistence.snapshot-store");
+    }
+
+    private async Task<object> Load(IActorRef store)
+    {
         store.Tell(new LoadSnapshot("p", SnapshotSelectionCriteria.Latest, long.MaxValue), TestActor);
         return await ExpectMsgAsync<object>(TimeSpan.FromSeconds(10));
     }
+
+    private Task<object> Load(params object[] answers) => Load(Store(answers));
 
     [Fact]
     public async Task A_replica_behind_its_barrier_is_asked_again_and_the_snapshot_is_found()
@@ -68,6 +77,17 @@ public sealed class LogStoreClientSpec() : TestKit(Akka.Configuration.Configurat
     {
         var result = await Load(new Status.Failure(new InvalidOperationException("the query broke")));
         Assert.Contains("the query broke", Assert.IsType<LoadSnapshotFailed>(result).Cause.ToString());
+    }
+
+    [Fact]
+    public async Task After_a_run_of_failures_the_store_answers_again_as_soon_as_the_log_does()
+    {
+        // The log fails while it has no leader; a persistent actor is started again and loads again on every message.
+        // The plugin's circuit breaker opens after a run of failures: with Akka's default (open for 60 s) the entities
+        // stayed down for a minute or more after the log served again.
+        var store = Store(Enumerable.Range(0, 12).Select(object (_) => new Status.Failure(new TimeoutException("no leader"))).ToArray());
+        for (var i = 0; i < 12; i++) Assert.IsType<LoadSnapshotFailed>(await Load(store));
+        await AwaitAssertAsync(async () => Assert.IsType<LoadSnapshotResult>(await Load(store)), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]
