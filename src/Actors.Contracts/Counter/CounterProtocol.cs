@@ -33,6 +33,16 @@ public sealed record CounterReply(string CounterId, long Value, bool Applied = t
 public sealed record CounterAdded(string RequestId, long Delta, long At = 0) : IActorsMessage;
 
 /// <summary>
+/// The counter's journal event written once it has recovered, before it answers anything: it makes this incarnation the
+/// writer of its stream, so an older incarnation (a paused node whose shard moved meanwhile) can no longer write, even
+/// where this one has not added yet and would otherwise answer reads without the older one's add. Changes no state.
+/// </summary>
+public sealed record CounterClaimed : IActorsMessage
+{
+    public static readonly CounterClaimed Instance = new();
+}
+
+/// <summary>
 /// The counter's snapshot: its value and the request ids it remembers, oldest first, with the time each counts from
 /// (<see cref="RecentTimes"/>, one per id; empty in snapshots written before times were kept).
 /// </summary>

@@ -38,6 +38,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
     private const string CounterReplyManifest = "counter.reply";
     private const string CounterAddedManifest = "counter.added";
     private const string CounterSnapshotManifest = "counter.snapshot";
+    private const string CounterClaimedManifest = "counter.claimed";
 
     public override int Identifier => Id;
 
@@ -58,6 +59,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         CounterReply => CounterReplyManifest,
         CounterAdded => CounterAddedManifest,
         CounterSnapshot => CounterSnapshotManifest,
+        CounterClaimed => CounterClaimedManifest,
         _ => throw new SerializationException($"no manifest for {o.GetType().FullName}"),
     };
 
@@ -110,6 +112,8 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
                 foreach (var t in times) w.Long(t);
                 break;
             }
+            case CounterClaimed:
+                break;
             default:
                 throw new SerializationException($"cannot serialize {obj.GetType().FullName}");
         }
@@ -135,6 +139,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
             CounterReplyManifest => new CounterReply(r.ReadString(), r.ReadLong(), r.ReadBool(), r.ReadStringOrNull()),
             CounterAddedManifest => new CounterAdded(r.ReadString(), r.ReadLong(), r.AtEnd ? 0 : r.ReadLong()),
             CounterSnapshotManifest => ReadCounterSnapshot(ref r),
+            CounterClaimedManifest => CounterClaimed.Instance,
             _ => throw new SerializationException($"unknown manifest '{manifest}'"),
         };
         // Fields appended by a newer version are not known here: skip them.

@@ -9,7 +9,8 @@ namespace Actors.Runtime.Sharding;
 /// <summary>
 /// The built-in <c>counter</c> entity: a persistent counter on the log-backed journal, so it keeps its value when its
 /// shard moves to another node. An add is persisted, then answered; a retried request id is answered with the value and
-/// Applied = false. A refused write stops the entity, so that the next message recovers it from the journal.
+/// Applied = false. A refused write stops the entity, so that the next message recovers it from the journal. Once
+/// recovered it persists a <see cref="CounterClaimed"/> before it answers, which fences off any older incarnation.
 /// </summary>
 public sealed class CounterEntity : ReceivePersistentActor
 {
@@ -37,6 +38,11 @@ public sealed class CounterEntity : ReceivePersistentActor
                 _state = CounterState.Restore(s.Value, s.Recent(), _settings.RememberedRequests, (long)_settings.RememberedFor.TotalMilliseconds);
         });
         Recover<CounterAdded>(e => _state = _state.Replay(e.RequestId, e.Delta, e.At));
+        Recover<CounterClaimed>(_ => { });
+        // Before answering anything, this incarnation becomes its stream's writer (commands wait for the claim): an older
+        // incarnation still running elsewhere is refused from now on, instead of adding what this one would not see.
+        // A claim refused means another incarnation wrote since this one recovered: it stops and recovers again.
+        Recover<RecoveryCompleted>(_ => Persist(CounterClaimed.Instance, _ => { }));
 
         Command<CounterGet>(_ => Sender.Tell(new CounterReply(_id, _state.Value)));
         // The shard hands off: a command, so it waits for an add being persisted to be stored and answered.

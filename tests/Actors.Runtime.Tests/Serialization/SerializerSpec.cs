@@ -72,6 +72,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new Contracts.Counter.CounterAdded("r1", 7),
         new Contracts.Counter.CounterSnapshot(12, ["a", "b"]),
         new Contracts.Counter.CounterSnapshot(12, ["a", "b"], [1_700_000_000_000, 1_700_000_000_500]),
+        Contracts.Counter.CounterClaimed.Instance,
         new Contracts.Counter.CounterAdded("r1", 7, 1_700_000_000_000),
         new Prepare(new Ballot(3, 1), 17, 1, 0xF00DCAFE12345678),
         new Prepare(new Ballot(3, 1), 17, 1, ulong.MaxValue),

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Contracts.Counter;
+using Actors.Runtime.Sharding;
 using Actors.Runtime.Tests.Support;
 using Akka.Actor;
 using Akka.Persistence;
@@ -121,6 +122,33 @@ public sealed class LogJournalSpec(JournalCluster fixture) : TestKit("akka.logle
         Assert.Contains("another incarnation", (await probe.ExpectMsgAsync<WriteMessagesFailed>(Wait)).Cause.Message);
         Assert.Equal(2, (await probe.ExpectMsgAsync<WriteMessageFailure>(Wait)).Persistent.SequenceNr);
         Assert.Equal("[1,2] 2", Pair(await Replay(2, 1, long.MaxValue, long.MaxValue)));
+    }
+
+    [Fact]
+    public async Task A_counter_claims_its_stream_once_recovered_so_an_older_incarnation_cannot_add_what_it_would_not_see()
+    {
+        // The shard moved while node 0 was paused: its counter (the older incarnation) recovered before the newer one on
+        // node 1, and neither has added since. Node 0 resumes and adds. Stored, that add would be acknowledged while the
+        // newer incarnation, answering from memory, goes on reading 0.
+        var id = "claim-" + Guid.NewGuid().ToString("N")[..8];
+        var settings = ShardingSettings.Create(fixture.Cluster.Systems[0]!.Settings.Config);
+        var older = fixture.Cluster.Systems[0]!.ActorOf(CounterEntity.Props(id, settings));
+        Assert.Equal(0, (await older.Ask<CounterReply>(new CounterGet(id), Wait)).Value);
+        var newer = fixture.Cluster.Systems[1]!.ActorOf(CounterEntity.Props(id, settings));
+        Assert.Equal(0, (await newer.Ask<CounterReply>(new CounterGet(id), Wait)).Value);
+
+        CounterReply? late = null;
+        try
+        {
+            late = await older.Ask<CounterReply>(new CounterAdd(id, 5, "late"), TimeSpan.FromSeconds(10));
+        }
+        catch (AskTimeoutException)
+        {
+            // Refused: the older incarnation stops without answering, and its client retries elsewhere.
+        }
+        Assert.False(late is { Applied: true, Error: null }, $"the older incarnation's add was acknowledged: {late}");
+        Assert.Equal(0, (await newer.Ask<CounterReply>(new CounterGet(id), Wait)).Value);
+        Assert.Equal(7, (await newer.Ask<CounterReply>(new CounterAdd(id, 7, "now"), Wait)).Value);
     }
 
     [Fact]
