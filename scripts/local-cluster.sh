@@ -11,9 +11,11 @@
 #   local-cluster.sh launch I   start node I again on its data and return at once (the caller waits)
 #   local-cluster.sh status     PID and paxos status of each node
 # Node i: id i (--node-id i), Akka.Remote port REMOTE_BASE+i (4053, ...), command port CMD_BASE+i (9110, ...),
-# data in DATA/node-i, log in DATA/node-i/node.log. DATA/cluster.env records NODES and ACCEPTORS.
+# data in DATA/node-i, log in DATA/node-i/node.log. DATA/cluster.env records NODES, ACCEPTORS and NETNS.
 # Environment: ACTORS_REMOTE_BASE (4052), ACTORS_CMD_BASE (9109), ACTORS_DATA (data), ACTORS_WAIT (120 s),
-# ACTORS_CONFIG (extra HOCON file, passed to every node with --config), ACTORS_CONFIGURATION (build configuration, Release).
+# ACTORS_CONFIG (extra HOCON file, passed to every node with --config), ACTORS_CONFIGURATION (build configuration, Release),
+# ACTORS_NETNS (at start: run node i in the network namespace NAME-i at 10.77.0.i, made by scripts/netns.sh up NAME N;
+# its command port then listens on that namespace's loopback, and the CLI is run inside it).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +27,7 @@ CONFIGURATION="${ACTORS_CONFIGURATION:-Release}"
 HOST_DLL="$ROOT/src/Actors.Host/bin/$CONFIGURATION/net10.0/Actors.Host.dll"
 CMD="$ROOT/scripts/actors-cmd"
 MAX_NODES=20
+NETNS="${ACTORS_NETNS:-}"
 EXTRA_CONFIG=""
 if [ -n "${ACTORS_CONFIG:-}" ]; then
   [ -f "$ACTORS_CONFIG" ] || { echo "local-cluster: ACTORS_CONFIG: no file $ACTORS_CONFIG" >&2; exit 2; }
@@ -45,9 +48,19 @@ load_env() {
   [ -f "$DATA/cluster.env" ] || die "no cluster here ($DATA/cluster.env missing); run: $0 start N"
   # shellcheck disable=SC1091
   . "$DATA/cluster.env"
-  # A cluster.env of an earlier version has no ACCEPTORS: every node was one.
+  # A cluster.env of an earlier version has no ACCEPTORS (every node was one) nor NETNS.
   ACCEPTORS="${ACCEPTORS:-$NODES}"
+  NETNS="${NETNS:-}"
 }
+
+save_env() { printf 'NODES=%d\nACCEPTORS=%d\nNETNS=%s\n' "$1" "$2" "$NETNS" >"$DATA/cluster.env"; }
+
+host_of() { if [ -n "$NETNS" ]; then echo "10.77.0.$1"; else echo "127.0.0.1"; fi; }
+
+# Runs the command after it in node I's network namespace, or here without namespaces.
+in_node() { local i=$1; shift; if [ -n "$NETNS" ]; then ip netns exec "$NETNS-$i" "$@"; else "$@"; fi; }
+
+cli() { local i=$1; shift; in_node "$i" "$CMD" "127.0.0.1:$((CMD_BASE + i))" "$@"; }
 
 cluster_size() { load_env; echo "$NODES"; }
 
@@ -55,7 +68,7 @@ acceptor_count() { load_env; echo "$ACCEPTORS"; }
 
 endpoints() { # N -> host:port list
   local n=$1 list="" i
-  for ((i = 1; i <= n; i++)); do list+="${list:+,}127.0.0.1:$((REMOTE_BASE + i))"; done
+  for ((i = 1; i <= n; i++)); do list+="${list:+,}$(host_of "$i"):$((REMOTE_BASE + i))"; done
   echo "$list"
 }
 
@@ -70,7 +83,9 @@ start_node() { # I K: node I of a cluster whose acceptors are nodes 1..K (I > K:
   local members; members=$(endpoints "$k")
   local extra=()
   [ -n "$EXTRA_CONFIG" ] && extra=(--config "$EXTRA_CONFIG")
-  nohup dotnet "$HOST_DLL" --host 127.0.0.1 --port $((REMOTE_BASE + i)) --cmd-port $((CMD_BASE + i)) \
+  local launcher=()
+  [ -n "$NETNS" ] && launcher=(ip netns exec "$NETNS-$i") # ip execs the host: the PID is the node's
+  nohup "${launcher[@]}" dotnet "$HOST_DLL" --host "$(host_of "$i")" --port $((REMOTE_BASE + i)) --cmd-port $((CMD_BASE + i)) \
     --seeds "$members" --members "$members" --node-id "$i" --data-dir "$dir" "${extra[@]}" >>"$dir/node.log" 2>&1 </dev/null &
   echo $! >"$dir/pid"
 }
@@ -80,7 +95,7 @@ wait_ready() { # N: until some node sees all N Up and a leader
   while ((SECONDS < deadline)); do
     for ((i = 1; i <= n; i++)); do
       alive "$i" || continue
-      out=$("$CMD" "127.0.0.1:$((CMD_BASE + i))" --json paxos status 2>/dev/null || true)
+      out=$(cli "$i" --json paxos status 2>/dev/null || true)
       ups=$(grep -o '"status":"up"' <<<"$out" | wc -l || true)
       # Members and learners are listed with their cluster status; a learner is listed once it has joined.
       if [ "$ups" -ge "$n" ] && grep -q '"leader":[0-9]' <<<"$out" && grep -q '"role":"leader"\|"role":"follower"\|"role":"learner"' <<<"$out"; then
@@ -97,8 +112,8 @@ print_endpoints() { # N K
   for ((i = 1; i <= n; i++)); do
     if alive "$i"; then state="pid $(pid_of "$i")"; else state="down"; fi
     if ((i <= k)); then kind="acceptor"; else kind="learner"; fi
-    printf 'node %d (%s): remote akka.tcp://actors@127.0.0.1:%d  commands 127.0.0.1:%d  data %s  (%s)\n' \
-      "$i" "$kind" $((REMOTE_BASE + i)) $((CMD_BASE + i)) "$DATA/node-$i" "$state"
+    printf 'node %d (%s): remote akka.tcp://actors@%s:%d  commands 127.0.0.1:%d%s  data %s  (%s)\n' \
+      "$i" "$kind" "$(host_of "$i")" $((REMOTE_BASE + i)) $((CMD_BASE + i)) "${NETNS:+ in namespace $NETNS-$i}" "$DATA/node-$i" "$state"
   done
 }
 
@@ -120,7 +135,10 @@ cmd_start() { # N [--acceptors K]
     local old; old=$(cluster_size)
     for ((i = 1; i <= old; i++)); do alive "$i" && die "node $i is running; run: $0 stop"; done
   fi
-  printf 'NODES=%d\nACCEPTORS=%d\n' "$n" "$k" >"$DATA/cluster.env"
+  if [ -n "$NETNS" ]; then
+    for ((i = 1; i <= n; i++)); do ip netns pids "$NETNS-$i" >/dev/null 2>&1 || die "no network namespace $NETNS-$i (scripts/netns.sh up $NETNS $n)"; done
+  fi
+  save_env "$n" "$k"
   build
   for ((i = 1; i <= n; i++)); do start_node "$i" "$k"; done
   echo "started $n nodes ($k acceptors, $((n - k)) learners); waiting for all Up and a leader (up to ${WAIT}s)..."
@@ -130,7 +148,7 @@ cmd_start() { # N [--acceptors K]
   fi
   echo "cluster ready"
   print_endpoints "$n" "$k"
-  echo "try: scripts/actors-cmd 127.0.0.1:$((CMD_BASE + 1)) kv put a 1"
+  echo "try: ${NETNS:+ip netns exec $NETNS-1 }scripts/actors-cmd 127.0.0.1:$((CMD_BASE + 1)) kv put a 1"
 }
 
 cmd_add() {
@@ -143,7 +161,7 @@ cmd_add() {
   ((up > 0)) || die "no acceptor of the cluster is running; run: $0 start N"
   [ -f "$HOST_DLL" ] || build
   start_node "$i" "$k"
-  printf 'NODES=%d\nACCEPTORS=%d\n' "$i" "$k" >"$DATA/cluster.env"
+  save_env "$i" "$k"
   echo "node $i (learner) started (pid $(pid_of "$i")); waiting until it is Up and follows a leader..."
   wait_member_up "$i" || die "node $i not Up after ${WAIT}s; see $DATA/node-$i/node.log"
   print_endpoints "$i" "$k" | tail -n 1
@@ -184,7 +202,7 @@ wait_member_up() { # I: until node I is Up in the cluster and follows a leader
   local i=$1 deadline=$((SECONDS + WAIT)) out
   while ((SECONDS < deadline)); do
     alive "$i" || return 1
-    out=$("$CMD" "127.0.0.1:$((CMD_BASE + i))" --json paxos status 2>/dev/null || true)
+    out=$(cli "$i" --json paxos status 2>/dev/null || true)
     if grep -q '"self":true,"leader":[a-z]*,"status":"up"' <<<"$out" && grep -q '"leader":[0-9]' <<<"$out"; then
       return 0
     fi
@@ -218,7 +236,7 @@ cmd_status() {
   for ((i = 1; i <= n; i++)); do
     alive "$i" || continue
     echo "--- node $i"
-    "$CMD" "127.0.0.1:$((CMD_BASE + i))" paxos status || true
+    cli "$i" paxos status || true
   done
 }
 
@@ -230,5 +248,5 @@ case "${1:-}" in
   restart) cmd_restart "${2:-}" ;;
   launch) cmd_launch "${2:-}" ;;
   status) cmd_status ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -30,6 +30,12 @@ public sealed record LocalClusterOptions
     /// <summary>Longest run of one CLI call (scripts/actors-cmd) before it is killed.</summary>
     public TimeSpan CliTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Network namespace prefix (ACTORS_NETNS): node i runs in the namespace <c>NetNs-i</c> at 10.77.0.i, made beforehand
+    /// with <c>scripts/netns.sh up NetNs N</c>; the CLI and status calls then run inside that namespace. Null: loopback.
+    /// </summary>
+    public string? NetNs { get; init; }
+
     /// <summary>When set, every line the script prints is echoed to the console after this prefix while it runs.</summary>
     public string? EchoPrefix { get; init; }
 }

@@ -44,6 +44,7 @@ public sealed class LocalClusterProcess : IAsyncDisposable
             ["ACTORS_DATA"] = DataDir,
             ["ACTORS_CONFIGURATION"] = options.Configuration,
             ["ACTORS_WAIT"] = ((int)Math.Ceiling(options.ReadyWait.TotalSeconds)).ToString(),
+            ["ACTORS_NETNS"] = options.NetNs ?? "",
         };
         if (options.ExtraConfig is not null)
         {
@@ -71,8 +72,11 @@ public sealed class LocalClusterProcess : IAsyncDisposable
     /// <summary>host:port of node <paramref name="node"/>'s command port, as the CLI takes it.</summary>
     public string CmdEndpoint(int node) => $"127.0.0.1:{CmdBase + node}";
 
+    /// <summary>The address node <paramref name="node"/>'s Akka.Remote listens on: loopback, or its namespace's address.</summary>
+    public string Host(int node) => Options.NetNs is null ? "127.0.0.1" : $"10.77.0.{node}";
+
     /// <summary>The Akka address of node <paramref name="node"/>, as clients take it for a contact point.</summary>
-    public string RemoteAddress(int node) => $"akka.tcp://actors@127.0.0.1:{RemoteBase + node}";
+    public string RemoteAddress(int node) => $"akka.tcp://actors@{Host(node)}:{RemoteBase + node}";
 
     /// <summary>The Akka addresses of nodes 1..<paramref name="nodes"/>.</summary>
     public IReadOnlyList<string> ContactPoints(int nodes) => Enumerable.Range(1, nodes).Select(RemoteAddress).ToList();
@@ -105,10 +109,16 @@ public sealed class LocalClusterProcess : IAsyncDisposable
     /// <summary>Stops every node of the cluster by PID: SIGTERM (and SIGCONT for a paused one), SIGKILL after 10 s.</summary>
     public Task<ProcessRun> Stop() => Script("stop");
 
-    /// <summary>Runs the CLI, <c>scripts/actors-cmd HOST:PORT ARGS</c>, against node <paramref name="node"/>.</summary>
-    public Task<ProcessRun> Cli(int node, params string[] args) =>
-        ChildProcess.RunAsync("bash", [Path.Combine(Root, "scripts", "actors-cmd"), CmdEndpoint(node), .. args], _env,
-            Options.CliTimeout, workingDirectory: Root);
+    /// <summary>
+    /// Runs the CLI, <c>scripts/actors-cmd HOST:PORT ARGS</c>, against node <paramref name="node"/> (inside its network
+    /// namespace when the cluster runs in namespaces).
+    /// </summary>
+    public Task<ProcessRun> Cli(int node, params string[] args)
+    {
+        string[] cli = ["bash", Path.Combine(Root, "scripts", "actors-cmd"), CmdEndpoint(node), .. args];
+        string[] command = Options.NetNs is { } ns ? ["ip", "netns", "exec", $"{ns}-{node}", .. cli] : cli;
+        return ChildProcess.RunAsync(command[0], command[1..], _env, Options.CliTimeout, workingDirectory: Root);
+    }
 
     /// <summary>Repeats a CLI call until it exits <paramref name="expectedExit"/> or <paramref name="within"/> has passed; returns the last run.</summary>
     public Task<ProcessRun> CliUntil(int node, int expectedExit, TimeSpan within, params string[] args) =>
@@ -148,6 +158,12 @@ public sealed class LocalClusterProcess : IAsyncDisposable
     {
         try
         {
+            if (Options.NetNs is not null)
+            {
+                // The command port listens on the namespace's loopback: only a process inside it reaches it.
+                var run = await Cli(node, "--json", "paxos", "status");
+                return run.ExitCode == 0 ? PaxosStatusReport.Parse(run.Stdout) : null;
+            }
             var response = await Command(node, "paxos", "status", [], StatusTimeout, json: true);
             return response.ExitCode == 0 ? PaxosStatusReport.Parse(response.Stdout) : null;
         }
