@@ -27,7 +27,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private readonly SnapshotSender _snapshotSender;
     private readonly SnapshotReceiver _snapshotReceiver;
     private StateSnapshot? _recovered;
-    private readonly StatePieceAssembler _savedPieces = new();
+    /// <summary>The saved state as recovery finds it; dropped once recovered, so its bytes are not held for good.</summary>
+    private StatePieceAssembler? _savedPieces = new();
     /// <summary>Set when the journal refused a piece of the save under way: that save is not whole and is made again.</summary>
     private bool _pieceRejected;
     private readonly PaxosGuard _guard;
@@ -47,14 +48,15 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         // A version that saved the state as one snapshot record left it in the snapshot store, and a marker event.
         Recover<SnapshotOffer>(offer => _recovered = offer.Snapshot as StateSnapshot);
         Recover<ReplicaSnapshotMarker>(_ => { });
-        Recover<StatePiece>(p => _savedPieces.Offer(p));
+        Recover<StatePiece>(p => _savedPieces?.Offer(p));
         Recover<RecoveryCompleted>(_ =>
         {
-            if (_savedPieces.Slot is { } slot && slot > (_recovered?.AppliedThrough ?? -1))
+            if (_savedPieces?.Slot is { } slot && slot > (_recovered?.AppliedThrough ?? -1))
             {
                 // Unreadable bytes fail the recovery (and the supervisor tries again): starting empty would hide the loss.
                 _recovered = (StateSnapshot)Context.System.Serialization.Deserialize(_savedPieces.Assemble()!, Serialization.PaxosSerializer.Id, "log.snapshot");
             }
+            _savedPieces = null;
             _core = new Replica(_transport.Settings.Core, _transport.Settings.Self, _rules, _recovered, Random.Shared.NextInt64(long.MinValue, long.MaxValue));
             _log.Info("replica {0} recovered through slot {1} ({2} keys)", _core.Self, _core.NextToApply - 1, _core.State.Kv.Count);
             _recovered = null;
@@ -223,17 +225,39 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         _nextToSave = null;
         _saving = snap;
         _pieceRejected = false;
+        // The snapshot sender keeps what it serves a lagging peer: replacing it here would cut that transfer short.
         var bytes = Context.System.Serialization.FindSerializerFor(snap).ToBinary(snap);
-        // A lagging peer is served the same bytes.
-        if (!_snapshotSender.Holds(snap.AppliedThrough)) _snapshotSender.Load(snap.AppliedThrough, bytes);
-        var first = 0L;
-        // Not stashing: the replica goes on applying while the pieces are written.
-        PersistAllAsync(StatePieces.Cut(snap.AppliedThrough, bytes, _transport.Settings.SnapshotChunkBytes), p =>
+        Write(new Save(snap, StatePieces.Cut(snap.AppliedThrough, bytes, _transport.Settings.SnapshotChunkBytes)), 0);
+    }
+
+    /// <summary>A save under way: its pieces, and the sequence number of the first once written.</summary>
+    private sealed class Save(StateSnapshot snap, IReadOnlyList<StatePiece> pieces)
+    {
+        public StateSnapshot Snap { get; } = snap;
+        public IReadOnlyList<StatePiece> Pieces { get; } = pieces;
+        public long First { get; set; }
+    }
+
+    /// <summary>Pieces per journal write: each write holds the journal (which the acceptor shares) only briefly.</summary>
+    private const int PiecesPerWrite = 4;
+
+    /// <summary>
+    /// Writes the pieces from <paramref name="from"/> on, a few per write and one write after another, without stashing:
+    /// the replica goes on applying meanwhile.
+    /// </summary>
+    private void Write(Save save, int from)
+    {
+        PersistAllAsync(save.Pieces.Skip(from).Take(PiecesPerWrite), p =>
         {
-            if (p.Offset == 0) first = LastSequenceNr;
+            if (p.Offset == 0) save.First = LastSequenceNr;
         });
-        // Runs once every piece is written or refused (a journal failure stops the actor instead).
-        DeferAsync(snap.AppliedThrough, _ => Saved(snap, first));
+        // Runs once these pieces are written or refused (a journal failure stops the actor instead).
+        DeferAsync(from, _ =>
+        {
+            var next = from + PiecesPerWrite;
+            if (!_pieceRejected && next < save.Pieces.Count) Write(save, next);
+            else Saved(save.Snap, save.First);
+        });
     }
 
     private void Saved(StateSnapshot snap, long first)
