@@ -32,17 +32,24 @@ public sealed class CounterEntity : ReceivePersistentActor
         JournalPluginId = "actors.persistence.journal";
         SnapshotPluginId = "actors.persistence.snapshot-store";
 
+        // Events since the snapshot count toward the next one, claims too, so a counter that is mostly read (each
+        // activation claims) still snapshots and deletes its events.
         Recover<SnapshotOffer>(o =>
         {
             if (o.Snapshot is CounterSnapshot s)
                 _state = CounterState.Restore(s.Value, s.Recent(), _settings.RememberedRequests, (long)_settings.RememberedFor.TotalMilliseconds);
+            _sinceSnapshot = 0;
         });
-        Recover<CounterAdded>(e => _state = _state.Replay(e.RequestId, e.Delta, e.At));
-        Recover<CounterClaimed>(_ => { });
+        Recover<CounterAdded>(e =>
+        {
+            _state = _state.Replay(e.RequestId, e.Delta, e.At);
+            _sinceSnapshot++;
+        });
+        Recover<CounterClaimed>(_ => _sinceSnapshot++);
         // Before answering anything, this incarnation becomes its stream's writer (commands wait for the claim): an older
         // incarnation still running elsewhere is refused from now on, instead of adding what this one would not see.
         // A claim refused means another incarnation wrote since this one recovered: it stops and recovers again.
-        Recover<RecoveryCompleted>(_ => Persist(CounterClaimed.Instance, _ => { }));
+        Recover<RecoveryCompleted>(_ => Persist(CounterClaimed.Instance, _ => Counted()));
 
         Command<CounterGet>(_ => Sender.Tell(new CounterReply(_id, _state.Value)));
         // The shard hands off: a command, so it waits for an add being persisted to be stored and answered.
@@ -73,11 +80,7 @@ public sealed class CounterEntity : ReceivePersistentActor
             {
                 _state = _state.Replay(e.RequestId, e.Delta, e.At);
                 replyTo.Tell(new CounterReply(_id, _state.Value));
-                if (++_sinceSnapshot >= _settings.SnapshotEvery)
-                {
-                    _sinceSnapshot = 0;
-                    SaveSnapshot(new CounterSnapshot(_state.Value, [.. _state.Recent.Select(r => r.Id)], [.. _state.Recent.Select(r => r.At)]));
-                }
+                Counted();
             });
         });
         Command<SaveSnapshotSuccess>(ok =>
@@ -94,6 +97,14 @@ public sealed class CounterEntity : ReceivePersistentActor
     }
 
     public override string PersistenceId { get; }
+
+    /// <summary>One more event written: every <c>snapshot-every</c> events, a snapshot (after which the events go).</summary>
+    private void Counted()
+    {
+        if (++_sinceSnapshot < _settings.SnapshotEvery) return;
+        _sinceSnapshot = 0;
+        SaveSnapshot(new CounterSnapshot(_state.Value, [.. _state.Recent.Select(r => r.Id)], [.. _state.Recent.Select(r => r.At)]));
+    }
 
     public static Props Props(string id, ShardingSettings settings) => Akka.Actor.Props.Create(() => new CounterEntity(id, settings));
 

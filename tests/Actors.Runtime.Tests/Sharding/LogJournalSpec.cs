@@ -152,6 +152,38 @@ public sealed class LogJournalSpec(JournalCluster fixture) : TestKit("akka.logle
     }
 
     [Fact]
+    public async Task A_counter_started_again_and_again_keeps_few_events_as_its_claims_count_toward_snapshots()
+    {
+        // Each start writes a claim. Counting only adds toward snapshots, a counter that is read now and then (and
+        // passivated in between) would keep every claim it ever wrote, on every node.
+        var id = "starts-" + Guid.NewGuid().ToString("N")[..8];
+        var system = fixture.Cluster.Systems[0]!;
+        var settings = ShardingSettings.Create(Akka.Configuration.ConfigurationFactory.ParseString("actors.counter.snapshot-every = 3")
+            .WithFallback(system.Settings.Config));
+        async Task<int> Held()
+        {
+            var probe = CreateTestProbe();
+            Journal(0).Tell(new ReplayMessages(1, long.MaxValue, long.MaxValue, "counter-" + id, probe.Ref));
+            var held = 0;
+            while (await probe.ReceiveOneAsync(Wait) is ReplayedMessage) held++;
+            return held;
+        }
+        for (var start = 1; start <= 10; start++)
+        {
+            var counter = system.ActorOf(CounterEntity.Props(id, settings));
+            Assert.Equal(0, (await counter.Ask<CounterReply>(new CounterGet(id), Wait)).Value);
+            // A snapshot, then the delete behind it, follow the third event.
+            var n = start;
+            await AwaitAssertAsync(async () =>
+            {
+                var held = await Held();
+                Assert.True(held < 3, $"{held} events held after {n} starts with a snapshot every 3 events");
+            }, Wait, TimeSpan.FromMilliseconds(100));
+            Assert.True(await counter.GracefulStop(Wait));
+        }
+    }
+
+    [Fact]
     public async Task An_atomic_write_of_several_events_is_stored_whole()
     {
         var probe = CreateTestProbe();
