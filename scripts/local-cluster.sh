@@ -28,6 +28,7 @@ HOST_DLL="$ROOT/src/Actors.Host/bin/$CONFIGURATION/net10.0/Actors.Host.dll"
 CMD="$ROOT/scripts/actors-cmd"
 MAX_NODES=20
 NETNS="${ACTORS_NETNS:-}"
+[[ "$NETNS" =~ ^[A-Za-z0-9_.-]{0,40}$ ]] || { echo "local-cluster: bad ACTORS_NETNS '$NETNS'" >&2; exit 2; }
 EXTRA_CONFIG=""
 if [ -n "${ACTORS_CONFIG:-}" ]; then
   [ -f "$ACTORS_CONFIG" ] || { echo "local-cluster: ACTORS_CONFIG: no file $ACTORS_CONFIG" >&2; exit 2; }
@@ -53,7 +54,7 @@ load_env() {
   NETNS="${NETNS:-}"
 }
 
-save_env() { printf 'NODES=%d\nACCEPTORS=%d\nNETNS=%s\n' "$1" "$2" "$NETNS" >"$DATA/cluster.env"; }
+save_env() { printf 'NODES=%d\nACCEPTORS=%d\nNETNS=%q\n' "$1" "$2" "$NETNS" >"$DATA/cluster.env"; }
 
 host_of() { if [ -n "$NETNS" ]; then echo "10.77.0.$1"; else echo "127.0.0.1"; fi; }
 

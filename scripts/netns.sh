@@ -6,7 +6,10 @@
 #   netns.sh cut NAME A B     partition: nodes in the list A (e.g. 1,2) and in the list B (3,4,5) stop reaching each
 #                             other, both ways (blackhole routes in each node's namespace)
 #   netns.sh heal NAME N      removes every cut among nodes 1..N
-#   netns.sh down NAME N      deletes the namespaces NAME-1..NAME-N and NAME-hub (their links go with them)
+#   netns.sh down NAME N      kills what still runs in the namespaces NAME-1..NAME-N (by PID) and deletes them and
+#                             NAME-hub (their links go with them)
+#   netns.sh clean PREFIX     the same for every set of namespaces PREFIX<pid>-* whose creating process <pid> is gone
+#                             (a test that was killed before it could clean up)
 #   netns.sh address I        the address of node I (10.77.0.I)
 # local-cluster.sh runs node i in NAME-i when ACTORS_NETNS=NAME.
 set -euo pipefail
@@ -27,8 +30,13 @@ check_count() { [[ "$1" =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= 200)) || die "bad n
 cmd_up() {
   local name=$1 n=$2
   check_name "$name"; check_count "$n"; need_root
-  # Half a setup is taken down again.
-  if ! (build "$name" "$n"); then cmd_down "$name" "$n"; die "could not set up the namespaces $name-*"; fi
+  # Half a setup is taken down again. (Not under 'if': bash would ignore set -e inside.)
+  local rc=0
+  set +e
+  (set -e; build "$name" "$n")
+  rc=$?
+  set -e
+  if ((rc != 0)); then cmd_down "$name" "$n"; die "could not set up the namespaces $name-*"; fi
 }
 
 build() {
@@ -73,10 +81,26 @@ cmd_heal() {
 }
 
 cmd_down() {
-  local name=$1 n=$2 i
+  local name=$1 n=$2 i p
   check_name "$name"; check_count "$n"; need_root
-  for ((i = 1; i <= n; i++)); do ip netns del "$name-$i" 2>/dev/null || true; done
+  for ((i = 1; i <= n; i++)); do
+    for p in $(ip netns pids "$name-$i" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
+    ip netns del "$name-$i" 2>/dev/null || true
+  done
   ip netns del "$name-hub" 2>/dev/null || true
+}
+
+cmd_clean() {
+  local prefix=$1 ns name pid n
+  check_name "$prefix"; need_root
+  for ns in $(ip netns list | awk '{print $1}' | grep -E "^${prefix}[0-9]+-hub$" || true); do
+    name=${ns%-hub}
+    pid=${name#"$prefix"}
+    kill -0 "$pid" 2>/dev/null && continue # its test still runs
+    n=$(ip netns list | awk '{print $1}' | grep -cE "^${name}-[0-9]+$" || true)
+    echo "netns: removing $name-* (left by process $pid)"
+    cmd_down "$name" "$((n > 0 ? n : 1))"
+  done
 }
 
 case "${1:-}" in
@@ -84,6 +108,7 @@ case "${1:-}" in
   cut) cmd_cut "${2:?cut needs a name}" "${3:?cut needs two node lists}" "${4:?cut needs two node lists}" ;;
   heal) cmd_heal "${2:?heal needs a name}" "${3:?heal needs a node count}" ;;
   down) cmd_down "${2:?down needs a name}" "${3:?down needs a node count}" ;;
+  clean) cmd_clean "${2:?clean needs a prefix}" ;;
   address) address "${2:?address needs a node number}" ;;
-  *) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

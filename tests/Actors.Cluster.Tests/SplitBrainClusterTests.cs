@@ -20,6 +20,8 @@ public sealed class SplitBrainClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task A_partition_keeps_the_side_with_most_acceptors_and_writes_go_on_there()
     {
+        // Namespaces a killed run of this test left behind go first.
+        await Net("clean", "actors-sb");
         var ns = $"actors-sb{Environment.ProcessId}";
         var up = await Net("up", ns, "5");
         Assert.True(up.ExitCode == 0, $"network namespaces are needed (run as root): {up}");

@@ -148,6 +148,8 @@ public sealed class LocalClusterProcess : IAsyncDisposable
     /// <exception cref="OperationCanceledException">No answer within <paramref name="timeout"/>.</exception>
     public async Task<CommandResponse> Command(int node, string palette, string command, IReadOnlyList<string> args, TimeSpan timeout, bool json = false)
     {
+        if (Options.NetNs is not null)
+            throw new InvalidOperationException("the nodes run in network namespaces: their command ports are reachable only through Cli");
         using var cts = new CancellationTokenSource(timeout);
         await using var client = await CommandClient.ConnectAsync("127.0.0.1", CmdBase + node, cts.Token);
         return await client.SendAsync(new CommandRequest(palette, command, args, json, null), cts.Token);
