@@ -35,7 +35,7 @@ public sealed class CounterWorkload(IReadOnlyList<ActorsClient> clients, int cou
             var delta = random.Next(1, 10);
             var requestId = $"c{id}-{++n}";
             var outcome = await KvCaller.Outcome(() => client.CounterAddAsync(counter, delta, requestId));
-            _adds.Enqueue(new CounterAddRecord(id, counter, requestId, delta, outcome));
+            _adds.Enqueue(new CounterAddRecord(id, counter, requestId, delta, outcome, Clock.Now));
         }
     }
 

@@ -54,8 +54,17 @@ public static class Report
             var bad = counters.Where(v => v.Problem is not null).ToList();
             sb.AppendLine(ci, $"counters: {counters.Count} checked, {bad.Count} miscounted " +
                               $"(each final value = its acknowledged adds once + some of its unanswered ones)");
+            // When each counter first answered an add: a shard that never became available shows here from the start.
+            var first = counterAdds.Where(a => a.Outcome == KvOutcome.Ok).GroupBy(a => a.Counter)
+                .ToDictionary(g => g.Key, g => Clock.ToSeconds(g.Min(a => a.CompletedAt)));
+            var begun = counterAdds.Count > 0 ? Clock.ToSeconds(counterAdds.Min(a => a.CompletedAt)) : 0;
             foreach (var v in counters)
-                sb.AppendLine(ci, $"  {v.Counter}: final {v.Final}, acknowledged {v.Acknowledged}, unanswered {v.Indeterminate}{(v.Problem is { } p ? "  MISCOUNTED: " + p : "")}");
+            {
+                var at = first.TryGetValue(v.Counter, out var s) ? string.Create(ci, $", first acknowledged add at {s:0.0}s") : ", no add acknowledged";
+                sb.AppendLine(ci, $"  {v.Counter}: final {v.Final}, acknowledged {v.Acknowledged}, unanswered {v.Indeterminate}{at}{(v.Problem is { } p ? "  MISCOUNTED: " + p : "")}");
+            }
+            if (first.Count > 0)
+                sb.AppendLine(ci, $"  first answer to any add at {begun:0.0}s; the last counter to acknowledge its first add did at {first.Values.Max():0.0}s");
         }
         sb.AppendLine();
         sb.AppendLine(violation

@@ -25,6 +25,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
             // The counter workload ran beside the key-value one, and every counter checked out.
             Assert.Matches(new Regex(@"^counter adds: \d+ \([1-9]\d* acknowledged", RegexOptions.Multiline), summary);
             Assert.Matches(new Regex(@"^counters: 8 checked, 0 miscounted", RegexOptions.Multiline), summary);
+            // Every counter's shard became available: each acknowledged an add (the failure this profile once showed).
+            Assert.DoesNotContain("no add acknowledged", summary);
+            Assert.Equal(8, Regex.Matches(summary, @"first acknowledged add at").Count);
             Assert.Equal("7", File.ReadAllText(Path.Combine(dir, "seed.txt")).Trim());
             Assert.NotEmpty(File.ReadLines(Path.Combine(dir, "history.jsonl")));
         }

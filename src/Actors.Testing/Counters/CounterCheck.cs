@@ -2,8 +2,11 @@ using Actors.Testing.Linearizability;
 
 namespace Actors.Testing.Counters;
 
-/// <summary>One add to a counter as a client saw it: acknowledged (Ok), refused (Failed) or unknown (Indeterminate).</summary>
-public sealed record CounterAddRecord(int ClientId, string Counter, string RequestId, long Delta, KvOutcome Outcome);
+/// <summary>
+/// One add to a counter as a client saw it: acknowledged (Ok), refused (Failed) or unknown (Indeterminate), and when its
+/// answer came (<see cref="CompletedAt"/>, in the recorder's clock; 0 when not recorded).
+/// </summary>
+public sealed record CounterAddRecord(int ClientId, string Counter, string RequestId, long Delta, KvOutcome Outcome, long CompletedAt = 0);
 
 /// <summary>What the check found for one counter.</summary>
 /// <param name="Counter">The counter's id.</param>
