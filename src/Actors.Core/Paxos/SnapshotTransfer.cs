@@ -1,33 +1,39 @@
 namespace Actors.Core.Paxos;
 
 /// <summary>
-/// The serving side of a chunked snapshot transfer: the serialized bytes of the latest snapshot served, cut into
-/// pieces of at most <see cref="ChunkBytes"/> on request.
+/// The serving side of a chunked snapshot transfer: the serialized bytes of the latest snapshots served (the newest
+/// <c>keep</c>), cut into pieces of at most <see cref="ChunkBytes"/> on request. A transfer that began with one snapshot
+/// goes on with it while a newer one is served to another peer; were only the newest held, two lagging peers catching
+/// up while the snapshot advances would cut each other's transfers short, and neither might ever finish.
 /// </summary>
-public sealed class SnapshotSender(int self, int chunkBytes)
+public sealed class SnapshotSender(int self, int chunkBytes, int keep = 2)
 {
-    private long _slot = -1;
-    private byte[] _bytes = [];
+    /// <summary>The snapshots held, oldest first.</summary>
+    private readonly List<(long Slot, byte[] Bytes)> _held = new();
 
     public int ChunkBytes { get; } = chunkBytes > 0 ? chunkBytes : throw new ArgumentOutOfRangeException(nameof(chunkBytes));
 
     /// <summary>True when the bytes of the snapshot through <paramref name="slot"/> are held.</summary>
-    public bool Holds(long slot) => _slot == slot;
+    public bool Holds(long slot) => _held.Exists(h => h.Slot == slot);
 
-    /// <summary>Holds <paramref name="bytes"/> as the snapshot through <paramref name="slot"/> (replacing an older one).</summary>
+    /// <summary>Holds <paramref name="bytes"/> as the snapshot through <paramref name="slot"/>; the oldest beyond <c>keep</c> goes.</summary>
     public void Load(long slot, byte[] bytes)
     {
-        _slot = slot;
-        _bytes = bytes;
+        _held.RemoveAll(h => h.Slot == slot);
+        _held.Add((slot, bytes));
+        while (_held.Count > Math.Max(1, keep)) _held.RemoveAt(0);
     }
 
     /// <summary>The piece at <paramref name="offset"/> of the snapshot through <paramref name="slot"/>, or null when that
     /// snapshot is no longer held (the receiver then starts over with a fresh catch-up request).</summary>
     public SnapshotChunk? Chunk(long slot, long offset)
     {
-        if (slot != _slot || offset < 0 || offset >= Math.Max(1, _bytes.Length)) return null;
-        var length = (int)Math.Min(ChunkBytes, _bytes.Length - offset);
-        return new SnapshotChunk(self, slot, offset, _bytes.Length, _bytes.AsSpan((int)offset, length).ToArray());
+        var at = _held.FindIndex(h => h.Slot == slot);
+        if (at < 0) return null;
+        var bytes = _held[at].Bytes;
+        if (offset < 0 || offset >= Math.Max(1, bytes.Length)) return null;
+        var length = (int)Math.Min(ChunkBytes, bytes.Length - offset);
+        return new SnapshotChunk(self, slot, offset, bytes.Length, bytes.AsSpan((int)offset, length).ToArray());
     }
 }
 
