@@ -50,10 +50,13 @@ public sealed class LogStoreClientSpec() : TestKit(Akka.Configuration.Configurat
     /// <summary>A scripted answer of nothing found.</summary>
     private sealed class NoAnswer;
 
-    private IActorRef Store(params object[] answers)
+    private async Task<IActorRef> Store(params object[] answers)
     {
         Sys.ActorOf(Props.Create(() => new Entry()), "kv");
         Sys.ActorOf(Props.Create(() => new Paxos(new Queue<object>(answers))), "paxos");
+        // The replica stand-in exists once its parent's constructor has run: a query sent before would go to dead letters.
+        await AwaitAssertAsync(async () => await Sys.ActorSelection("/user/paxos/replica").ResolveOne(TimeSpan.FromSeconds(1)),
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50));
         return Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor("actors.persistence.snapshot-store");
     }
 
@@ -63,7 +66,7 @@ public sealed class LogStoreClientSpec() : TestKit(Akka.Configuration.Configurat
         return await ExpectMsgAsync<object>(TimeSpan.FromSeconds(10));
     }
 
-    private Task<object> Load(params object[] answers) => Load(Store(answers));
+    private async Task<object> Load(params object[] answers) => await Load(await Store(answers));
 
     [Fact]
     public async Task A_replica_behind_its_barrier_is_asked_again_and_the_snapshot_is_found()
@@ -85,7 +88,7 @@ public sealed class LogStoreClientSpec() : TestKit(Akka.Configuration.Configurat
         // The log fails while it has no leader; a persistent actor is started again and loads again on every message.
         // The plugin's circuit breaker opens after a run of failures: with Akka's default (open for 60 s) the entities
         // stayed down for a minute or more after the log served again.
-        var store = Store(Enumerable.Range(0, 12).Select(object (_) => new Status.Failure(new TimeoutException("no leader"))).ToArray());
+        var store = await Store(Enumerable.Range(0, 12).Select(object (_) => new Status.Failure(new TimeoutException("no leader"))).ToArray());
         for (var i = 0; i < 12; i++) Assert.IsType<LoadSnapshotFailed>(await Load(store));
         await AwaitAssertAsync(async () => Assert.IsType<LoadSnapshotResult>(await Load(store)), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
     }
