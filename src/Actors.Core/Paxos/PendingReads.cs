@@ -4,20 +4,33 @@ using Actors.Core.Log;
 namespace Actors.Core.Paxos;
 
 /// <summary>
-/// A replica's linearizable reads on their way: waiting to be asked for, asked for (one read-index request at a time,
-/// carrying every read that waits), and granted an index (answered once the replica has applied through it). A request
-/// not granted within the retransmit time is replaced by a new one that carries its reads too; a read held longer than
-/// its hold time is dropped (its client has timed out and asks again). Deterministic: time is the replica's tick count.
+/// A replica's linearizable reads on their way: waiting to be asked for, asked for (read-index requests carrying every read
+/// that waits), and granted an index (answered once the replica has applied through it). A request not granted within the
+/// retransmit time is followed by a new one that carries its reads too; the earlier requests stay valid, so a grant that
+/// takes longer than the retransmit time still answers the reads it was for. A read held longer than its hold time is
+/// dropped (its client has timed out and asks again). Deterministic: time is the replica's tick count.
 /// </summary>
 public sealed class PendingReads
 {
-    private sealed record Held(LogCommand Read, long Since);
+    /// <summary>A read and the tick it arrived at; <see cref="Done"/> once granted or dropped.</summary>
+    private sealed class Held(LogCommand read, ulong digest, long since)
+    {
+        public LogCommand Read { get; } = read;
+        public (string, long, ulong) Key { get; } = (read.ClientId, read.Seq, digest);
+        public long Since { get; } = since;
+        public bool Done { get; set; }
+    }
+
+    /// <summary>A read-index request: its id, the reads it carried, when it was sent.</summary>
+    private sealed record Request(long Id, List<Held> Reads, long SentAt);
 
     private readonly long _holdTicks;
-    private readonly HashSet<(string ClientId, long Seq)> _held = new();
+    private readonly Dictionary<(string, long, ulong), Held> _held = new();
     private readonly SortedDictionary<long, List<Held>> _granted = new();
     private List<Held> _unasked = new();
-    private (long Id, List<Held> Reads, long SentAt)? _asked;
+
+    /// <summary>Requests not yet granted, oldest first. Each carries every read of the ones before it that still waits.</summary>
+    private readonly List<Request> _asked = new();
     private long _nextId;
 
     /// <param name="holdTicks">Ticks a read may wait for its grant before it is dropped.</param>
@@ -32,43 +45,66 @@ public sealed class PendingReads
     /// <summary>Reads held, in every stage.</summary>
     public int Count => _held.Count;
 
-    /// <summary>The id of the request waiting for a grant, or null.</summary>
-    public long? Asked => _asked?.Id;
+    /// <summary>The id of the newest request waiting for a grant, or null.</summary>
+    public long? Asked => _asked.Count == 0 ? null : _asked[^1].Id;
 
-    /// <summary>Holds <paramref name="read"/>; a read already held (the same client and seq, sent again) is held once.</summary>
+    /// <summary>Requests sent and not yet granted whose grant would still answer a read.</summary>
+    public int Outstanding => _asked.Count;
+
+    /// <summary>
+    /// Holds <paramref name="read"/>. A read already held (the same client, seq and operation, sent again) is held once; a
+    /// different read that reuses a client's seq is held on its own and answered with its own value.
+    /// </summary>
     public void Add(LogCommand read, long now)
     {
-        if (_held.Add((read.ClientId, read.Seq))) _unasked.Add(new Held(read, now));
+        var held = new Held(read, CommandDigest.Of(read.Op), now);
+        if (_held.TryAdd(held.Key, held)) _unasked.Add(held);
     }
 
     /// <summary>
-    /// The id of a read-index request to send now, or null: reads wait and no request is outstanding, or the outstanding
-    /// one has gone unanswered for <paramref name="retransmitTicks"/> (the new request carries its reads too). Reads held
-    /// longer than the hold time are dropped here.
+    /// The id of a read-index request to send now, or null: reads wait and no request is outstanding, or the newest one has
+    /// gone unanswered for <paramref name="retransmitTicks"/> (the new request carries its reads too, and a grant of any
+    /// outstanding request still answers the reads it carried). Reads held longer than the hold time are dropped here.
     /// </summary>
     public long? NextRequest(long now, int retransmitTicks)
     {
-        if (_asked is { } asked)
+        var waiting = _unasked;
+        if (_asked.Count > 0)
         {
-            if (now - asked.SentAt < retransmitTicks) return null;
-            asked.Reads.AddRange(_unasked);
-            _unasked = asked.Reads;
-            _asked = null;
+            var newest = _asked[^1];
+            if (now - newest.SentAt < retransmitTicks) return null;
+            waiting = newest.Reads.Where(h => !h.Done).Concat(_unasked).ToList();
         }
-        _unasked.RemoveAll(h => now - h.Since > _holdTicks && _held.Remove((h.Read.ClientId, h.Read.Seq)));
-        if (_unasked.Count == 0) return null;
-        _asked = (unchecked(++_nextId), _unasked, now);
         _unasked = new();
-        return _asked.Value.Id;
+        foreach (var h in waiting)
+            if (now - h.Since > _holdTicks) Drop(h);
+        waiting.RemoveAll(h => h.Done);
+        _asked.RemoveAll(r => r.Reads.All(h => h.Done));
+        if (waiting.Count == 0) return null;
+        var id = unchecked(++_nextId);
+        _asked.Add(new Request(id, waiting, now));
+        return id;
     }
 
-    /// <summary>The leader granted request <paramref name="id"/> the index <paramref name="index"/>; false for any other request.</summary>
+    /// <summary>
+    /// The leader granted request <paramref name="id"/> the index <paramref name="index"/>: the reads it carried that still
+    /// wait are answered once the replica has applied through it. False when no outstanding request has that id.
+    /// </summary>
     public bool Grant(long id, long index)
     {
-        if (_asked is not { } asked || asked.Id != id) return false;
-        _asked = null;
-        if (!_granted.TryGetValue(index, out var list)) _granted[index] = list = new();
-        list.AddRange(asked.Reads);
+        var i = _asked.FindIndex(r => r.Id == id);
+        if (i < 0) return false;
+        var request = _asked[i];
+        // Every read of an earlier request that still waits is in this one too.
+        _asked.RemoveRange(0, i + 1);
+        List<Held>? list = null;
+        foreach (var h in request.Reads)
+        {
+            if (h.Done) continue;
+            h.Done = true;
+            if (list is null && !_granted.TryGetValue(index, out list)) _granted[index] = list = new();
+            list.Add(h);
+        }
         return true;
     }
 
@@ -83,10 +119,16 @@ public sealed class PendingReads
             _granted.Remove(index);
             foreach (var h in reads)
             {
-                _held.Remove((h.Read.ClientId, h.Read.Seq));
+                _held.Remove(h.Key);
                 ready.Add(h.Read);
             }
         }
         return ready;
+    }
+
+    private void Drop(Held h)
+    {
+        h.Done = true;
+        _held.Remove(h.Key);
     }
 }

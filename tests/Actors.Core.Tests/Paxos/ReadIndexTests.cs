@@ -146,7 +146,7 @@ public sealed class ReadIndexTests
     }
 
     [Fact]
-    public void An_unanswered_request_is_replaced_by_one_that_carries_its_reads_and_a_late_grant_of_the_old_one_is_ignored()
+    public void An_unanswered_request_is_followed_by_one_that_carries_its_reads_and_a_late_grant_of_the_old_one_answers_the_reads_it_carried()
     {
         var r = new Replica(Config, 3, LogRules.Default);
         var first = Sent<ReadIndexRequest>(r.Step(new LinearizableRead(Read("k", 1))))[0];
@@ -158,8 +158,65 @@ public sealed class ReadIndexTests
         var second = Assert.Single(again);
         Assert.NotEqual(first.Id, second.Id);
 
-        Assert.Empty(r.Step(new ReadIndexGrant(first.Id, -1, 1)).Reads);
-        Assert.Equal([1L, 2], r.Step(new ReadIndexGrant(second.Id, -1, 1)).Reads.Select(x => x.Command.Seq).Order());
+        // The grant of the first request took longer than the retransmit time: it still answers the read it carried (the
+        // leader confirmed its leadership after that read began), and only that one.
+        Assert.Equal([1L], r.Step(new ReadIndexGrant(first.Id, -1, 1)).Reads.Select(x => x.Command.Seq));
+        Assert.Equal([2L], r.Step(new ReadIndexGrant(second.Id, -1, 1)).Reads.Select(x => x.Command.Seq));
+        Assert.Equal(0, r.ReadsHeld);
+    }
+
+    [Fact]
+    public void Grants_slower_than_the_retransmit_time_still_answer_reads()
+    {
+        // Every grant arrives three retransmit times after its request: before, each request was replaced before its grant
+        // came back, the grant was dropped, and no read ever completed.
+        var r = new Replica(Config, 3, LogRules.Default);
+        var delay = 3 * Config.RetransmitTicks;
+        var requests = new Queue<(long At, long Id)>();
+        var answered = new List<long>();
+        long now = 0;
+        void Collect(Effects fx)
+        {
+            foreach (var q in Sent<ReadIndexRequest>(fx)) requests.Enqueue((now + delay, q.Id));
+            answered.AddRange(fx.Reads.Select(x => x.Command.Seq));
+        }
+        for (var seq = 1; seq <= 20; seq++)
+        {
+            Collect(r.Step(new LinearizableRead(Read("k", seq))));
+            for (var t = 0; t < 2; t++)
+            {
+                now++;
+                Collect(r.Step(Tick.Instance));
+                while (requests.Count > 0 && requests.Peek().At <= now) Collect(r.Step(new ReadIndexGrant(requests.Dequeue().Id, -1, 1)));
+            }
+        }
+        for (var t = 0; t < 10 * delay; t++)
+        {
+            now++;
+            Collect(r.Step(Tick.Instance));
+            while (requests.Count > 0 && requests.Peek().At <= now) Collect(r.Step(new ReadIndexGrant(requests.Dequeue().Id, -1, 1)));
+        }
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), answered.Order());
+    }
+
+    [Fact]
+    public void Two_reads_that_reuse_a_client_seq_are_each_answered_with_their_own_value()
+    {
+        var r = new Replica(Config, 3, LogRules.Default);
+        r.Step(new Decision(0, new SlotValue([Put("a", "1", 1), Put("b", "2", 2)])));
+        var requests = new Queue<long>();
+        var reads = new List<AppliedCommand>();
+        void Collect(Effects fx)
+        {
+            foreach (var q in Sent<ReadIndexRequest>(fx)) requests.Enqueue(q.Id);
+            reads.AddRange(fx.Reads);
+        }
+        Collect(r.Step(new LinearizableRead(Read("a", 5))));
+        Collect(r.Step(new LinearizableRead(Read("b", 5))));
+        for (var i = 0; i < 4 * Config.RetransmitTicks && reads.Count < 2; i++)
+            Collect(requests.Count > 0 ? r.Step(new ReadIndexGrant(requests.Dequeue(), 0, 1)) : r.Step(Tick.Instance));
+        Assert.Equal(2, reads.Count);
+        Assert.All(reads, x => Assert.Equal(((KvGet)x.Command.Op).Key == "a" ? "1" : "2", Encoding.UTF8.GetString(x.Result.Value!)));
     }
 
     [Fact]

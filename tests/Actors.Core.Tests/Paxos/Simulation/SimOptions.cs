@@ -64,6 +64,11 @@ public sealed record SimOptions
     public bool ReadsThroughLog { get; init; }
     /// <summary>Failpoint: a node that believes it leads answers reads from its own state at once, with no read index.</summary>
     public bool LeaderReadsLocally { get; init; }
+    /// <summary>
+    /// Extra time every read probe, probe answer and read-index grant between nodes takes, in every phase (a slow link): more
+    /// than the retransmit time makes each grant arrive after its request was followed by a newer one.
+    /// </summary>
+    public int SlowReads { get; init; }
     /// <summary>Failpoint: an acceptor sends a group's replies when it starts the group's write instead of when it is durable.</summary>
     public bool GroupRepliesBeforeWrite { get; init; }
 }

@@ -295,7 +295,7 @@ public sealed class Simulator
             if (_rng.NextDouble() < _o.DropRate) return;
             if (_rng.NextDouble() < _o.DuplicateRate) Enqueue(from, o, Delay());
         }
-        Enqueue(from, o, local ? LocalDelay() : Delay());
+        Enqueue(from, o, local ? LocalDelay() : Delay() + (o.Message is ReadProbe or ReadProbeAck or ReadIndexGrant ? _o.SlowReads : 0));
     }
 
     private int _oversized;
