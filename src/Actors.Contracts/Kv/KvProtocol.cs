@@ -40,7 +40,10 @@ public enum KvReplyStatus
     /// <summary>No answer in time: the command may or may not be applied. Retry with the same (client id, seq).</summary>
     Timeout = 4,
 
-    /// <summary>The node cannot serve now (no quorum, shutting down). Nothing was applied by this attempt's node.</summary>
+    /// <summary>
+    /// The node cannot serve now (no quorum, overloaded, shutting down): this attempt was not queued. An earlier attempt with
+    /// the same (client id, seq) may still be applied, so retry with the same pair.
+    /// </summary>
     Unavailable = 5,
 }
 

@@ -68,6 +68,13 @@ public enum CommandStatus
     /// this to its own callers; the log never records it.
     /// </summary>
     Timeout = 5,
+
+    /// <summary>
+    /// Not queued: the node's proposer already holds <see cref="Paxos.PaxosConfig.MaxPending"/> commands (a leader cut off
+    /// from a majority, or no leader known). Only a node answers this to its own callers; an earlier copy of the command may
+    /// still be applied, so a retry uses the same client id and seq.
+    /// </summary>
+    Overloaded = 6,
 }
 
 /// <summary>The reply to a command; <see cref="Value"/> is the value read (get) or the current value (failed cas).</summary>

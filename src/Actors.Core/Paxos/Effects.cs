@@ -36,6 +36,12 @@ public sealed class Effects
     /// </summary>
     public long? PersistRound { get; set; }
 
+    /// <summary>
+    /// Client commands submitted on this node that the proposer did not queue: it already holds
+    /// <see cref="PaxosConfig.MaxPending"/> commands. The driver answers their requesters "overloaded".
+    /// </summary>
+    public List<LogCommand> Refused { get; } = new();
+
     /// <summary>Things the driver logs as errors.</summary>
     public List<string> Errors { get; } = new();
 

@@ -15,7 +15,8 @@ namespace Actors.Core.Paxos;
 /// <param name="RetransmitTicks">Ticks before an unanswered accept or catch-up request is sent again.</param>
 /// <param name="SnapshotEvery">Applied slots between snapshots.</param>
 /// <param name="CatchUpBatch">Chosen values per catch-up answer at most.</param>
-/// <param name="MaxPending">Client commands a proposer buffers while no leader is known.</param>
+/// <param name="MaxPending">Client commands a proposer holds at most, leading or with no leader known; more are refused
+/// (<see cref="Effects.Refused"/>).</param>
 /// <param name="MaxBatchBytes">Approximate bytes of commands in one slot at most (one command always fits).</param>
 /// <param name="IdleStampTicks">A leader that proposed nothing for this many ticks proposes an empty slot stamped with its
 /// clock, so log time (and session expiry) moves on while no client writes.</param>

@@ -62,6 +62,9 @@ public sealed class Proposer
     private readonly SortedDictionary<long, InFlight> _inFlight = new();
     private readonly HashSet<long> _chosenAhead = new();
     private readonly Queue<LogCommand> _pending = new();
+
+    /// <summary>The commands in <see cref="_pending"/> by (client id, seq): a command submitted again while a copy waits is held once.</summary>
+    private readonly Dictionary<(string, long), LogCommand> _pendingKeys = new();
     private ImmutableArray<int> _learners = ImmutableArray<int>.Empty;
     private List<ReadIndexRequest> _readsWaiting = new();
     private List<ReadIndexRequest> _readsProbing = new();
@@ -337,12 +340,15 @@ public sealed class Proposer
     private void Enqueue(LogCommand c)
     {
         _pending.Enqueue(c);
+        _pendingKeys.TryAdd((c.ClientId, c.Seq), c);
         _pendingBytes += SlotValue.EncodedSize(c);
     }
 
     private LogCommand Dequeue()
     {
         var c = _pending.Dequeue();
+        var key = (c.ClientId, c.Seq);
+        if (_pendingKeys.TryGetValue(key, out var held) && ReferenceEquals(held, c)) _pendingKeys.Remove(key);
         _pendingBytes -= SlotValue.EncodedSize(c);
         return c;
     }
@@ -424,21 +430,26 @@ public sealed class Proposer
 
     private void OnSubmit(Submit s, Effects fx)
     {
-        if (Role == ProposerRole.Leader)
-        {
-            foreach (var c in s.Commands) Enqueue(c);
-            ProposePending(fx);
-            return;
-        }
-        if (Leader is { } leader && s.Hops < 2)
+        if (Role != ProposerRole.Leader && Leader is { } leader && s.Hops < 2)
         {
             fx.Send.Add(new Outbound(leader, PaxosRole.Proposer, s with { Hops = s.Hops + 1 }));
             return;
         }
-        // No leader known: hold the commands until one is; clients retry whatever overflows.
+        // Leading, or no leader known (the commands wait for one): held up to MaxPending either way, so a leader cut off
+        // from the acceptors holds no more than a follower that knows no leader. What does not fit is refused; commands
+        // submitted on this node are reported to its entry (an "overloaded" answer), forwarded ones are retried by theirs.
         foreach (var c in s.Commands)
+        {
+            if (IsPending(c)) continue;
             if (_pending.Count < _config.MaxPending) Enqueue(c);
+            else if (s.Hops == 0) fx.Refused.Add(c);
+        }
+        if (Role == ProposerRole.Leader) ProposePending(fx);
     }
+
+    /// <summary>True when a copy of <paramref name="c"/> (the same client, seq and operation) already waits.</summary>
+    private bool IsPending(LogCommand c) =>
+        _pendingKeys.TryGetValue((c.ClientId, c.Seq), out var held) && LogCommand.ContentEquals(held, c);
 
     private void OnReadIndexRequest(ReadIndexRequest r, Effects fx)
     {
@@ -502,6 +513,7 @@ public sealed class Proposer
         foreach (var part in SplitByBytes(_pending, _config.MaxBatchBytes))
             fx.Send.Add(new Outbound(leader, PaxosRole.Proposer, new Submit(part, 1)));
         _pending.Clear();
+        _pendingKeys.Clear();
         _pendingBytes = 0;
     }
 

@@ -49,7 +49,11 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private readonly KvSettings _settings;
     private readonly PaxosTransport _transport;
     private readonly string _ephemeralPrefix;
-    private readonly Dictionary<(string, long), Waiter> _waiting = new();
+    /// <summary>
+    /// Waiters by (client id, seq). Two requests that share a pair with different commands (two processes configured with one
+    /// client id) wait side by side, and each is answered only with the reply to its own command.
+    /// </summary>
+    private readonly Dictionary<(string, long), List<Waiter>> _waiting = new();
     private readonly ImmutableArray<LogCommand>.Builder _writes = ImmutableArray.CreateBuilder<LogCommand>();
     private long _ephemeralSeq;
 
@@ -63,6 +67,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         Receive<GetNodeStatus>(_ => StatusOf(Context.System, _transport.Settings.Members).PipeTo(Sender));
         Receive<AppliedBatch>(b => Answer(b.Commands));
         Receive<ReadsAnswered>(r => Answer(r.Reads));
+        Receive<CommandsRefused>(r => Answer(r.Commands));
         Receive<Sweep>(_ => Expire());
         Receive<FlushWrites>(_ => Flush());
         Receive<SubmitLogOp>(OnSubmitLogOp);
@@ -123,15 +128,24 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             ? new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
             : new LogCommand(request.ClientId, request.Seq, op);
         var now = DateTime.UtcNow;
-        _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, request.Seq, command, now + _settings.RequestTimeout, now);
+        Wait(new Waiter(Sender, request.Seq, command, now + _settings.RequestTimeout, now));
         Send([command]);
+    }
+
+    /// <summary>Holds <paramref name="waiter"/>; a retry of the same command from the same sender replaces the earlier waiter.</summary>
+    private void Wait(Waiter waiter)
+    {
+        var key = (waiter.Command.ClientId, waiter.Command.Seq);
+        if (!_waiting.TryGetValue(key, out var list)) _waiting[key] = list = new(1);
+        list.RemoveAll(w => w.ReplyTo.Equals(waiter.ReplyTo) && LogCommand.ContentEquals(w.Command, waiter.Command));
+        list.Add(waiter);
     }
 
     private void OnSubmitLogOp(SubmitLogOp request)
     {
         var command = new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, request.Op);
         var now = DateTime.UtcNow;
-        _waiting[(command.ClientId, command.Seq)] = new Waiter(Sender, 0, command, now + _settings.RequestTimeout, now, raw: true);
+        Wait(new Waiter(Sender, 0, command, now + _settings.RequestTimeout, now, raw: true));
         Send([command]);
     }
 
@@ -148,9 +162,15 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         foreach (var applied in commands)
         {
             var key = (applied.Command.ClientId, applied.Command.Seq);
-            if (!_waiting.Remove(key, out var waiter)) continue;
-            if (waiter.Raw) waiter.ReplyTo.Tell(applied.Result);
-            else Answer(waiter.ReplyTo, waiter.RequestSeq, ToReply(applied.Result));
+            if (!_waiting.TryGetValue(key, out var list)) continue;
+            // Only the waiters of this very command: another command under the same pair gets its own reply when it is applied.
+            foreach (var waiter in list.Where(w => LogCommand.ContentEquals(w.Command, applied.Command)).ToList())
+            {
+                list.Remove(waiter);
+                if (waiter.Raw) waiter.ReplyTo.Tell(applied.Result);
+                else Answer(waiter.ReplyTo, waiter.RequestSeq, ToReply(applied.Result));
+            }
+            if (list.Count == 0) _waiting.Remove(key);
         }
     }
 
@@ -163,6 +183,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         CommandStatus.Ok => new KvReply(KvReplyStatus.Ok, r.Value),
         CommandStatus.NotFound => new KvReply(KvReplyStatus.NotFound),
         CommandStatus.CasFailed => new KvReply(KvReplyStatus.CasFailed, r.Value),
+        CommandStatus.Overloaded => new KvReply(KvReplyStatus.Unavailable, null, r.Error),
         _ => new KvReply(KvReplyStatus.Rejected, null, r.Error),
     };
 
@@ -198,27 +219,30 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     {
         if (_waiting.Count == 0) return;
         var now = DateTime.UtcNow;
-        List<(string, long)>? expired = null;
+        List<Waiter>? expired = null;
         List<LogCommand>? again = null;
-        foreach (var (key, w) in _waiting)
+        foreach (var list in _waiting.Values)
+        foreach (var w in list)
         {
             if (w.Deadline <= now)
             {
-                (expired ??= new()).Add(key);
+                (expired ??= new()).Add(w);
             }
             else if (now - w.SentAt >= Resubmit && (ReplicatedState.IsRead(w.Command.Op) || w.Command.Op.Idempotent || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
             {
                 // Safe to repeat: a read changes nothing, ring and journal operations are idempotent, and the state machine applies a
-                // (client id, seq) once. Writes with single-use ids are not repeated: nothing would stop a second copy.
+                // (client id, seq) once. Writes with single-use ids are not repeated: nothing would stop a second copy. A proposer
+                // holds one copy of a command however often it is resubmitted.
                 w.SentAt = now;
                 (again ??= new()).Add(w.Command);
             }
         }
         if (again is not null) Send(again);
         if (expired is null) return;
-        foreach (var key in expired)
+        foreach (var w in expired)
         {
-            if (!_waiting.Remove(key, out var w)) continue;
+            var key = (w.Command.ClientId, w.Command.Seq);
+            if (_waiting.TryGetValue(key, out var list) && list.Remove(w) && list.Count == 0) _waiting.Remove(key);
             if (w.Raw)
             {
                 w.ReplyTo.Tell(new CommandResult(CommandStatus.Timeout, null,

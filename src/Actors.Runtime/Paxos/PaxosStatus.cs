@@ -45,6 +45,12 @@ public sealed record ReadsAnswered(IReadOnlyList<AppliedCommand> Reads);
 /// <summary>Commands applied by the local replica, in slot order, with their results.</summary>
 public sealed record AppliedBatch(IReadOnlyList<AppliedCommand> Commands);
 
+/// <summary>
+/// Commands submitted on this node that its proposer refused to queue (<see cref="Actors.Core.Log.CommandStatus.Overloaded"/>),
+/// for the entry point that submitted them.
+/// </summary>
+public sealed record CommandsRefused(IReadOnlyList<AppliedCommand> Commands);
+
 /// <summary>Reads this node's proposer and replica status, for the command palettes and the public status query.</summary>
 public static class PaxosStatusQuery
 {

@@ -56,7 +56,7 @@ public sealed class PaxosSupervisor : ReceiveActor, IWithTimers
         {
             PaxosRole.Acceptor => AcceptorActor.Props(_transport),
             PaxosRole.Replica => ReplicaActor.Props(_transport, _rules, _appliedListener),
-            _ => ProposerActor.Props(_transport),
+            _ => ProposerActor.Props(_transport, _appliedListener),
         };
         var child = Context.ActorOf(props, PaxosTransport.RoleName(role));
         Context.Watch(child);

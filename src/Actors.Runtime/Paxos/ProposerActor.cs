@@ -21,6 +21,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
     private readonly PaxosTransport _transport;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PaxosGuard _guard;
+    private readonly IActorRef _refusedListener;
     private readonly Dictionary<(int To, int Hops), List<LogCommand>> _forward = new();
     private Proposer _core = null!;
     private long _recoveredRound;
@@ -33,9 +34,10 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
         public static readonly FlushForward Instance = new();
     }
 
-    public ProposerActor(PaxosTransport transport)
+    public ProposerActor(PaxosTransport transport, IActorRef? refusedListener = null)
     {
         _transport = transport;
+        _refusedListener = refusedListener ?? ActorRefs.Nobody;
         PersistenceId = $"paxos-proposer-{transport.Settings.Self}";
         _guard = new PaxosGuard(transport, _log, "proposer");
     }
@@ -44,7 +46,10 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(PaxosTransport transport) => Akka.Actor.Props.Create(() => new ProposerActor(transport));
+    /// <param name="transport">The node's Paxos transport.</param>
+    /// <param name="refusedListener">Told <see cref="CommandsRefused"/> for commands submitted on this node that did not fit the queue.</param>
+    public static Props Props(PaxosTransport transport, IActorRef? refusedListener = null) =>
+        Akka.Actor.Props.Create(() => new ProposerActor(transport, refusedListener));
 
     protected override void PreStart()
     {
@@ -106,6 +111,16 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
     {
         var fx = _core.Step(m);
         foreach (var e in fx.Errors) _log.Error(e);
+        if (fx.Refused.Count > 0)
+        {
+            var max = _transport.Settings.Core.MaxPending;
+            _log.Warning("paxos: {0} commands refused: the proposer holds its maximum of {1} (actors.paxos.max-pending){2}",
+                fx.Refused.Count, max, _core.Role == ProposerRole.Leader ? " and cannot get them chosen" : " while no leader is known");
+            var refused = new CommandResult(CommandStatus.Overloaded, null,
+                $"overloaded: node {_core.Self} holds {max} commands waiting for {(_core.Role == ProposerRole.Leader ? "a majority of acceptors" : "a leader")} " +
+                "(actors.paxos.max-pending); an earlier copy may still be applied: retry with the same client id and seq");
+            _refusedListener.Tell(new CommandsRefused(fx.Refused.Select(c => new AppliedCommand(c, refused)).ToList()));
+        }
         if (fx.PersistRound is { } round)
         {
             // The prepares leave only once the round is durable; commands arriving meanwhile wait (Persist stashes).

@@ -55,7 +55,7 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
         return result.Status switch
         {
             CommandStatus.Ok => result,
-            CommandStatus.Timeout => throw new TimeoutException($"{op.GetType().Name}: {result.Error}"),
+            CommandStatus.Timeout or CommandStatus.Overloaded => throw new TimeoutException($"{op.GetType().Name}: {result.Error}"),
             _ => throw new InvalidOperationException(result.Error ?? result.Status.ToString()),
         };
     }

@@ -386,4 +386,55 @@ public sealed class ProposerTests
         Assert.NotEmpty(heartbeats);
         Assert.All(heartbeats, h => Assert.Equal(config.Fingerprint, h.Fingerprint));
     }
+
+    /// <summary>A leader of members 0..2 that hears no acceptor after its election: cut off in a minority.</summary>
+    private static Proposer CutOffLeader(PaxosConfig config)
+    {
+        var p = new Proposer(config, 0, new Random(1));
+        while (p.Role != ProposerRole.Candidate) p.Step(Tick.Instance);
+        p.Step(new Promise(p.Ballot, 1, [], -1));
+        p.Step(new Promise(p.Ballot, 2, [], -1));
+        Assert.Equal(ProposerRole.Leader, p.Role);
+        return p;
+    }
+
+    [Fact]
+    public void A_leader_cut_off_from_the_acceptors_holds_at_most_max_pending_commands_and_refuses_the_rest_as_overloaded()
+    {
+        var config = Config with { MaxPending = 5 };
+        var p = CutOffLeader(config);
+        // The window takes two slots, which are never chosen; then the queue fills.
+        for (var seq = 1; seq <= 2; seq++) p.Step(new Submit([Cmd("a", seq)], 0));
+        Assert.Equal(2, p.InFlightCount);
+        var refused = new List<LogCommand>();
+        for (var seq = 3; seq <= 12; seq++) refused.AddRange(p.Step(new Submit([Cmd("a", seq)], 0)).Refused);
+        Assert.Equal(5, p.PendingCount);
+        Assert.Equal([8L, 9, 10, 11, 12], refused.Select(c => c.Seq));
+
+        // A command forwarded from another node is not reported here: that node's entry retries it.
+        Assert.Empty(p.Step(new Submit([Cmd("b", 1)], 1)).Refused);
+        Assert.Equal(5, p.PendingCount);
+    }
+
+    [Fact]
+    public void A_command_submitted_again_while_a_copy_waits_is_held_once()
+    {
+        var p = CutOffLeader(Config);
+        for (var seq = 1; seq <= 2; seq++) p.Step(new Submit([Cmd("a", seq)], 0));
+        // The entry resubmits every unanswered write each second while the cut lasts.
+        for (var second = 0; second < 30; second++)
+            p.Step(new Submit([Cmd("a", 3), Cmd("a", 4)], 0));
+        Assert.Equal(2, p.PendingCount);
+
+        // Another command under the same pair (another process with this client id) is not a copy: it waits too, and the log
+        // refuses whichever of the two comes second.
+        p.Step(new Submit([new LogCommand("a", 3, new KvDelete("k"))], 0));
+        Assert.Equal(3, p.PendingCount);
+
+        // A follower that knows no leader holds copies once too.
+        var f = new Proposer(Config, 1, new Random(1));
+        for (var second = 0; second < 30; second++) f.Step(new Submit([Cmd("a", 1)], 0));
+        Assert.Equal(1, f.PendingCount);
+    }
 }
+
