@@ -24,6 +24,10 @@ namespace Actors.Core.Paxos;
 /// window is full and a full batch still waits, and halves back towards <see cref="Window"/> while it is idle.</param>
 /// <param name="Fingerprint">A stable hash of the acceptor list as the driver configured it; stamped on
 /// <see cref="Prepare"/> and <see cref="Heartbeat"/> so that nodes configured with different lists refuse each other.</param>
+/// <param name="PreVote">A member whose election timer runs out campaigns only once a majority of members says it has lost
+/// the leader too (<see cref="Paxos.PreVote"/>). Off only in tests that show what it prevents.</param>
+/// <param name="CheckQuorum">A leader that has heard fewer than a majority of acceptors for two election timeouts steps down.
+/// Off only in tests that show what it prevents.</param>
 public sealed record PaxosConfig(
     ImmutableArray<int> Members,
     int Window = 4,
@@ -37,7 +41,9 @@ public sealed record PaxosConfig(
     int MaxBatchBytes = 4 * 1024 * 1024,
     int IdleStampTicks = 10,
     ulong Fingerprint = 0,
-    int MaxWindow = 64)
+    int MaxWindow = 64,
+    bool PreVote = true,
+    bool CheckQuorum = true)
 {
     /// <summary>Acceptors that make a majority.</summary>
     public int Quorum => Members.Length / 2 + 1;

@@ -119,6 +119,20 @@ public sealed record Tick : ILocalPaxosMessage
 /// </summary>
 public sealed record Heartbeat(Ballot Ballot, int Leader, long FirstUnchosen, ulong Fingerprint = 0) : IPaxosMessage;
 
+/// <summary>
+/// Sent by a member whose election timer ran out to the other members' proposers before it campaigns (Raft's pre-vote):
+/// would they follow a campaign with <see cref="Ballot"/>? It changes nothing at the receiver, so a node that cannot hear
+/// the cluster (a one-way cut) asks in vain and never raises the ballot under a live leader.
+/// <see cref="Fingerprint"/> is the sender's <see cref="PaxosConfig.Fingerprint"/>.
+/// </summary>
+public sealed record PreVote(Ballot Ballot, int From, ulong Fingerprint = 0) : IPaxosMessage;
+
+/// <summary>
+/// Answer to <see cref="PreVote"/>: <see cref="Granted"/> when node <see cref="From"/> has itself heard no live leader for an
+/// election timeout and is not leading.
+/// </summary>
+public sealed record PreVoteReply(Ballot Ballot, bool Granted, int From) : IPaxosMessage;
+
 /// <summary>Answer to a heartbeat from a leader that has been superseded by <see cref="Known"/>.</summary>
 public sealed record HeartbeatNack(Ballot Known, int From) : IPaxosMessage;
 

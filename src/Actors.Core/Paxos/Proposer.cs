@@ -18,8 +18,13 @@ public enum ProposerRole
 /// <summary>
 /// The proposer role (distinguished proposer when leading) as a deterministic state machine.
 /// <para>
-/// A follower that hears no heartbeat for a randomized election timeout becomes a candidate: it runs
-/// phase 1 once for every slot from the first one it does not know chosen. With a majority of promises
+/// A follower that hears no heartbeat for a randomized election timeout first asks the other members whether they have
+/// lost the leader too (<see cref="PreVote"/>, Raft's pre-vote): a member that leads or heard its leader within an election
+/// timeout says no. With a majority of yeses (itself included) it becomes a candidate: it runs
+/// phase 1 once for every slot from the first one it does not know chosen. A node that can send but not hear (a one-way
+/// cut) thus never raises the ballot over a live leader. A leader that has heard fewer than a majority of acceptors for two
+/// election timeouts steps down (CheckQuorum), so a leader whose heartbeats get out but whose answers do not get in does not
+/// hold its followers forever; it probes acceptors silent for half an election timeout (a read probe of round 0). With a majority of promises
 /// it leads: it re-proposes, per open slot, the value accepted at the highest ballot, fills gaps with
 /// no-ops, and from then on runs phase 2 only, with a window of slots in flight, each carrying a batch of client
 /// commands. The window starts at <see cref="PaxosConfig.Window"/>, doubles (up to <see cref="PaxosConfig.MaxWindow"/>)
@@ -77,7 +82,20 @@ public sealed class Proposer
     private long _pendingBytes;
     private int _window;
     private long _now;
+
+    /// <summary>When the election timer last started: a heartbeat, a campaign, a pre-vote, a step-down.</summary>
     private long _lastHeard;
+
+    /// <summary>When this node last heard a heartbeat of the leader it follows (what a pre-vote is answered by).</summary>
+    private long _leaderHeardAt = long.MinValue / 2;
+
+    /// <summary>The ballot of the pre-vote under way, or null; and the members that granted it (this node included).</summary>
+    private Ballot? _preVote;
+    private readonly HashSet<int> _preVotes = new();
+
+    /// <summary>While leading: when each acceptor last answered this ballot (Accepted, a probe's answer, its promise).</summary>
+    private readonly Dictionary<int, long> _heardFrom = new();
+    private long _leaderSince;
     private long _lastHeartbeat;
     private long _lastProposal;
     private int _electionTimeout;
@@ -168,6 +186,12 @@ public sealed class Proposer
             case HeartbeatNack hn:
                 OnHigherBallot(hn.Known);
                 break;
+            case PreVote v:
+                OnPreVote(v, fx);
+                break;
+            case PreVoteReply r:
+                OnPreVoteReply(r, fx);
+                break;
             case AppliedThrough applied:
                 if (applied.Slot + 1 > FirstUnchosen) FirstUnchosen = applied.Slot + 1;
                 break;
@@ -204,7 +228,18 @@ public sealed class Proposer
         switch (Role)
         {
             case ProposerRole.Leader:
-                if (_now - _lastHeartbeat >= _config.HeartbeatTicks) SendHeartbeats(fx);
+                if (LostQuorum())
+                {
+                    // CheckQuorum: no majority of acceptors answered for a while (a cut that lets this node's heartbeats out
+                    // but nothing back in): stop holding the followers with heartbeats, so one of them can take over.
+                    StepDown();
+                    break;
+                }
+                if (_now - _lastHeartbeat >= _config.HeartbeatTicks)
+                {
+                    SendHeartbeats(fx);
+                    ProbeSilentAcceptors(fx);
+                }
                 Retransmit(fx);
                 if (_probing && _now - _probeSentAt >= _config.RetransmitTicks) SendProbes(fx);
                 if (_inFlight.Count == 0 && _pending.Count == 0 && _window > _config.Window)
@@ -218,14 +253,84 @@ public sealed class Proposer
                 if (Leader is not null && _now - _lastHeard >= _electionTimeout) Leader = null;
                 break;
             default:
-                // A follower since it last heard a leader, a candidate since its campaign began.
-                if (_now - _lastHeard >= _electionTimeout) Campaign(fx);
+                // A follower since it last heard a leader, a candidate since its campaign began: ask first.
+                if (_now - _lastHeard >= _electionTimeout) StartPreVote(fx);
                 break;
         }
     }
 
+    /// <summary>
+    /// Ticks a leader waits for a majority of acceptors to answer before it steps down (CheckQuorum): two election
+    /// timeouts, in which a healthy leader hears them many times (its accepts, its idle stamps, its liveness probes).
+    /// </summary>
+    public int CheckQuorumTicks => 2 * _config.ElectionTimeoutTicks;
+
+    /// <summary>True for a leader that has led for a while and heard fewer than a majority of acceptors (itself included) lately.</summary>
+    private bool LostQuorum()
+    {
+        if (!_config.CheckQuorum || _now - _leaderSince < CheckQuorumTicks) return false;
+        var heard = 1 + _config.Members.Count(m => m != Self && _heardFrom.TryGetValue(m, out var at) && _now - at < CheckQuorumTicks);
+        return heard < _config.Quorum;
+    }
+
+    /// <summary>Acceptors silent for half an election timeout get a liveness probe (a read probe of round 0, which needs no write).</summary>
+    private void ProbeSilentAcceptors(Effects fx)
+    {
+        var silentFor = Math.Max(1, _config.ElectionTimeoutTicks / 2);
+        foreach (var m in _config.Members)
+            if (m != Self && (!_heardFrom.TryGetValue(m, out var at) || _now - at >= silentFor))
+                fx.Send.Add(new Outbound(m, PaxosRole.Acceptor, new ReadProbe(Ballot, 0, Self)));
+    }
+
+    private void Heard(int acceptor)
+    {
+        if (Role == ProposerRole.Leader) _heardFrom[acceptor] = _now;
+    }
+
+    /// <summary>
+    /// The election timer ran out: this node takes the leader for gone and asks the other members whether they do too
+    /// (pre-vote). It campaigns only once a majority, itself included, says so, so a node that hears nobody never
+    /// raises the ballot over a leader the others still follow.
+    /// </summary>
+    private void StartPreVote(Effects fx)
+    {
+        Leader = null;
+        _lastHeard = _now;
+        _electionTimeout = NextElectionTimeout();
+        _preVote = new Ballot(Math.Max(HighestSeen.Round, DurableRound) + 1, Self);
+        _preVotes.Clear();
+        _preVotes.Add(Self);
+        if (_preVotes.Count >= _config.Quorum || !_config.PreVote)
+        {
+            Campaign(fx);
+            return;
+        }
+        var ask = new PreVote(_preVote.Value, Self, _config.Fingerprint);
+        foreach (var m in _config.Members)
+            if (m != Self) fx.Send.Add(new Outbound(m, PaxosRole.Proposer, ask));
+    }
+
+    private void OnPreVote(PreVote v, Effects fx)
+    {
+        if (IsLearner || v.From == Self) return;
+        // Granted unless this node leads or heard its leader within an election timeout. Nothing changes here either way:
+        // no ballot is seen, no timer reset.
+        var leaderAlive = Role == ProposerRole.Leader || (Leader is not null && _now - _leaderHeardAt < _config.ElectionTimeoutTicks);
+        fx.Send.Add(new Outbound(v.From, PaxosRole.Proposer, new PreVoteReply(v.Ballot, !leaderAlive, Self)));
+    }
+
+    private void OnPreVoteReply(PreVoteReply r, Effects fx)
+    {
+        if (_preVote is not { } asked || r.Ballot != asked || !r.Granted || !_config.IsMember(r.From)) return;
+        if (Role == ProposerRole.Leader) return;
+        _preVotes.Add(r.From);
+        if (_preVotes.Count < _config.Quorum) return;
+        Campaign(fx);
+    }
+
     private void Campaign(Effects fx)
     {
+        _preVote = null;
         Role = ProposerRole.Candidate;
         Leader = null;
         // Above every ballot seen and every round this node used before, in this incarnation or an earlier one;
@@ -269,13 +374,17 @@ public sealed class Proposer
         }
         _promises[p.From] = p;
         if (_promises.Count < _config.Quorum) return;
+        var promised = _promises.Keys.ToList();
         BecomeLeader(fx);
+        foreach (var m in promised) Heard(m);
     }
 
     private void BecomeLeader(Effects fx)
     {
         Role = ProposerRole.Leader;
         Leader = Self;
+        _leaderSince = _now;
+        _heardFrom.Clear();
 
         // Slots an acceptor compacted are chosen and covered by a snapshot: never propose into them.
         var start = Math.Max(FirstUnchosen, _promises.Values.Max(p => p.CompactedThrough) + 1);
@@ -356,6 +465,7 @@ public sealed class Proposer
     private void OnAccepted(Accepted a, Effects fx)
     {
         if (Role != ProposerRole.Leader || a.Ballot != Ballot) return;
+        Heard(a.From);
         if (!_inFlight.TryGetValue(a.Slot, out var entry)) return;
         entry.AcceptedBy.Add(a.From);
         if (entry.AcceptedBy.Count < _config.Quorum) return;
@@ -404,6 +514,8 @@ public sealed class Proposer
         Ballot = h.Ballot;
         Leader = h.Leader;
         _lastHeard = _now;
+        _leaderHeardAt = _now;
+        _preVote = null;
         _inFlight.Clear();
         _promises.Clear();
         DropReads();
@@ -489,7 +601,10 @@ public sealed class Proposer
 
     private void OnReadProbeAck(ReadProbeAck a, Effects fx)
     {
-        if (Role != ProposerRole.Leader || !_probing || a.Ballot != Ballot || a.Round != _probeRound) return;
+        if (Role != ProposerRole.Leader || a.Ballot != Ballot) return;
+        Heard(a.From);
+        // Round 0 is a liveness probe (CheckQuorum); reads are granted by their own rounds only.
+        if (!_probing || a.Round != _probeRound) return;
         if (!_config.IsMember(a.From) || !_probeAcks.Add(a.From) || _probeAcks.Count < _config.Quorum) return;
         foreach (var r in _readsProbing)
             fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, new ReadIndexGrant(r.Id, _probeIndex, Self)));

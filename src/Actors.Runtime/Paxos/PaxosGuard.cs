@@ -9,8 +9,8 @@ namespace Actors.Runtime.Paxos;
 /// <see cref="LocalDelivery"/> made by this node's transport; bare ones came from elsewhere and are refused.
 /// A message whose sender id (<c>From</c>, <c>Leader</c>) is neither an acceptor nor a known learner is
 /// dropped; so is a Prepare, Accept, Heartbeat or acceptor reply from a node that is not an acceptor, and a
-/// Prepare, Accept or Heartbeat whose ballot belongs to another node than its sender. A Prepare or Heartbeat
-/// stamped with another acceptor-list fingerprint is refused. Every refusal is logged, at most once a minute
+/// Prepare, Accept, Heartbeat or PreVote whose ballot belongs to another node than its sender. A Prepare, Heartbeat or
+/// PreVote stamped with another acceptor-list fingerprint is refused. Every refusal is logged, at most once a minute
 /// per reason and node; the node serves on.
 /// </summary>
 public sealed class PaxosGuard
@@ -63,6 +63,8 @@ public sealed class PaxosGuard
         Accepted a => FromAcceptor(a.From, m),
         Nack n => FromAcceptor(n.From, m),
         HeartbeatNack n => FromKnown(n.From, m),
+        PreVote v => FromAcceptor(v.From, m) && Owns(v.Ballot, v.From, m) && SameAcceptors(v.Fingerprint, v.From, m),
+        PreVoteReply r => FromAcceptor(r.From, m),
         CatchUpRequest r => FromKnown(r.From, m),
         SlotsCompacted c => FromAcceptor(c.From, m),
         SnapshotChunk c => FromKnown(c.From, m),

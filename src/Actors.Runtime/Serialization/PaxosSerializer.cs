@@ -55,6 +55,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         SnapshotChunkRequest => "px.chunk-req",
         Heartbeat => "px.hb",
         HeartbeatNack => "px.hbnack",
+        PreVote => "px.prevote",
+        PreVoteReply => "px.prevote-r",
         Submit => "px.submit",
         Decision => "px.decision",
         ReadIndexRequest => "px.read-req",
@@ -104,6 +106,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case SnapshotChunkRequest m: w.Int(m.From).Long(m.Slot).Long(m.Offset); break;
             case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen).Long(unchecked((long)m.Fingerprint)); break;
             case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
+            case PreVote m: WriteBallot(w, m.Ballot); w.Int(m.From).Long(unchecked((long)m.Fingerprint)); break;
+            case PreVoteReply m: WriteBallot(w, m.Ballot); w.Bool(m.Granted).Int(m.From); break;
             case Submit m: w.Int(m.Hops); WriteCommands(w, m.Commands); break;
             case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); break;
             case ReadIndexRequest m: w.Int(m.From).Long(m.Id).Int(m.Hops); break;
@@ -167,6 +171,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case "px.chunk-req": result = new SnapshotChunkRequest(r.ReadInt(), r.ReadLong(), r.ReadLong()); break;
             case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong(), ReadFingerprint(ref r)); break;
             case "px.hbnack": result = new HeartbeatNack(ReadBallot(ref r), r.ReadInt()); break;
+            case "px.prevote": result = new PreVote(ReadBallot(ref r), r.ReadInt(), ReadFingerprint(ref r)); break;
+            case "px.prevote-r": result = new PreVoteReply(ReadBallot(ref r), r.ReadBool(), r.ReadInt()); break;
             case "px.submit":
             {
                 var hops = r.ReadInt();

@@ -31,7 +31,7 @@ public sealed class LargeOperationTests
     public void A_leader_puts_forty_one_mebibyte_appends_in_slots_no_larger_than_a_batch()
     {
         var p = new Proposer(Config, 0, new Random(1));
-        while (p.Role != ProposerRole.Candidate) p.Step(Tick.Instance);
+        p.TickUntilCandidate();
         p.Step(new Promise(p.Ballot, 1, [], -1));
         p.Step(new Promise(p.Ballot, 2, [], -1));
         Assert.Equal(ProposerRole.Leader, p.Role);

@@ -18,7 +18,7 @@ public sealed class LeaderWindowTests
     private static Proposer Leader()
     {
         var p = new Proposer(Config, 0, new Random(1));
-        while (p.Role != ProposerRole.Candidate) p.Step(Tick.Instance);
+        p.TickUntilCandidate();
         p.Step(new Promise(p.Ballot, 1, [], -1));
         p.Step(new Promise(p.Ballot, 2, [], -1));
         Assert.Equal(ProposerRole.Leader, p.Role);

@@ -46,7 +46,7 @@ public sealed class MessageBoundsTests
     {
         var p = new Proposer(Config, 0, new Random(1));
         Effects fx;
-        do fx = p.Step(Tick.Instance); while (p.Role != ProposerRole.Candidate);
+        fx = p.TickUntilCandidate();
         var b = p.Ballot;
         var value = V(3, 10);
 
@@ -67,7 +67,7 @@ public sealed class MessageBoundsTests
         // Acceptor 1 answers a duplicated prepare twice and compacts in between, so its pages cut at other slots.
         var p = new Proposer(Config, 0, new Random(1));
         Effects fx;
-        do fx = p.Step(Tick.Instance); while (p.Role != ProposerRole.Candidate);
+        fx = p.TickUntilCandidate();
         var b = p.Ballot;
         AcceptedSlot At(long slot) => new(slot, new Ballot(1, 1), V((int)slot, 10));
         p.Step(new Promise(b, 0, ImmutableArray<AcceptedSlot>.Empty, -1));

@@ -17,7 +17,7 @@ public sealed class ProposerTests
     {
         var p = new Proposer(Config, 0, new Random(1));
         Effects fx;
-        do fx = p.Step(Tick.Instance); while (p.Role != ProposerRole.Candidate);
+        fx = p.TickUntilCandidate();
         ballot = p.Ballot;
         Assert.Equal(3, fx.Send.Count(o => o.Message is Prepare));
         return p;
@@ -28,8 +28,7 @@ public sealed class ProposerTests
     {
         var p = new Proposer(Config, 0, new Random(1));
         p.Step(new Heartbeat(new Ballot(7, 2), 2, 0));
-        for (var i = 0; i < 100 && p.Role == ProposerRole.Follower; i++) p.Step(Tick.Instance);
-        Assert.Equal(ProposerRole.Candidate, p.Role);
+        p.TickUntilCandidate();
         Assert.True(p.Ballot > new Ballot(7, 2));
         Assert.Equal(0, p.Ballot.Node);
     }
@@ -210,6 +209,7 @@ public sealed class ProposerTests
 
         public Effects TickLeaderUntil(ProposerRole role)
         {
+            if (role == ProposerRole.Candidate) return Leader.TickUntilCandidate();
             Effects fx;
             do fx = Leader.Step(Tick.Instance); while (Leader.Role != role);
             return fx;
@@ -378,7 +378,7 @@ public sealed class ProposerTests
         var config = Config with { Fingerprint = 0xABCDEF0123456789 };
         var p = new Proposer(config, 0, new Random(1));
         Effects fx;
-        do fx = p.Step(Tick.Instance); while (p.Role != ProposerRole.Candidate);
+        fx = p.TickUntilCandidate();
         Assert.All(fx.Send.Select(o => o.Message).OfType<Prepare>(), m => Assert.Equal(config.Fingerprint, m.Fingerprint));
         p.Step(new Promise(p.Ballot, 1, ImmutableArray<AcceptedSlot>.Empty, -1));
         var led = p.Step(new Promise(p.Ballot, 2, ImmutableArray<AcceptedSlot>.Empty, -1));
@@ -391,7 +391,7 @@ public sealed class ProposerTests
     private static Proposer CutOffLeader(PaxosConfig config)
     {
         var p = new Proposer(config, 0, new Random(1));
-        while (p.Role != ProposerRole.Candidate) p.Step(Tick.Instance);
+        p.TickUntilCandidate();
         p.Step(new Promise(p.Ballot, 1, [], -1));
         p.Step(new Promise(p.Ballot, 2, [], -1));
         Assert.Equal(ProposerRole.Leader, p.Role);

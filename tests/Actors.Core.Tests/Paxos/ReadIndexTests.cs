@@ -19,7 +19,7 @@ public sealed class ReadIndexTests
     private static Proposer Leader(int self = 1)
     {
         var p = new Proposer(Config, self, new Random(1));
-        while (p.Role != ProposerRole.Candidate) p.Step(Tick.Instance);
+        p.TickUntilCandidate();
         foreach (var m in Config.Members.Where(m => m != self).Take(2)) p.Step(new Promise(p.Ballot, m, [], -1));
         Assert.Equal(ProposerRole.Leader, p.Role);
         return p;

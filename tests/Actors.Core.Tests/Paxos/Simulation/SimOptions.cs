@@ -69,6 +69,20 @@ public sealed record SimOptions
     /// than the retransmit time makes each grant arrive after its request was followed by a newer one.
     /// </summary>
     public int SlowReads { get; init; }
+    /// <summary>
+    /// One-way cuts held for the whole fault phase: nothing sent from the first node reaches the second (a node cut off
+    /// from every peer's messages can still send: it hears nobody).
+    /// </summary>
+    public IReadOnlyList<(int From, int To)> PermanentCuts { get; init; } = [];
+    /// <summary>
+    /// At this time (0: never), the node that leads then stops hearing every other node for the rest of the fault phase:
+    /// its heartbeats still reach the followers.
+    /// </summary>
+    public int DeafenLeaderAt { get; init; }
+    /// <summary>Failpoint: proposers campaign without a pre-vote (as before it existed).</summary>
+    public bool NoPreVote { get; init; }
+    /// <summary>Failpoint: a leader never steps down for want of answers (as before CheckQuorum).</summary>
+    public bool NoCheckQuorum { get; init; }
     /// <summary>Failpoint: an acceptor sends a group's replies when it starts the group's write instead of when it is durable.</summary>
     public bool GroupRepliesBeforeWrite { get; init; }
 }

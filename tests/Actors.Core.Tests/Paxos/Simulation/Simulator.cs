@@ -17,7 +17,9 @@ public sealed record SimReport(
     int Partitions,
     long MessagesDelivered,
     int ProposerRestarts = 0,
-    int ClusterRestarts = 0);
+    int ClusterRestarts = 0,
+    int Elections = 0,
+    int OkAfterDeafened = 0);
 
 /// <summary>
 /// A seeded discrete-event simulation of a Paxos cluster: every node runs an acceptor, a proposer and a
@@ -98,6 +100,9 @@ public sealed class Simulator
     private int _partitions;
     private int _proposerRestarts;
     private int _clusterRestarts;
+    private int _elections;
+    private int? _deaf;
+    private int _okAfterDeafened;
 
     public Simulator(int seed, SimOptions options)
     {
@@ -107,7 +112,8 @@ public sealed class Simulator
         _config = new PaxosConfig(
             Enumerable.Range(0, options.Nodes).ToImmutableArray(),
             Window: options.Window, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
-            RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5, MaxBatchBytes: options.MaxBatchBytes);
+            RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5, MaxBatchBytes: options.MaxBatchBytes,
+            PreVote: !options.NoPreVote, CheckQuorum: !options.NoCheckQuorum);
         _rules = LogRules.Default with { SessionTtl = options.SessionTtl };
         _nodes = Enumerable.Range(0, options.Nodes + options.Learners).Select(i => new Node(i) { Learner = i >= options.Nodes }).ToArray();
         foreach (var n in _nodes) Boot(n);
@@ -168,7 +174,7 @@ public sealed class Simulator
                             $"leaders: {string.Join(", ", _nodes.Select(n => $"{n.Id}:{n.Proposer.Role}/{n.Proposer.Leader}/{n.Proposer.Ballot}/fu{n.Proposer.FirstUnchosen}/if{n.Proposer.InFlightCount}/p{n.Proposer.PendingCount}/next{n.Replica.NextToApply}/commit{n.Replica.KnownCommit}/promised{n.Acceptor.Promised}/compacted{n.Acceptor.CompactedThrough}"))}");
         if (_violations.Count == 0) CheckConvergence();
 
-        return new SimReport(_history, _violations, _crashes, _partitions, _delivered, _proposerRestarts, _clusterRestarts);
+        return new SimReport(_history, _violations, _crashes, _partitions, _delivered, _proposerRestarts, _clusterRestarts, _elections, _okAfterDeafened);
     }
 
     private void CheckConvergence()
@@ -213,6 +219,8 @@ public sealed class Simulator
     private void InjectFaults()
     {
         if (_now % _o.TickEvery != 0) return;
+        if (_o.DeafenLeaderAt > 0 && _deaf is null && _now >= _o.DeafenLeaderAt)
+            _deaf = _nodes.FirstOrDefault(n => n.Up && n.Proposer.Role == ProposerRole.Leader)?.Id;
         var maxDown = (_o.Nodes - 1) / 2;
         foreach (var n in _nodes)
         {
@@ -292,6 +300,8 @@ public sealed class Simulator
         if (!local && _now < _o.FaultPhase)
         {
             if (_cut.Contains((from, o.To))) return;
+            if (_o.PermanentCuts.Contains((from, o.To))) return;
+            if (_deaf == o.To && from >= 0) return;
             if (_rng.NextDouble() < _o.DropRate) return;
             if (_rng.NextDouble() < _o.DuplicateRate) Enqueue(from, o, Delay());
         }
@@ -376,7 +386,9 @@ public sealed class Simulator
             OnApplied(n, new AppliedCommand(local.Command, n.Replica.State.Read(local.Command)));
             return;
         }
+        var wasLeader = n.Proposer.Role == ProposerRole.Leader;
         var fx = o.Role == PaxosRole.Proposer ? n.Proposer.Step(o.Message) : n.Replica.Step(o.Message);
+        if (!wasLeader && n.Proposer.Role == ProposerRole.Leader && _now < _o.FaultPhase) _elections++;
 
         // A role reports an error only on evidence of a bug (a reused ballot).
         foreach (var e in fx.Errors) _violations.Add($"error at t={_now}: {e}");
@@ -602,6 +614,7 @@ public sealed class Simulator
 
     private void Complete(Client c, KvOutcome outcome, CommandResult? result)
     {
+        if (_deaf is not null && outcome == KvOutcome.Ok && c.Invoked > _o.DeafenLeaderAt && _now < _o.FaultPhase) _okAfterDeafened++;
         if (c.Current!.Op is JournalAppend or ReadBarrier)
         {
             if (c.Current.Op is JournalAppend && outcome == KvOutcome.Ok) c.Appended.Add((c.JournalNext++, _now));
