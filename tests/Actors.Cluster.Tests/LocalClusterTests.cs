@@ -133,10 +133,66 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
         Assert.Equal(0, (await c.Cli(1, "kv", "delete", "fill-0")).ExitCode);
         Assert.Equal(0, (await c.Cli(1, "kv", "put", "fill-" + filled, new string('f', 900))).ExitCode);
 
+        await ForeignNodesAreKeptOut(c);
+
         var after = await c.Cli(1, "kv", "get", "x");
         Assert.Equal(0, after.ExitCode);
         Assert.Equal("before", after.Stdout.Trim());
         Assert.Equal(0, (await c.Cli(2, "kv", "put", "x", "after")).ExitCode);
         Assert.Equal("after", (await c.Cli(3, "kv", "get", "x")).Stdout.Trim());
+    }
+
+    /// <summary>
+    /// A 4th node given the cluster's seeds and no member list would lead a log of its own beside the cluster's: it refuses
+    /// to start. One that names itself as its only member (past that check) joins, commits a write in its own log and sends
+    /// its decisions to the nodes it finds: the cluster's replicas refuse them, the write is found on no node of the cluster,
+    /// and the cluster's replicas stay equal.
+    /// </summary>
+    private async Task ForeignNodesAreKeptOut(LocalClusterProcess c)
+    {
+        var host = Path.Combine(LocalClusterProcess.Root, "src", "Actors.Host", "bin", "Release", "net10.0", "Actors.Host.dll");
+        var seeds = string.Join(",", Enumerable.Range(1, 3).Select(i => $"127.0.0.1:{c.RemoteBase + i}"));
+        var self = $"127.0.0.1:{c.RemoteBase + 4}";
+        var dir = Path.Combine(c.DataDir, "node-4");
+        string[] args = ["--port", (c.RemoteBase + 4).ToString(), "--cmd-port", (c.CmdBase + 4).ToString(), "--seeds", seeds, "--data-dir", dir];
+
+        var refused = await ChildProcess.RunAsync("dotnet", [host, .. args], timeout: TimeSpan.FromSeconds(60));
+        output.WriteLine(refused.ToString());
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("actors.paxos.members is empty", refused.Stderr);
+
+        var log = Path.Combine(c.DataDir, "node-4.log");
+        var foreign = ChildProcess.StartLogged("dotnet", [host, .. args, "--members", self], log);
+        try
+        {
+            var put = await c.CliUntil(4, 0, TimeSpan.FromSeconds(60), "kv", "put", "foreign", "written-through-node-4");
+            output.WriteLine(put.ToString());
+            Assert.Equal("written-through-node-4", (await c.CliUntil(4, 0, TimeSpan.FromSeconds(30), "kv", "get", "foreign")).Stdout.Trim());
+            // Its leader sends decisions to the nodes it takes for learners (2 and 3: ids above its one member) once it sees them.
+            Assert.True(await LocalClusterProcess.WaitUntil(
+                () => Task.FromResult(File.ReadAllText(Path.Combine(c.DataDir, "node-2", "node.log")).Contains("its Decision is refused", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60)), "node 2 never logged a refused decision from node 4");
+            for (var i = 1; i <= 3; i++)
+            {
+                var get = await c.Cli(i, "kv", "get", "foreign");
+                Assert.True(get.ExitCode == 1 && get.Stdout.Trim() == "", $"node {i}: {get}");
+            }
+            Assert.Equal(0, (await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "kv", "put", "x", "with-node-4-around")).ExitCode);
+            for (var i = 1; i <= 3; i++)
+                Assert.Equal("with-node-4-around", (await c.CliUntil(i, 0, TimeSpan.FromSeconds(30), "kv", "get", "x")).Stdout.Trim());
+            var applied = new List<long>();
+            Assert.True(await LocalClusterProcess.WaitUntil(async () =>
+            {
+                applied.Clear();
+                for (var i = 1; i <= 3; i++) applied.Add((await c.Status(i))?.LastApplied ?? -1);
+                return applied.Distinct().Count() == 1;
+            }, TimeSpan.FromSeconds(30)), $"the cluster's replicas applied different slots: {string.Join(", ", applied)}");
+        }
+        finally
+        {
+            await ChildProcess.StopAsync(foreign, TimeSpan.FromSeconds(10));
+            if (File.Exists(log)) output.WriteLine(string.Join(Environment.NewLine, File.ReadLines(log).TakeLast(20)));
+        }
+        Assert.Equal(0, (await c.Cli(1, "kv", "put", "x", "before")).ExitCode);
     }
 }

@@ -183,17 +183,22 @@ public sealed record ReadProbeAck(Ballot Ballot, long Round, int From) : IPaxosM
 
 // ---- Learning ------------------------------------------------------------------------------------
 
-/// <summary>The leader saw a majority accept <see cref="Value"/> in <see cref="Slot"/>: it is chosen.</summary>
-public sealed record Decision(long Slot, SlotValue Value) : IPaxosMessage;
+/// <summary>
+/// The leader <see cref="From"/> saw a majority accept <see cref="Value"/> in <see cref="Slot"/> at its
+/// <see cref="Ballot"/>: it is chosen. <see cref="Fingerprint"/> is the leader's <see cref="PaxosConfig.Fingerprint"/>:
+/// a replica learns only decisions of its own acceptor set, so a node that runs a log of its own (a node started without
+/// the cluster's member list) cannot write into this one.
+/// </summary>
+public sealed record Decision(long Slot, SlotValue Value, int From = 0, Ballot Ballot = default, ulong Fingerprint = 0) : IPaxosMessage;
 
 /// <summary>A lagging replica asks a peer for chosen values from <see cref="FromSlot"/> on.</summary>
 public sealed record CatchUpRequest(int From, long FromSlot) : IPaxosMessage;
 
 /// <summary>
-/// Answer to <see cref="CatchUpRequest"/>: a snapshot when the requested slots were compacted away, then
-/// consecutive chosen values.
+/// Answer to <see cref="CatchUpRequest"/> from node <see cref="From"/>: a snapshot when the requested slots were compacted
+/// away, then consecutive chosen values. <see cref="Fingerprint"/> is the sender's <see cref="PaxosConfig.Fingerprint"/>.
 /// </summary>
-public sealed record CatchUpResponse(StateSnapshot? Snapshot, ImmutableArray<DecidedSlot> Decisions) : IPaxosMessage;
+public sealed record CatchUpResponse(StateSnapshot? Snapshot, ImmutableArray<DecidedSlot> Decisions, int From = 0, ulong Fingerprint = 0) : IPaxosMessage;
 
 /// <summary>Local: the snapshot through <see cref="Slot"/> is durable.</summary>
 public sealed record SnapshotSaved(long Slot) : ILocalPaxosMessage;
@@ -203,7 +208,7 @@ public sealed record SnapshotSaved(long Slot) : ILocalPaxosMessage;
 /// <see cref="Offset"/> to <see cref="Offset"/> + length of <see cref="Total"/> (Raft's InstallSnapshot), so a state of
 /// any size reaches it in messages below the frame size.
 /// </summary>
-public sealed record SnapshotChunk(int From, long Slot, long Offset, long Total, byte[] Data) : IPaxosMessage;
+public sealed record SnapshotChunk(int From, long Slot, long Offset, long Total, byte[] Data, ulong Fingerprint = 0) : IPaxosMessage;
 
 /// <summary>The receiving replica asks for the piece of the snapshot through <see cref="Slot"/> that starts at <see cref="Offset"/>.</summary>
 public sealed record SnapshotChunkRequest(int From, long Slot, long Offset) : IPaxosMessage;

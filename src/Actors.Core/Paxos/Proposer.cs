@@ -471,7 +471,7 @@ public sealed class Proposer
         if (entry.AcceptedBy.Count < _config.Quorum) return;
 
         _inFlight.Remove(a.Slot);
-        var decision = new Decision(a.Slot, entry.Value);
+        var decision = new Decision(a.Slot, entry.Value, Self, Ballot, _config.Fingerprint);
         foreach (var m in _config.Members)
             fx.Send.Add(new Outbound(m, PaxosRole.Replica, decision));
         foreach (var l in _learners)

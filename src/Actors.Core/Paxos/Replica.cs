@@ -75,6 +75,8 @@ public sealed class Replica
         switch (message)
         {
             case Decision d:
+                // A decision comes from an acceptor (the leader) at a ballot of its own.
+                if (!FromThisLog(d.Fingerprint) || !_config.IsMember(d.From) || d.Ballot.Node != d.From) break;
                 Learn(d.Slot, d.Value);
                 ApplyReady(fx);
                 break;
@@ -87,6 +89,7 @@ public sealed class Replica
                 Serve(r, fx);
                 break;
             case CatchUpResponse r:
+                if (!FromThisLog(r.Fingerprint)) break;
                 OnCatchUp(r, fx);
                 break;
             case SnapshotSaved s:
@@ -108,6 +111,12 @@ public sealed class Replica
         }
         return fx;
     }
+
+    /// <summary>
+    /// True for a decision or catch-up answer of this log: stamped with this node's acceptor-list fingerprint. Anything else
+    /// is dropped, so a node that runs a log of its own (another member list) cannot fill this one's slots.
+    /// </summary>
+    private bool FromThisLog(ulong fingerprint) => fingerprint == _config.Fingerprint;
 
     private void Learn(long slot, SlotValue value)
     {
@@ -195,7 +204,7 @@ public sealed class Replica
             decisions.Add(new DecidedSlot(slot, v));
         }
         if (snapshot is null && decisions.Count == 0) return;
-        fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, new CatchUpResponse(snapshot, decisions.ToImmutable())));
+        fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, new CatchUpResponse(snapshot, decisions.ToImmutable(), Self, _config.Fingerprint)));
     }
 
     private long FirstHeldSlot() => _log.Count == 0 ? NextToApply : Math.Min(_log.Keys.First(), NextToApply);

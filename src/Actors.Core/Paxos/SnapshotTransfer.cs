@@ -6,7 +6,7 @@ namespace Actors.Core.Paxos;
 /// goes on with it while a newer one is served to another peer; were only the newest held, two lagging peers catching
 /// up while the snapshot advances would cut each other's transfers short, and neither might ever finish.
 /// </summary>
-public sealed class SnapshotSender(int self, int chunkBytes, int keep = 2)
+public sealed class SnapshotSender(int self, int chunkBytes, int keep = 2, ulong fingerprint = 0)
 {
     /// <summary>The snapshots held, oldest first.</summary>
     private readonly List<(long Slot, byte[] Bytes)> _held = new();
@@ -33,7 +33,7 @@ public sealed class SnapshotSender(int self, int chunkBytes, int keep = 2)
         var bytes = _held[at].Bytes;
         if (offset < 0 || offset >= Math.Max(1, bytes.Length)) return null;
         var length = (int)Math.Min(ChunkBytes, bytes.Length - offset);
-        return new SnapshotChunk(self, slot, offset, bytes.Length, bytes.AsSpan((int)offset, length).ToArray());
+        return new SnapshotChunk(self, slot, offset, bytes.Length, bytes.AsSpan((int)offset, length).ToArray(), fingerprint);
     }
 }
 

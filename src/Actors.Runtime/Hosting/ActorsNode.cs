@@ -28,7 +28,6 @@ public static class ActorsNode
         var seeds = options.Seeds.IsDefaultOrEmpty ? [options.Endpoint] : options.Seeds;
         var hocon = $$"""
             actors.node.data-dir = {{Q(dataDir)}}
-            actors.paxos.members = {{List(options.Members.IsDefaultOrEmpty ? [options.Endpoint] : options.Members)}}
             actors.paxos.self = {{Q(options.Endpoint)}}
             akka.remote.dot-netty.tcp.hostname = {{Q(options.Host)}}
             akka.remote.dot-netty.tcp.port = {{options.Port}}
@@ -36,6 +35,8 @@ public static class ActorsNode
             akka.persistence.journal.sql.connection-string = {{Q(journal)}}
             akka.persistence.snapshot-store.sql.connection-string = {{Q(snapshots)}}
             """;
+        // With no members given here, the configuration's list applies (empty: this node alone, unless its seeds name others).
+        if (!options.Members.IsDefaultOrEmpty) hocon += $"\nactors.paxos.members = {List(options.Members)}";
         if (options.NodeId is { } nodeId) hocon += $"\nactors.paxos.node-id = {nodeId}";
         if (options.CommandPort is { } cmdPort) hocon += $"\nactors.cmd.port = {cmdPort}";
         if (options.CommandHost is { } cmdHost) hocon += $"\nactors.cmd.host = {Q(cmdHost)}";

@@ -9,8 +9,8 @@ namespace Actors.Runtime.Paxos;
 /// <see cref="LocalDelivery"/> made by this node's transport; bare ones came from elsewhere and are refused.
 /// A message whose sender id (<c>From</c>, <c>Leader</c>) is neither an acceptor nor a known learner is
 /// dropped; so is a Prepare, Accept, Heartbeat or acceptor reply from a node that is not an acceptor, and a
-/// Prepare, Accept, Heartbeat or PreVote whose ballot belongs to another node than its sender. A Prepare, Heartbeat or
-/// PreVote stamped with another acceptor-list fingerprint is refused. Every refusal is logged, at most once a minute
+/// Prepare, Accept, Heartbeat, PreVote or Decision whose ballot belongs to another node than its sender. A Prepare,
+/// Heartbeat, PreVote, Decision, catch-up answer or snapshot chunk stamped with another acceptor-list fingerprint is refused. Every refusal is logged, at most once a minute
 /// per reason and node; the node serves on.
 /// </summary>
 public sealed class PaxosGuard
@@ -67,13 +67,15 @@ public sealed class PaxosGuard
         PreVoteReply r => FromAcceptor(r.From, m),
         CatchUpRequest r => FromKnown(r.From, m),
         SlotsCompacted c => FromAcceptor(c.From, m),
-        SnapshotChunk c => FromKnown(c.From, m),
+        SnapshotChunk c => FromKnown(c.From, m) && SameAcceptors(c.Fingerprint, c.From, m),
         SnapshotChunkRequest r => FromKnown(r.From, m),
         ReadIndexRequest r => FromKnown(r.From, m),
         ReadIndexGrant g => FromAcceptor(g.From, m),
         ReadProbe p => FromAcceptor(p.From, m) && Owns(p.Ballot, p.From, m),
         ReadProbeAck a => FromAcceptor(a.From, m),
-        // Submit, Decision and CatchUpResponse name no sender.
+        Decision d => FromAcceptor(d.From, m) && Owns(d.Ballot, d.From, m) && SameAcceptors(d.Fingerprint, d.From, m),
+        CatchUpResponse r => FromKnown(r.From, m) && SameAcceptors(r.Fingerprint, r.From, m),
+        // Submit names no sender: any node may forward client commands, and the log applies each (client id, seq) once.
         _ => true,
     };
 

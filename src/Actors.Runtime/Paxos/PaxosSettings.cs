@@ -109,7 +109,20 @@ public sealed class PaxosSettings
         if (string.IsNullOrWhiteSpace(self))
             self = $"{c.GetString("akka.remote.dot-netty.tcp.hostname")}:{c.GetInt("akka.remote.dot-netty.tcp.port")}";
         var members = (c.HasPath(p + "members") ? c.GetStringList(p + "members") : []).Select(m => m.Trim()).ToImmutableArray();
-        if (members.IsEmpty) members = [self];
+        if (members.IsEmpty)
+        {
+            // Alone, a node with no member list is the only acceptor of a log of its own. Given another node's address as a
+            // seed, it would join that cluster and lead its own log beside the cluster's: refuse to start instead.
+            var seeds = c.HasPath("akka.cluster.seed-nodes") ? c.GetStringList("akka.cluster.seed-nodes") : [];
+            var own = AddressOf(self);
+            var others = seeds.Where(s => !string.Equals(s.Trim(), own, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (others.Count > 0 && ActorsConfig.Int(c, p + "node-id", 0) == 0)
+                throw new ConfigurationException(
+                    $"actors.paxos.members is empty, so this node would be the only acceptor of a log of its own, but its seed nodes " +
+                    $"({string.Join(", ", others)}) belong to another cluster; give it that cluster's member list (--members, the same " +
+                    "on every node) and, to join as a learner, a node id above the member count (--node-id)");
+            members = [self];
+        }
         foreach (var m in members)
             if (!IsEndpoint(m)) throw new ConfigurationException($"actors.paxos.members: '{m}' is not host:port");
         if (members.Distinct().Count() != members.Length)

@@ -40,7 +40,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         _rules = rules;
         _subscribers.Add(appliedListener);
         _readers = appliedListener;
-        _snapshotSender = new SnapshotSender(transport.Settings.Self, transport.Settings.SnapshotChunkBytes);
+        _snapshotSender = new SnapshotSender(transport.Settings.Self, transport.Settings.SnapshotChunkBytes, fingerprint: transport.Settings.Fingerprint);
         _snapshotReceiver = new SnapshotReceiver(transport.Settings.Self, transport.Settings.Core.RetransmitTicks);
         PersistenceId = $"paxos-replica-{transport.Settings.Self}";
         _guard = new PaxosGuard(transport, _log, "replica");
@@ -216,7 +216,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             return;
         }
         _log.Info("replica: installing the snapshot through slot {0} from node {1} ({2} bytes)", chunk.Slot, chunk.From, whole.Length);
-        Handle(new CatchUpResponse(snapshot, []));
+        // The chunks passed the guard (a known sender, this log's fingerprint): the whole is an answer of this log.
+        Handle(new CatchUpResponse(snapshot, [], chunk.From, _transport.Settings.Fingerprint));
     }
 
     private void SaveNext()

@@ -102,14 +102,14 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case Accepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot).Int(m.From); break;
             case Nack m: WriteBallot(w, m.Rejected); WriteBallot(w, m.Promised); w.Int(m.From); break;
             case SlotsCompacted m: w.Long(m.ThroughSlot).Int(m.From); break;
-            case SnapshotChunk m: w.Int(m.From).Long(m.Slot).Long(m.Offset).Long(m.Total).Bytes(m.Data); break;
+            case SnapshotChunk m: w.Int(m.From).Long(m.Slot).Long(m.Offset).Long(m.Total).Bytes(m.Data).Long(unchecked((long)m.Fingerprint)); break;
             case SnapshotChunkRequest m: w.Int(m.From).Long(m.Slot).Long(m.Offset); break;
             case Heartbeat m: WriteBallot(w, m.Ballot); w.Int(m.Leader).Long(m.FirstUnchosen).Long(unchecked((long)m.Fingerprint)); break;
             case HeartbeatNack m: WriteBallot(w, m.Known); w.Int(m.From); break;
             case PreVote m: WriteBallot(w, m.Ballot); w.Int(m.From).Long(unchecked((long)m.Fingerprint)); break;
             case PreVoteReply m: WriteBallot(w, m.Ballot); w.Bool(m.Granted).Int(m.From); break;
             case Submit m: w.Int(m.Hops); WriteCommands(w, m.Commands); break;
-            case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); break;
+            case Decision m: w.Long(m.Slot); WriteValue(w, m.Value); w.Int(m.From); WriteBallot(w, m.Ballot); w.Long(unchecked((long)m.Fingerprint)); break;
             case ReadIndexRequest m: w.Int(m.From).Long(m.Id).Int(m.Hops); break;
             case ReadIndexGrant m: w.Long(m.Id).Long(m.Index).Int(m.From); break;
             case ReadProbe m: WriteBallot(w, m.Ballot); w.Long(m.Round).Int(m.From); break;
@@ -120,6 +120,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 if (m.Snapshot is not null) WriteSnapshot(w, m.Snapshot);
                 w.Int(m.Decisions.Length);
                 foreach (var d in m.Decisions) { w.Long(d.Slot); WriteValue(w, d.Value); }
+                w.Int(m.From).Long(unchecked((long)m.Fingerprint));
                 break;
             case PromiseMade m: WriteBallot(w, m.Ballot); break;
             case ValueAccepted m: WriteBallot(w, m.Ballot); w.Long(m.Slot); WriteValue(w, m.Value); break;
@@ -167,7 +168,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             case "px.accepted": result = new Accepted(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
             case "px.nack": result = new Nack(ReadBallot(ref r), ReadBallot(ref r), r.ReadInt()); break;
             case "px.compacted": result = new SlotsCompacted(r.ReadLong(), r.ReadInt()); break;
-            case "px.chunk": result = new SnapshotChunk(r.ReadInt(), r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadBytes()); break;
+            case "px.chunk": result = new SnapshotChunk(r.ReadInt(), r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadBytes(), r.AtEnd ? 0 : unchecked((ulong)r.ReadLong())); break;
             case "px.chunk-req": result = new SnapshotChunkRequest(r.ReadInt(), r.ReadLong(), r.ReadLong()); break;
             case "px.hb": result = new Heartbeat(ReadBallot(ref r), r.ReadInt(), r.ReadLong(), ReadFingerprint(ref r)); break;
             case "px.hbnack": result = new HeartbeatNack(ReadBallot(ref r), r.ReadInt()); break;
@@ -181,7 +182,14 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             }
             case "px.r.marker": result = new ReplicaSnapshotMarker(r.ReadLong()); break;
             case "px.r.piece": result = new StatePiece(r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadBytes()); break;
-            case "px.decision": result = new Decision(r.ReadLong(), ReadValue(ref r)); break;
+            case "px.decision":
+            {
+                var slot = r.ReadLong();
+                var value = ReadValue(ref r);
+                // Written by a version before decisions named their sender: no sender, and the guard drops it.
+                result = r.AtEnd ? new Decision(slot, value) : new Decision(slot, value, r.ReadInt(), ReadBallot(ref r), unchecked((ulong)r.ReadLong()));
+                break;
+            }
             case "px.read-req": result = new ReadIndexRequest(r.ReadInt(), r.ReadLong(), r.ReadInt()); break;
             case "px.read-grant": result = new ReadIndexGrant(r.ReadLong(), r.ReadLong(), r.ReadInt()); break;
             case "px.read-probe": result = new ReadProbe(ReadBallot(ref r), r.ReadLong(), r.ReadInt()); break;
@@ -193,7 +201,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                 var n = r.ReadCount(12);
                 var ds = ImmutableArray.CreateBuilder<DecidedSlot>(n);
                 for (var i = 0; i < n; i++) ds.Add(new DecidedSlot(r.ReadLong(), ReadValue(ref r)));
-                result = new CatchUpResponse(snap, ds.MoveToImmutable());
+                result = r.AtEnd ? new CatchUpResponse(snap, ds.MoveToImmutable()) : new CatchUpResponse(snap, ds.MoveToImmutable(), r.ReadInt(), unchecked((ulong)r.ReadLong()));
                 break;
             }
             case "px.e.promised": result = new PromiseMade(ReadBallot(ref r)); break;

@@ -16,6 +16,9 @@ public sealed class ReadIndexTests
 
     private static LogCommand Read(string key, long seq) => new("r", seq, new KvGet(key));
 
+    /// <summary>A decision of leader 1 at ballot 1.1.</summary>
+    private static Decision Chosen(long slot, SlotValue value) => new(slot, value, 1, new Ballot(1, 1));
+
     private static Proposer Leader(int self = 1)
     {
         var p = new Proposer(Config, self, new Random(1));
@@ -124,12 +127,12 @@ public sealed class ReadIndexTests
         var r = new Replica(Config, 3, LogRules.Default);
         var ask = Assert.Single(Sent<ReadIndexRequest>(r.Step(new LinearizableRead(Read("k", 1)))));
         Assert.Equal(3, ask.From);
-        r.Step(new Decision(0, new SlotValue([Put("k", "old", 1)])));
+        r.Step(Chosen(0, new SlotValue([Put("k", "old", 1)])));
 
         // Granted index 1: slot 1 holds a write acknowledged before the read began; slot 0 alone is not enough.
         var fx = r.Step(new ReadIndexGrant(ask.Id, 1, 1));
         Assert.Empty(fx.Reads);
-        fx = r.Step(new Decision(1, new SlotValue([Put("k", "new", 2)])));
+        fx = r.Step(Chosen(1, new SlotValue([Put("k", "new", 2)])));
         var read = Assert.Single(fx.Reads);
         Assert.Equal("new", Encoding.UTF8.GetString(read.Result.Value!));
         Assert.Empty(fx.Applied.Where(a => a.Command.Op is KvGet)); // never written to the log
@@ -140,7 +143,7 @@ public sealed class ReadIndexTests
     public void A_read_granted_an_index_already_applied_is_answered_at_once()
     {
         var r = new Replica(Config, 3, LogRules.Default);
-        r.Step(new Decision(0, new SlotValue([Put("k", "v", 1)])));
+        r.Step(Chosen(0, new SlotValue([Put("k", "v", 1)])));
         var ask = Sent<ReadIndexRequest>(r.Step(new LinearizableRead(Read("k", 1))))[0];
         Assert.Equal("v", Encoding.UTF8.GetString(Assert.Single(r.Step(new ReadIndexGrant(ask.Id, 0, 1)).Reads).Result.Value!));
     }
@@ -203,7 +206,7 @@ public sealed class ReadIndexTests
     public void Two_reads_that_reuse_a_client_seq_are_each_answered_with_their_own_value()
     {
         var r = new Replica(Config, 3, LogRules.Default);
-        r.Step(new Decision(0, new SlotValue([Put("a", "1", 1), Put("b", "2", 2)])));
+        r.Step(Chosen(0, new SlotValue([Put("a", "1", 1), Put("b", "2", 2)])));
         var requests = new Queue<long>();
         var reads = new List<AppliedCommand>();
         void Collect(Effects fx)
@@ -224,18 +227,18 @@ public sealed class ReadIndexTests
     {
         // Before the restart: a read asked for an index, and the leader's grant is on its way.
         var before = new Replica(Config, 3, LogRules.Default, null, new Random(1).NextInt64());
-        before.Step(new Decision(0, new SlotValue([Put("k", "old", 1)])));
+        before.Step(Chosen(0, new SlotValue([Put("k", "old", 1)])));
         var old = Sent<ReadIndexRequest>(before.Step(new LinearizableRead(Read("k", 1))))[0];
 
         // The restarted replica has applied the same slot; a write at slot 1 is acknowledged before its read begins.
         var after = new Replica(Config, 3, LogRules.Default, null, new Random(2).NextInt64());
-        after.Step(new Decision(0, new SlotValue([Put("k", "old", 1)])));
+        after.Step(Chosen(0, new SlotValue([Put("k", "old", 1)])));
         var ask = Sent<ReadIndexRequest>(after.Step(new LinearizableRead(Read("k", 2))))[0];
         Assert.NotEqual(old.Id, ask.Id);
 
         // The old grant (index 0) arrives: it must not answer the new read with the state before slot 1.
         Assert.Empty(after.Step(new ReadIndexGrant(old.Id, 0, 1)).Reads);
-        after.Step(new Decision(1, new SlotValue([Put("k", "new", 2)])));
+        after.Step(Chosen(1, new SlotValue([Put("k", "new", 2)])));
         var read = Assert.Single(after.Step(new ReadIndexGrant(ask.Id, 1, 1)).Reads);
         Assert.Equal("new", Encoding.UTF8.GetString(read.Result.Value!));
     }

@@ -77,8 +77,8 @@ public sealed class FailurePathsSpec : TestKit
         transport.RegisterLocal(PaxosRole.Proposer, CreateTestProbe().Ref);
         var replica = Sys.ActorOf(ReplicaActor.Props(transport, LogRules.Default, CreateTestProbe().Ref), "replica");
 
-        replica.Tell(new Decision(0, Value("a")));
-        replica.Tell(new Decision(1, Value("b")));
+        replica.Tell(new Decision(0, Value("a"), 1, new Ballot(1, 1), transport.Settings.Fingerprint));
+        replica.Tell(new Decision(1, Value("b"), 1, new Ballot(1, 1), transport.Settings.Fingerprint));
 
         // Without saving again the acceptor would never be told to compact.
         var compact = acceptor.FishForMessage<LocalDelivery>(m => m is LocalDelivery { Message: Compact }, TimeSpan.FromSeconds(15));

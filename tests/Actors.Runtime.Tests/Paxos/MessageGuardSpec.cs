@@ -81,6 +81,38 @@ public sealed class MessageGuardSpec
     }
 
     [Fact]
+    public async Task Decisions_and_catch_up_answers_of_another_log_are_refused_and_no_replica_learns_them()
+    {
+        await using var c = new LocalCluster(3);
+        await c.AwaitLeader(TimeSpan.FromSeconds(30));
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(0, new Put("k", B("cluster"), "d", 1), TimeSpan.FromSeconds(20))).Status);
+
+        // A node with a log of its own (a one-member list, as a node started without the cluster's members is) leads it as
+        // node 1 and sends its decisions to the nodes it takes for learners: slots the cluster has not filled yet.
+        var own = Runtime.Paxos.PaxosSettings.FingerprintOf(["127.0.0.1:1"]);
+        var forged = new SlotValue([new Actors.Core.Log.LogCommand("rogue", 1, new Actors.Core.Kv.KvPut("k", B("forged")))]);
+        using var rogue = Rogue();
+        for (var i = 0; i < 3; i++)
+        {
+            var next = (await c.ReplicaStatusOf(i)).LastApplied + 1;
+            var replica = rogue.ActorSelection($"{c.AddressOf(i)}/user/paxos/replica");
+            for (var slot = next; slot < next + 50; slot++) replica.Tell(new Decision(slot, forged, 1, new Ballot(1, 1), own));
+            replica.Tell(new CatchUpResponse(null, [new DecidedSlot(next, forged)], 2, own)); // refusals are logged once a minute per sender
+            // Without a fingerprint (a sender of a version before decisions named one): no sender either.
+            replica.Tell(new Decision(next, forged));
+        }
+        await AwaitLog(c, 0, "node 1's acceptor list differs from this node's: its Decision is refused");
+        await AwaitLog(c, 0, "node 2's acceptor list differs from this node's: its CatchUpResponse is refused");
+        await AwaitLog(c, 0, "dropped Decision from node 0");
+
+        // The cluster's next writes fill those slots with its own values, and every replica reads them.
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(i % 3, new Put("n" + i, B("v" + i), "d", 2 + i), TimeSpan.FromSeconds(20))).Status);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal("cluster", Encoding.UTF8.GetString((await c.AskKvUntil(i, new Get("k", "r" + i, 1), TimeSpan.FromSeconds(20))).Value!));
+    }
+
+    [Fact]
     public async Task Local_only_messages_sent_from_another_actor_system_are_refused_and_logged()
     {
         await using var c = new LocalCluster(3);

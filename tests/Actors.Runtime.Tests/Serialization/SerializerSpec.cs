@@ -94,6 +94,9 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
             new LogCommand("~ring", 2, new Core.Ring.RingLeave(3)), new LogCommand("~ring", 3, new Core.Ring.RingDrain(2)),
             new LogCommand("~ring", 4, new Core.Ring.RingWeight(1, 0.25))], 0),
         new Decision(19, Batch),
+        new Decision(19, Batch, 2, new Ballot(7, 2), 0xF00DCAFE12345678),
+        new CatchUpResponse(null, ImmutableArray.Create(new DecidedSlot(42, Batch)), 3, ulong.MaxValue),
+        new SnapshotChunk(2, 40, 1024, 4096, new byte[] { 1, 2, 3 }, 0x0123456789ABCDEF),
         new CatchUpRequest(2, 5),
         new CatchUpResponse(Snap, ImmutableArray.Create(new DecidedSlot(42, Batch))),
         new CatchUpResponse(null, ImmutableArray<DecidedSlot>.Empty),
@@ -171,15 +174,18 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         var commands = Messages().Select(m => m[0]).OfType<Submit>().SelectMany(s => s.Commands)
             .Append(new LogCommand("ключ", 7, new KvCas("ключ", null, B("n"))))
             .Append(new LogCommand("c", 8, new Core.Journal.JournalAppend("p", [new Core.Journal.JournalEvent(1, 1, "ü", new byte[1000], "w")])));
+        // A decision: a version byte and the slot, the value, then its sender, ballot (round and node) and fingerprint.
+        const int framing = 1 + 8, sender = 4 + 8 + 4 + 8;
         foreach (var command in commands)
         {
             var value = new SlotValue([command], 5);
-            var decision = new Decision(1, value);
+            var decision = new Decision(1, value, 1, new Ballot(3, 1), 7);
             var bytes = Sys.Serialization.FindSerializerFor(decision).ToBinary(decision);
-            Assert.True(1 + 8 + value.EncodedSize() == bytes.Length, $"{command.Op.GetType().Name}: sized {value.EncodedSize()}, encoded {bytes.Length - 9}");
+            Assert.True(framing + value.EncodedSize() + sender == bytes.Length,
+                $"{command.Op.GetType().Name}: sized {value.EncodedSize()}, encoded {bytes.Length - framing - sender}");
         }
         var noOp = new Decision(1, SlotValue.NoOp);
-        Assert.Equal(1 + 8 + SlotValue.NoOp.EncodedSize(), Sys.Serialization.FindSerializerFor(noOp).ToBinary(noOp).Length);
+        Assert.Equal(framing + SlotValue.NoOp.EncodedSize() + sender, Sys.Serialization.FindSerializerFor(noOp).ToBinary(noOp).Length);
     }
 
     [Fact]

@@ -79,6 +79,12 @@ public sealed record SimOptions
     /// its heartbeats still reach the followers.
     /// </summary>
     public int DeafenLeaderAt { get; init; }
+    /// <summary>
+    /// Chance per tick that a node running a log of its own (another acceptor list, as a node started without the cluster's
+    /// members) sends one replica a decision or catch-up answer for a slot it has not applied yet: a foreign fingerprint, a
+    /// sender that is no acceptor, a ballot of another node, or none of these fields at all.
+    /// </summary>
+    public double ForeignDecisionRatePerTick { get; init; }
     /// <summary>Failpoint: proposers campaign without a pre-vote (as before it existed).</summary>
     public bool NoPreVote { get; init; }
     /// <summary>Failpoint: a leader never steps down for want of answers (as before CheckQuorum).</summary>

@@ -228,6 +228,14 @@ public sealed class SimulationTests(ITestOutputHelper output)
         return failures;
     }
 
+    /// <summary>
+    /// A node with a log of its own sends replicas decisions for slots they have yet to fill, two or three a second: a
+    /// replica that learned one would apply a value the cluster never chose and differ from the others.
+    /// </summary>
+    [Fact]
+    public void Decisions_from_outside_the_log_are_never_learned() =>
+        RunSeeds(new SimOptions { Nodes = 3, ForeignDecisionRatePerTick = 0.3 }, 1000);
+
     [Fact]
     public void Ring_changes_in_the_log_leave_every_replica_with_the_same_ring_at_the_same_version() =>
         RunSeeds(new SimOptions { Nodes = 3, RingOps = true, Learners = 1, Clients = 5 }, 500);

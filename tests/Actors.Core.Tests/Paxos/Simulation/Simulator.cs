@@ -104,6 +104,9 @@ public sealed class Simulator
     private int? _deaf;
     private int _okAfterDeafened;
 
+    /// <summary>The acceptor-list fingerprint of the simulated cluster.</summary>
+    private const ulong LogFingerprint = 0x5EED_0F_7E57;
+
     public Simulator(int seed, SimOptions options)
     {
         _seed = seed;
@@ -113,7 +116,7 @@ public sealed class Simulator
             Enumerable.Range(0, options.Nodes).ToImmutableArray(),
             Window: options.Window, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
             RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5, MaxBatchBytes: options.MaxBatchBytes,
-            PreVote: !options.NoPreVote, CheckQuorum: !options.NoCheckQuorum);
+            PreVote: !options.NoPreVote, CheckQuorum: !options.NoCheckQuorum, Fingerprint: LogFingerprint);
         _rules = LogRules.Default with { SessionTtl = options.SessionTtl };
         _nodes = Enumerable.Range(0, options.Nodes + options.Learners).Select(i => new Node(i) { Learner = i >= options.Nodes }).ToArray();
         foreach (var n in _nodes) Boot(n);
@@ -258,6 +261,7 @@ public sealed class Simulator
                 victim.DownUntil = _now + _o.TickEvery * (1 + _rng.Next(_o.MaxDownTicks));
             }
         }
+        if (_o.ForeignDecisionRatePerTick > 0 && _rng.NextDouble() < _o.ForeignDecisionRatePerTick) SendForeignDecision();
         if (_now >= _cutUntil && _cut.Count > 0) _cut.Clear();
         if (_cut.Count == 0 && _rng.NextDouble() < _o.PartitionRatePerTick)
         {
@@ -270,6 +274,24 @@ public sealed class Simulator
             if (_rng.Next(4) == 0) _cut.RemoveWhere(p => p.Item1 < p.Item2);
             _cutUntil = _now + _o.TickEvery * (1 + _rng.Next(_o.MaxPartitionTicks));
         }
+    }
+
+    /// <summary>A decision or catch-up answer from outside this log for a slot a replica has yet to apply.</summary>
+    private void SendForeignDecision()
+    {
+        var n = _nodes[_rng.Next(_nodes.Length)];
+        if (!n.Up) return;
+        var slot = n.Replica.NextToApply + _rng.Next(4);
+        var value = new SlotValue([new LogCommand("foreign", slot + 1, new KvPut("k0", Encoding.UTF8.GetBytes("foreign")))], _now);
+        IPaxosMessage m = _rng.Next(5) switch
+        {
+            0 => new Decision(slot, value, 0, new Ballot(99, 0), 0xBAD),
+            1 => new Decision(slot, value, 99, new Ballot(99, 99), LogFingerprint),
+            2 => new Decision(slot, value, 0, new Ballot(99, 1), LogFingerprint),
+            3 => new Decision(slot, value),
+            _ => new CatchUpResponse(null, [new DecidedSlot(slot, value)], 0, 0xBAD),
+        };
+        Enqueue(-1, new Outbound(n.Id, PaxosRole.Replica, m), Delay());
     }
 
     private void Heal()
