@@ -89,9 +89,10 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Raw_cluster_client_messages_get_the_reply_records()
+    public async Task Raw_cluster_client_messages_get_the_reply_records_and_a_copy_held_past_its_session_is_refused()
     {
-        await using var c = TestClusters.Create(24200, 29200);
+        // Sessions of two seconds of log time, so that one expires within the test.
+        await using var c = TestClusters.Create(24200, 29200, extraConfig: "actors.kv.session-ttl = 2s");
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
 
@@ -118,5 +119,31 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         Assert.Equal("v", Encoding.UTF8.GetString(get.Value!));
         var bad = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("", [1], "raw-client", 3)), TimeSpan.FromSeconds(30));
         Assert.Equal(KvReplyStatus.Rejected, bad.Status);
+
+        // Every reply names the node's log time. A copy of raw-client's seq 1, issued when seq 1 first was, arrives after the
+        // client's session expired (no command of it for more than the TTL): refused, and the key keeps its value.
+        var issued = reply!.LogTime;
+        Assert.True(issued > 0, "a reply without the node's log time");
+        async Task<long> LogTimeNow() =>
+            (await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Get("raw")), TimeSpan.FromSeconds(30))).LogTime;
+        async Task UntilLogTimePasses(long t)
+        {
+            while (await LogTimeNow() <= t) await Task.Delay(100); // log time moves with the leader's idle stamps, once a second
+        }
+        await UntilLogTimePasses(issued + 2_000 + 1_000);
+        var late = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv",
+            new Put("raw", Encoding.UTF8.GetBytes("resurrected"), "raw-client", 1) { Issued = issued }), TimeSpan.FromSeconds(30));
+        Assert.Equal(KvReplyStatus.SessionExpired, late.Status);
+        Assert.Contains("session expired", late.Error);
+        Assert.Equal("v", Encoding.UTF8.GetString((await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Get("raw")), TimeSpan.FromSeconds(30))).Value!));
+
+        // ActorsClient issues each request at the log time it last heard of. Idle for longer than the TTL, its next write is
+        // refused once as expired (it was sent once, so never applied): it issues it again and it is applied.
+        await using var client = await ActorsClient.ConnectAsync(system, c.ContactPoints(3));
+        await client.PutAsync("idle", Encoding.UTF8.GetBytes("1"));
+        var known = await LogTimeNow();
+        await UntilLogTimePasses(known + 2_000 + 1_000);
+        await client.PutAsync("idle", Encoding.UTF8.GetBytes("2"));
+        Assert.Equal("2", Encoding.UTF8.GetString((await client.GetAsync("idle"))!));
     }
 }

@@ -32,6 +32,9 @@ public sealed class ActorsClient : IAsyncDisposable
     private readonly LeaderRoute _leader;
     private int _sessions;
 
+    /// <summary>The highest log time a node told this client (<see cref="KvReply.LogTime"/>): the issue time of its next requests.</summary>
+    private long _logTime;
+
     private sealed class Session(string clientId, IActorRef actor, SessionActor.Waiting waiting)
     {
         public string ClientId { get; } = clientId;
@@ -214,9 +217,12 @@ public sealed class ActorsClient : IAsyncDisposable
         var seq = ++session.Seq;
         if (request is not (Put or Get or CompareAndSet or Delete))
             throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request));
-        var message = request with { ClientId = session.ClientId, Seq = seq }; // a copy of the same record type
+        // A copy of the same record type, issued at the log time this client knows now (the same on every retry of this seq).
+        var message = request with { ClientId = session.ClientId, Seq = seq, Issued = Interlocked.Read(ref _logTime) };
         var deadline = DateTime.UtcNow + _options.RequestTimeout;
         var lastProblem = "no answer";
+        var attempts = 0;
+        var reissued = false;
         try
         {
             while (true)
@@ -226,6 +232,7 @@ public sealed class ActorsClient : IAsyncDisposable
                 if (remaining <= TimeSpan.Zero) break;
                 var attempt = remaining < _options.AttemptTimeout ? remaining : _options.AttemptTimeout;
                 var leader = _leader.Target;
+                attempts++;
                 var reply = leader is not null
                     ? await SessionActor.SendAsync(session.Actor, session.Waiting, leader, message, seq, attempt, cancellationToken)
                     : await SessionActor.SendAsync(session.Actor, session.Waiting, _clusterClient, new ClusterClient.Send(_options.ServicePath, message),
@@ -238,6 +245,20 @@ public sealed class ActorsClient : IAsyncDisposable
                     continue;
                 }
                 if (_options.StraightToLeader) _leader.Observe(reply.Leader);
+                LearnLogTime(reply.LogTime);
+                if (reply.Status == KvReplyStatus.SessionExpired)
+                {
+                    // Sent once, the request was never applied (its one copy was refused, and every later copy of it would be):
+                    // issue it again at the node's log time. Sent more than once, an earlier copy may have been applied before
+                    // the session expired.
+                    if (attempts > 1 || reissued)
+                        throw new ActorsSessionExpiredException(
+                            $"{request.GetType().Name} of '{request.Key}': {reply.Error ?? "session expired"}; it was sent {attempts} times and may have been applied");
+                    reissued = true;
+                    attempts = 0;
+                    message = message with { Issued = reply.LogTime };
+                    continue;
+                }
                 if (reply.Status is KvReplyStatus.Timeout or KvReplyStatus.Unavailable)
                 {
                     lastProblem = reply.Error ?? reply.Status.ToString();
@@ -252,6 +273,17 @@ public sealed class ActorsClient : IAsyncDisposable
         }
         throw new ActorsTimeoutException(
             $"{request.GetType().Name} of '{request.Key}' not answered within {_options.RequestTimeout.TotalSeconds:0.#}s ({lastProblem}); it was applied at most once");
+    }
+
+    private void LearnLogTime(long logTime)
+    {
+        var known = Interlocked.Read(ref _logTime);
+        while (logTime > known)
+        {
+            var seen = Interlocked.CompareExchange(ref _logTime, logTime, known);
+            if (seen == known) return;
+            known = seen;
+        }
     }
 
     private Session Rent()

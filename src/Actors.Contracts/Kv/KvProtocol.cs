@@ -9,7 +9,16 @@ namespace Actors.Contracts.Kv;
 /// fresh identity for that one request (no deduplication across its own retries).
 /// </para>
 /// </summary>
-public abstract record KvRequest(string Key, string ClientId, long Seq) : IActorsMessage;
+public abstract record KvRequest(string Key, string ClientId, long Seq) : IActorsMessage
+{
+    /// <summary>
+    /// With a client id: the log time the client knew when it first sent this seq (from <see cref="KvReply.LogTime"/>), the
+    /// same on every retry of it. The log refuses a command of a client without a session that was issued more than the
+    /// session time to live ago (<see cref="KvReplyStatus.SessionExpired"/>), so a copy held that long is never applied as
+    /// new. 0: the node that first receives the request stamps its own log time.
+    /// </summary>
+    public long Issued { get; init; }
+}
 
 /// <summary>Stores <see cref="Value"/> under the key. Replied with <see cref="KvReplyStatus.Ok"/>.</summary>
 public sealed record Put(string Key, byte[] Value, string ClientId = "", long Seq = 0) : KvRequest(Key, ClientId, Seq);
@@ -45,6 +54,13 @@ public enum KvReplyStatus
     /// the same (client id, seq) may still be applied, so retry with the same pair.
     /// </summary>
     Unavailable = 5,
+
+    /// <summary>
+    /// The client has no session and the request was issued more than the session time to live ago: not applied now. A
+    /// copy of it may have been applied before the session expired, unless this was the only attempt: <see cref="KvReply.LogTime"/>
+    /// is the answering node's log time, to issue the request again with.
+    /// </summary>
+    SessionExpired = 6,
 }
 
 /// <summary>The answer to every <see cref="KvRequest"/>.</summary>
@@ -56,4 +72,6 @@ public enum KvReplyStatus
 /// <param name="Leader">The Akka address of the node that leads the cluster as the answering node knows it (such as
 /// <c>akka.tcp://actors@127.0.0.1:4053</c>), or null when it knows none. Requests sent to that node's <c>/user/kv</c> skip
 /// the forward from a follower.</param>
-public sealed record KvReply(KvReplyStatus Status, byte[]? Value = null, string? Error = null, long Seq = 0, string? Leader = null) : IActorsMessage;
+/// <param name="LogTime">The answering node's log time (milliseconds of the leaders' clocks, as the log agreed them), for the
+/// client's next <see cref="KvRequest.Issued"/>; 0 from a node of an older version.</param>
+public sealed record KvReply(KvReplyStatus Status, byte[]? Value = null, string? Error = null, long Seq = 0, string? Leader = null, long LogTime = 0) : IActorsMessage;

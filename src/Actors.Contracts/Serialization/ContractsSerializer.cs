@@ -18,7 +18,8 @@ namespace Actors.Contracts.Serialization;
 /// reader of a newer version gives the appended fields their defaults when they are missing. Version 2 appended the
 /// answered seq and the leader's address to <see cref="KvReply"/> and the leader's address to <see cref="NodeStatus"/>;
 /// version 3 the time of an add to <see cref="CounterAdded"/> and the times of the remembered ids to
-/// <see cref="CounterSnapshot"/>, which a version-2 reader skips.
+/// <see cref="CounterSnapshot"/>, which a version-2 reader skips; version 4 the issue time to every key-value request and
+/// the node's log time to <see cref="KvReply"/>.
 /// </para>
 /// </summary>
 public sealed class ContractsSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -43,7 +44,7 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
     public override int Identifier => Id;
 
     /// <summary>The format this version writes.</summary>
-    public const byte FormatVersion = 3;
+    public const byte FormatVersion = 4;
 
     public override string Manifest(object o) => o switch
     {
@@ -70,19 +71,19 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         switch (obj)
         {
             case Put p:
-                w.String(p.Key).Bytes(p.Value).String(p.ClientId).Long(p.Seq);
+                w.String(p.Key).Bytes(p.Value).String(p.ClientId).Long(p.Seq).Long(p.Issued);
                 break;
             case Get g:
-                w.String(g.Key).String(g.ClientId).Long(g.Seq);
+                w.String(g.Key).String(g.ClientId).Long(g.Seq).Long(g.Issued);
                 break;
             case CompareAndSet c:
-                w.String(c.Key).Bytes(c.Expected).Bytes(c.NewValue).String(c.ClientId).Long(c.Seq);
+                w.String(c.Key).Bytes(c.Expected).Bytes(c.NewValue).String(c.ClientId).Long(c.Seq).Long(c.Issued);
                 break;
             case Delete d:
-                w.String(d.Key).String(d.ClientId).Long(d.Seq);
+                w.String(d.Key).String(d.ClientId).Long(d.Seq).Long(d.Issued);
                 break;
             case KvReply r:
-                w.Byte((byte)r.Status).Bytes(r.Value).String(r.Error).Long(r.Seq).String(r.Leader);
+                w.Byte((byte)r.Status).Bytes(r.Value).String(r.Error).Long(r.Seq).String(r.Leader).Long(r.LogTime);
                 break;
             case GetNodeStatus:
                 break;
@@ -127,10 +128,10 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         if (version == 0) throw new SerializationException($"malformed message: format version 0 of '{manifest}'");
         object result = manifest switch
         {
-            PutManifest => new Put(r.ReadString(), r.ReadBytes(), r.ReadString(), r.ReadLong()),
-            GetManifest => new Get(r.ReadString(), r.ReadString(), r.ReadLong()),
-            CasManifest => new CompareAndSet(r.ReadString(), r.ReadBytesOrNull(), r.ReadBytes(), r.ReadString(), r.ReadLong()),
-            DeleteManifest => new Delete(r.ReadString(), r.ReadString(), r.ReadLong()),
+            PutManifest => new Put(r.ReadString(), r.ReadBytes(), r.ReadString(), r.ReadLong()) { Issued = ReadIssued(ref r, version) },
+            GetManifest => new Get(r.ReadString(), r.ReadString(), r.ReadLong()) { Issued = ReadIssued(ref r, version) },
+            CasManifest => new CompareAndSet(r.ReadString(), r.ReadBytesOrNull(), r.ReadBytes(), r.ReadString(), r.ReadLong()) { Issued = ReadIssued(ref r, version) },
+            DeleteManifest => new Delete(r.ReadString(), r.ReadString(), r.ReadLong()) { Issued = ReadIssued(ref r, version) },
             ReplyManifest => ReadReply(ref r, version),
             GetStatusManifest => GetNodeStatus.Instance,
             StatusManifest => ReadNodeStatus(ref r, version),
@@ -176,14 +177,17 @@ public sealed class ContractsSerializer(ExtendedActorSystem system) : Serializer
         return new NodeStatus(node, leader < 0 ? null : leader, role, ballot, firstUnchosen, lastApplied, members, leaderAddress);
     }
 
+    private static long ReadIssued(ref WireReader r, byte version) => version >= 4 ? r.ReadLong() : 0;
+
     private static KvReply ReadReply(ref WireReader r, byte version)
     {
         var status = ReadStatus(ref r);
         var value = r.ReadBytesOrNull();
         var error = r.ReadStringOrNull();
-        return version >= 2
-            ? new KvReply(status, value, error, r.ReadLong(), r.ReadStringOrNull())
-            : new KvReply(status, value, error);
+        if (version < 2) return new KvReply(status, value, error);
+        var seq = r.ReadLong();
+        var leader = r.ReadStringOrNull();
+        return new KvReply(status, value, error, seq, leader, version >= 4 ? r.ReadLong() : 0);
     }
 
     private static KvReplyStatus ReadStatus(ref WireReader r)

@@ -20,8 +20,8 @@ public static class EncodedSize
     /// <summary>A length-prefixed byte array.</summary>
     public static long Bytes(byte[]? b) => 4 + (b?.Length ?? 0);
 
-    /// <summary>Client id, seq, operation tag and operation.</summary>
-    public static long Of(LogCommand c) => String(c.ClientId) + 8 + 1 + Of(c.Op);
+    /// <summary>Client id, seq, the time the command was issued when set (a tag and 8 bytes), operation tag and operation.</summary>
+    public static long Of(LogCommand c) => String(c.ClientId) + 8 + (c.Issued != 0 ? 9 : 0) + 1 + Of(c.Op);
 
     /// <summary>An operation without its tag.</summary>
     public static long Of(LogOp op) => op switch

@@ -38,11 +38,19 @@ public sealed record ReadBarrier : LogOp
 /// A client command as it travels through the log. (<see cref="ClientId"/>, <see cref="Seq"/>) identifies
 /// it: a retry carries the same pair and is applied at most once.
 /// </summary>
-public sealed record LogCommand(string ClientId, long Seq, LogOp Op)
+/// <param name="ClientId">The client's id; ids starting with <see cref="ReplicatedState.EphemeralPrefix"/> are single-use.</param>
+/// <param name="Seq">The client's sequence number of this command, from 1.</param>
+/// <param name="Op">The operation.</param>
+/// <param name="Issued">The log time its client knew when it first sent this seq, carried unchanged by every copy and retry
+/// (0: unknown, not checked; entry points stamp their node's log time, which is 0 only before a new log's first slot). The command's client cannot have been active after a log time below it, so a command whose client has no
+/// session and whose <see cref="Issued"/> is more than the session time to live behind the log is refused as
+/// <see cref="CommandStatus.SessionExpired"/>: a copy held past its session's expiry (by a node cut off, a paused
+/// process) is never applied again as new.</param>
+public sealed record LogCommand(string ClientId, long Seq, LogOp Op, long Issued = 0)
 {
-    /// <summary>True when both commands have the same client id, sequence number and operation, compared by content.</summary>
+    /// <summary>True when both commands have the same client id, sequence number, issue time and operation, compared by content.</summary>
     public static bool ContentEquals(LogCommand a, LogCommand b) =>
-        a.ClientId == b.ClientId && a.Seq == b.Seq && LogOp.ContentEquals(a.Op, b.Op);
+        a.ClientId == b.ClientId && a.Seq == b.Seq && a.Issued == b.Issued && LogOp.ContentEquals(a.Op, b.Op);
 }
 
 /// <summary>Outcome of a command.</summary>
@@ -75,6 +83,12 @@ public enum CommandStatus
     /// still be applied, so a retry uses the same client id and seq.
     /// </summary>
     Overloaded = 6,
+
+    /// <summary>
+    /// Refused: its client has no session, and the command was issued more than the session time to live before the log's
+    /// time. It was not applied now; an earlier copy may have been, before the session expired.
+    /// </summary>
+    SessionExpired = 7,
 }
 
 /// <summary>The reply to a command; <see cref="Value"/> is the value read (get) or the current value (failed cas).</summary>

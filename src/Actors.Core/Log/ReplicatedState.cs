@@ -100,6 +100,16 @@ public sealed class ReplicatedState
             }
         }
 
+        else if (command.Issued > 0 && command.Issued < LogTime - _rules.SessionTtl)
+        {
+            // No session, and issued before the oldest time a session still held could have been last active: this client's
+            // session may have held this very command and expired since. Applying it as new could repeat it.
+            return new CommandResult(CommandStatus.SessionExpired, null,
+                $"client {command.ClientId}: session expired: seq {command.Seq} was issued at log time {command.Issued}, more than the " +
+                $"session time to live ({_rules.SessionTtl} ms) before the log's time ({LogTime}), and the client has no session; " +
+                "it was not applied now, and may have been applied before its session expired");
+        }
+
         var result = Execute(command.Op);
         _sessions.Record(new Session(command.ClientId, command.Seq, digest, command.Op is KvGet ? null : result, LogTime));
         return result;

@@ -57,6 +57,9 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private readonly ImmutableArray<LogCommand>.Builder _writes = ImmutableArray.CreateBuilder<LogCommand>();
     private long _ephemeralSeq;
 
+    /// <summary>This node's replica's log time, as its last <see cref="AppliedBatch"/> said.</summary>
+    private long _logTime;
+
     public KvEntryActor(KvSettings settings, PaxosTransport transport)
     {
         _settings = settings;
@@ -65,7 +68,11 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
 
         Receive<KvRequest>(OnRequest);
         Receive<GetNodeStatus>(_ => StatusOf(Context.System, _transport.Settings.Members).PipeTo(Sender));
-        Receive<AppliedBatch>(b => Answer(b.Commands));
+        Receive<AppliedBatch>(b =>
+        {
+            if (b.LogTime > _logTime) _logTime = b.LogTime;
+            Answer(b.Commands);
+        });
         Receive<ReadsAnswered>(r => Answer(r.Reads));
         Receive<CommandsRefused>(r => Answer(r.Commands));
         Receive<Sweep>(_ => Expire());
@@ -124,9 +131,11 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             return;
         }
 #endif
+        // The issue time of a request with a client id: the client's own (it knew that log time when it first sent this seq), never
+        // later than this node's, or this node's when the client gave none. Single-use ids keep no session and need none.
         var command = string.IsNullOrEmpty(request.ClientId)
             ? new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
-            : new LogCommand(request.ClientId, request.Seq, op);
+            : new LogCommand(request.ClientId, request.Seq, op, request.Issued > 0 && (request.Issued <= _logTime || _logTime == 0) ? request.Issued : _logTime);
         var now = DateTime.UtcNow;
         Wait(new Waiter(Sender, request.Seq, command, now + _settings.RequestTimeout, now));
         Send([command]);
@@ -176,7 +185,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
 
     /// <summary>Answers a client, naming the request's seq and the leader (so the client can go straight to it next time).</summary>
     private void Answer(IActorRef client, long seq, KvReply reply) =>
-        client.Tell(reply with { Seq = seq, Leader = _transport.LeaderAddress });
+        client.Tell(reply with { Seq = seq, Leader = _transport.LeaderAddress, LogTime = _logTime });
 
     private static KvReply ToReply(CommandResult r) => r.Status switch
     {
@@ -184,6 +193,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         CommandStatus.NotFound => new KvReply(KvReplyStatus.NotFound),
         CommandStatus.CasFailed => new KvReply(KvReplyStatus.CasFailed, r.Value),
         CommandStatus.Overloaded => new KvReply(KvReplyStatus.Unavailable, null, r.Error),
+        CommandStatus.SessionExpired => new KvReply(KvReplyStatus.SessionExpired, null, r.Error),
         _ => new KvReply(KvReplyStatus.Rejected, null, r.Error),
     };
 

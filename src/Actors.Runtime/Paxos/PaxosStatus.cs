@@ -42,8 +42,11 @@ public sealed record LeaderChanged(int? Leader);
 /// <summary>Linearizable reads the local replica answered off the log (see <see cref="LinearizableRead"/>), for the entry point that asked.</summary>
 public sealed record ReadsAnswered(IReadOnlyList<AppliedCommand> Reads);
 
-/// <summary>Commands applied by the local replica, in slot order, with their results.</summary>
-public sealed record AppliedBatch(IReadOnlyList<AppliedCommand> Commands);
+/// <summary>
+/// Commands applied by the local replica, in slot order, with their results, and the log time after them (also sent with no
+/// commands when only the log time moved on, and once after the replica recovered).
+/// </summary>
+public sealed record AppliedBatch(IReadOnlyList<AppliedCommand> Commands, long LogTime = 0);
 
 /// <summary>
 /// Commands submitted on this node that its proposer refused to queue (<see cref="Actors.Core.Log.CommandStatus.Overloaded"/>),

@@ -21,6 +21,9 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private StateSnapshot? _saving;
     private StateSnapshot? _nextToSave;
     private readonly List<IActorRef> _subscribers = new();
+
+    /// <summary>The log time last told to the subscribers.</summary>
+    private long _publishedLogTime = -1;
     /// <summary>The key-value entry point: it asks for linearizable reads, and only it gets their answers.</summary>
     private readonly IActorRef _readers;
     private Core.Ring.RingState? _publishedRing;
@@ -61,6 +64,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             _log.Info("replica {0} recovered through slot {1} ({2} keys)", _core.Self, _core.NextToApply - 1, _core.State.Kv.Count);
             _recovered = null;
             _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
+            _publishedLogTime = _core.State.LogTime;
+            foreach (var s in _subscribers) s.Tell(new AppliedBatch([], _publishedLogTime));
         });
 
         Command<RetrySnapshot>(_ =>
@@ -163,9 +168,10 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private void Handle(IPaxosMessage message)
     {
         var fx = _core.Step(message);
-        if (fx.Applied.Count > 0)
+        if (fx.Applied.Count > 0 || _core.State.LogTime != _publishedLogTime)
         {
-            var batch = new AppliedBatch(fx.Applied);
+            _publishedLogTime = _core.State.LogTime;
+            var batch = new AppliedBatch(fx.Applied, _publishedLogTime);
             foreach (var s in _subscribers) s.Tell(batch);
         }
         if (fx.Reads.Count > 0) _readers.Tell(new ReadsAnswered(fx.Reads));

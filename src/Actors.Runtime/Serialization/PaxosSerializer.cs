@@ -298,9 +298,16 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
         return cmds.MoveToImmutable();
     }
 
+    /// <summary>
+    /// Before a command's operation tag: the command's <see cref="LogCommand.Issued"/> follows (only written when set, so
+    /// commands written before it existed read the same).
+    /// </summary>
+    private const byte IssuedTag = 0xFF;
+
     private static void WriteCommand(WireWriter w, LogCommand c)
     {
         w.String(c.ClientId).Long(c.Seq);
+        if (c.Issued != 0) w.Byte(IssuedTag).Long(c.Issued);
         switch (c.Op)
         {
             case KvPut p: w.Byte(1).String(p.Key).Bytes(p.Value); break;
@@ -329,7 +336,14 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     {
         var client = r.ReadString();
         var seq = r.ReadLong();
-        LogOp op = r.ReadByte() switch
+        var kind = r.ReadByte();
+        long issued = 0;
+        if (kind == IssuedTag)
+        {
+            issued = r.ReadLong();
+            kind = r.ReadByte();
+        }
+        LogOp op = kind switch
         {
             1 => new KvPut(r.ReadString(), r.ReadBytes()),
             2 => new KvGet(r.ReadString()),
@@ -346,7 +360,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             13 => ReadBarrier.Instance,
             var t => throw new SerializationException($"operation {t} is unknown to this version (malformed, or written by a newer one: upgrade this node)"),
         };
-        return new LogCommand(client, seq, op);
+        return new LogCommand(client, seq, op, issued);
     }
 
     private static void WriteEvent(WireWriter w, JournalEvent e) =>

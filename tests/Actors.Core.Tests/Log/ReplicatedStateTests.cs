@@ -11,7 +11,7 @@ public sealed class ReplicatedStateTests
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
-    private static LogCommand Put(string client, long seq, string key, string value) => new(client, seq, new KvPut(key, B(value)));
+    private static LogCommand Put(string client, long seq, string key, string value, long issued = 0) => new(client, seq, new KvPut(key, B(value)), issued);
 
     [Fact]
     public void A_retried_command_is_applied_once_and_answered_with_its_original_reply()
@@ -72,12 +72,62 @@ public sealed class ReplicatedStateTests
         m.Advance(0, 900);
         Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status); // within the TTL
         m.Advance(0, 1500);
-        m.Apply(Put("other", 1, "x", "y"));
+        m.Apply(Put("other", 1, "x", "y", issued: 1490));
         m.Advance(0, 1901); // c was last used at 900, other at 1500
         Assert.Equal(1, m.SessionCount);
         Assert.Equal("other", Assert.Single(m.Snapshot(0).Sessions.Sessions).ClientId);
-        // After expiry the same (id, seq) is a new command: the cas is applied again, and fails now.
-        Assert.Equal(CommandStatus.CasFailed, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status);
+        // After expiry a copy of that cas, issued when it first was (at 100), is refused: its session may have held it.
+        var copy = m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")), Issued: 100));
+        Assert.Equal(CommandStatus.SessionExpired, copy.Status);
+        Assert.Contains("session expired", copy.Error);
+        // A command of c issued within the TTL (c's session could not have expired since) starts a new session.
+        Assert.Equal(CommandStatus.CasFailed, m.Apply(new LogCommand("c", 2, new KvCas("k", null, B("1")), Issued: 1900)).Status);
+        Assert.Equal(2, m.SessionCount);
+    }
+
+    /// <summary>
+    /// The scenario that resurrected a write: node 3 holds client c's put (seq 1) while cut off; c retries through node 1
+    /// (applied, acknowledged); d writes the key (acknowledged); c stays idle past the TTL; the cut heals and node 3 forwards
+    /// its copy. Applied as new, it would overwrite d's acknowledged write.
+    /// </summary>
+    [Fact]
+    public void A_copy_held_past_its_sessions_expiry_is_refused_and_an_acknowledged_write_after_it_stays()
+    {
+        var replicas = new[] { new ReplicatedState(Rules), new ReplicatedState(Rules) };
+        long slot = 0;
+        CommandResult Apply(long stamp, LogCommand command)
+        {
+            var results = replicas.Select(r =>
+            {
+                r.Advance(slot, stamp);
+                return r.Apply(command);
+            }).ToList();
+            slot++;
+            Assert.Equal(results[0], results[1]);
+            return results[0];
+        }
+
+        var held = new LogCommand("c", 1, new KvPut("k", B("a")), Issued: 200); // c knew log time 200 when it sent it
+        Assert.Equal(CommandStatus.Ok, Apply(250, held).Status); // c's retry through node 1
+        Assert.Equal(CommandStatus.Ok, Apply(300, new LogCommand("d", 1, new KvPut("k", B("b")), Issued: 280)).Status);
+        Apply(1400, new LogCommand("d", 2, new KvGet("k"), Issued: 1390)); // d keeps its session; c's (last active 250) expires
+        Assert.All(replicas, r => Assert.Equal(1, r.SessionCount));
+
+        var late = Apply(1450, held); // node 3's copy, after the heal
+        Assert.Equal(CommandStatus.SessionExpired, late.Status);
+        Assert.All(replicas, r => Assert.Equal("b", Encoding.UTF8.GetString(r.Kv.Peek("k")!)));
+    }
+
+    [Fact]
+    public void Refusing_expired_copies_needs_no_clock_agreement_a_command_issued_within_the_ttl_is_always_applied()
+    {
+        var m = new ReplicatedState(Rules);
+        m.Advance(0, 5000);
+        // Issued exactly one TTL before the log's time: c's session, had it held this command, would still be there.
+        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvPut("k", B("v")), Issued: 4000)).Status);
+        Assert.Equal(CommandStatus.SessionExpired, m.Apply(new LogCommand("e", 1, new KvPut("k", B("w")), Issued: 3999)).Status);
+        // Single-use clients keep no session and are never refused.
+        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand(ReplicatedState.EphemeralPrefix + "x", 1, new KvPut("k", B("x")))).Status);
     }
 
     [Fact]
@@ -85,7 +135,7 @@ public sealed class ReplicatedStateTests
     {
         var m = new ReplicatedState(Rules);
         m.Advance(0, 5000);
-        m.Apply(Put("c", 1, "k", "v"));
+        m.Apply(Put("c", 1, "k", "v", issued: 4990));
         m.Advance(0, 10); // a new leader whose clock is behind
         Assert.Equal(5000, m.LogTime);
         Assert.Equal(1, m.SessionCount);

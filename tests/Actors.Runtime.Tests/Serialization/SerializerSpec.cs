@@ -110,6 +110,9 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new ReplicaSnapshotMarker(41),
         new StatePiece(41, 1024, 3000, new byte[] { 1, 2, 3, 4, 5 }.AsMemory(1, 3)),
         new Put("k", B("v"), "c", 1),
+        new Put("k", B("v"), "c", 2) { Issued = 1_765_000_000_000 },
+        new Delete("k", "c", 3) { Issued = 1_765_000_000_001 },
+        new Submit([new LogCommand("c", 4, new KvPut("k", B("v")), Issued: 1_765_000_000_002), new LogCommand("c", 5, new KvDelete("k"))], 0),
         new Get("k", "c", 2),
         new CompareAndSet("k", null, B("n"), "c", 3),
         new CompareAndSet("k", B("o"), B("n")),
@@ -117,6 +120,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new KvReply(KvReplyStatus.CasFailed, B("cur")),
         new KvReply(KvReplyStatus.Rejected, null, "key must not be empty"),
         new KvReply(KvReplyStatus.Ok, B("v"), null, 41, "akka.tcp://actors@127.0.0.1:4053"),
+        new KvReply(KvReplyStatus.SessionExpired, null, "client c: session expired", 42, null, 1_765_000_000_003),
         Contracts.Status.GetNodeStatus.Instance,
         new Contracts.Status.NodeStatus(2, 1, "follower", "3.1", 10, 9, ["127.0.0.1:4053", "127.0.0.1:4054"]),
         new Contracts.Status.NodeStatus(1, null, "candidate", "0.-1", 0, -1, []),
@@ -280,6 +284,17 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         byte[] newer = [(byte)(bytes[0] + 1), .. bytes[1..], 42, 0, 0, 0];
         var put = Assert.IsType<Put>(serializer.FromBinary(newer, serializer.Manifest(new Put("k", B("v")))));
         Assert.Equal(("k", "c", 3L), (put.Key, put.ClientId, put.Seq));
+    }
+
+    [Fact]
+    public void Requests_and_replies_of_format_3_read_with_no_issue_time_and_no_log_time()
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new KvReply(KvReplyStatus.Ok));
+        var put = Assert.IsType<Put>(serializer.FromBinary(new WireWriter().Byte(3).String("k").Bytes(B("v")).String("c").Long(7).ToArray(), "kv.put"));
+        Assert.Equal(("c", 7L, 0L), (put.ClientId, put.Seq, put.Issued));
+        var reply = Assert.IsType<KvReply>(serializer.FromBinary(
+            new WireWriter().Byte(3).Byte((byte)KvReplyStatus.Ok).Bytes(null).String(null).Long(7).String(null).ToArray(), "kv.reply"));
+        Assert.Equal((7L, 0L), (reply.Seq, reply.LogTime));
     }
 
     [Fact]

@@ -85,6 +85,8 @@ public sealed record SimOptions
     /// sender that is no acceptor, a ballot of another node, or none of these fields at all.
     /// </summary>
     public double ForeignDecisionRatePerTick { get; init; }
+    /// <summary>Failpoint: clients issue every command far in the future, so no copy is ever refused as expired (as before sessions could refuse).</summary>
+    public bool IssueInTheFuture { get; init; }
     /// <summary>Failpoint: proposers campaign without a pre-vote (as before it existed).</summary>
     public bool NoPreVote { get; init; }
     /// <summary>Failpoint: a leader never steps down for want of answers (as before CheckQuorum).</summary>

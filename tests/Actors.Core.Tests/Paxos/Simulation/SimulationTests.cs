@@ -236,6 +236,22 @@ public sealed class SimulationTests(ITestOutputHelper output)
     public void Decisions_from_outside_the_log_are_never_learned() =>
         RunSeeds(new SimOptions { Nodes = 3, ForeignDecisionRatePerTick = 0.3 }, 1000);
 
+    /// <summary>
+    /// Sessions live 500 units (50 ticks) while partitions last up to 1,000: nodes cut off from the leader hold client commands
+    /// past their session's expiry and forward them after the heal, often after their client has moved on or finished.
+    /// </summary>
+    private static readonly SimOptions ShortSessions = new()
+    {
+        Nodes = 3, SessionTtl = 500, PartitionRatePerTick = 0.01, MaxPartitionTicks = 100, Keys = 2, OpsPerClient = 15,
+    };
+
+    [Fact]
+    public void Commands_held_past_their_sessions_expiry_are_never_applied_again() => RunSeeds(ShortSessions, 1000);
+
+    [Fact]
+    public void The_simulation_catches_a_log_that_applies_an_expired_sessions_command_as_new() =>
+        AssertCaught(ShortSessions with { IssueInTheFuture = true }, 1000, "a command applied again after its session expired");
+
     [Fact]
     public void Ring_changes_in_the_log_leave_every_replica_with_the_same_ring_at_the_same_version() =>
         RunSeeds(new SimOptions { Nodes = 3, RingOps = true, Learners = 1, Clients = 5 }, 500);

@@ -71,6 +71,12 @@ public sealed class Simulator
         public int Retries;
         public bool Finished;
 
+        /// <summary>The highest log time a node told this client: the issue time of its next command.</summary>
+        public long KnownLogTime;
+
+        /// <summary>The current command was refused as expired once and issued again.</summary>
+        public bool Reissued;
+
         /// <summary>The sequence number of this client's next journal append (held until an append is acknowledged).</summary>
         public long JournalNext = 1;
 
@@ -514,7 +520,11 @@ public sealed class Simulator
                     : RandomOp());
                 c.Invoked = _now;
                 c.Retries = 0;
+                c.Reissued = false;
                 c.Target = _rng.Next(_nodes.Length);
+                // Issued at the log time the client knows (as ActorsClient does), or the first node's when it knows none yet.
+                var issued = _o.IssueInTheFuture ? long.MaxValue / 4 : c.KnownLogTime > 0 ? c.KnownLogTime : _nodes[c.Target].Replica.State.LogTime;
+                c.Current = c.Current with { Issued = issued };
                 SubmitCurrent(c);
             }
             else if (_now - c.SentAt >= _o.ClientTimeout)
@@ -623,7 +633,21 @@ public sealed class Simulator
     private void OnApplied(Node n, AppliedCommand applied)
     {
         var c = _clients.FirstOrDefault(x => x.ClientId == applied.Command.ClientId);
-        if (c?.Current is null || c.Current.Seq != applied.Command.Seq || c.Target != n.Id) return;
+        if (c?.Current is null || !LogCommand.ContentEquals(c.Current, applied.Command) || c.Target != n.Id) return;
+        c.KnownLogTime = Math.Max(c.KnownLogTime, n.Replica.State.LogTime);
+        if (applied.Result.Status == CommandStatus.SessionExpired)
+        {
+            // Sent once, it was never applied: issue it again at the node's log time. Sent more than once, an earlier copy may
+            // have been applied before the session expired: the outcome is unknown.
+            if (c.Retries == 0 && !c.Reissued)
+            {
+                c.Reissued = true;
+                c.Current = c.Current with { Issued = n.Replica.State.LogTime };
+                SubmitCurrent(c);
+            }
+            else Complete(c, KvOutcome.Indeterminate, null);
+            return;
+        }
         // A ring drain or reweigh of a node that is not on the ring is rightly rejected; nothing else a client sends is.
         if (applied.Result.Status is CommandStatus.Stale || (applied.Result.Status == CommandStatus.Rejected && applied.Command.Op is not RingOp))
         {
