@@ -142,6 +142,29 @@ public sealed class ClusterControl : IAsyncDisposable
         lock (_sync) _state[node] = NodeState.Running;
     }
 
+    /// <summary>
+    /// Elections won since <paramref name="since"/> (UTC): the times a node logged that it began to lead ("leads at ballot ...
+    /// (this node)"), in every node's log.
+    /// </summary>
+    public int ElectionsSince(DateTime since)
+    {
+        var count = 0;
+        for (var node = 1; node <= Nodes; node++)
+        {
+            var path = Path.Combine(_cluster.DataDir, $"node-{node}", "node.log");
+            if (!File.Exists(path)) continue;
+            foreach (var line in File.ReadLines(path))
+            {
+                if (!line.Contains("leads at ballot", StringComparison.Ordinal) || !line.Contains("(this node)", StringComparison.Ordinal)) continue;
+                var at = System.Text.RegularExpressions.Regex.Match(line, @"\[(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+)Z\]");
+                if (at.Success && DateTime.TryParseExact(at.Groups[1].Value, "MM/dd/yyyy HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t) && t >= since)
+                    count++;
+            }
+        }
+        return count;
+    }
+
     /// <summary>The last <paramref name="lines"/> lines of node <paramref name="node"/>'s log, for an error that names it.</summary>
     private string LogTail(int node, int lines)
     {

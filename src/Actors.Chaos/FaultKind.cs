@@ -21,6 +21,18 @@ public enum FaultKind
     /// <summary>Two halves that cannot talk to each other, and one node that talks to both.</summary>
     Bridge,
 
+    /// <summary>
+    /// A one-way cut: a random node hears no Paxos message from any other node while its own still reach them (it campaigns
+    /// in vain: its pre-votes are answered, but it never hears the answers).
+    /// </summary>
+    DeafNode,
+
+    /// <summary>
+    /// A one-way cut of the leader: it hears no Paxos message while its heartbeats still reach the followers, so they keep
+    /// following it until it steps down for want of a majority's answers (CheckQuorum).
+    /// </summary>
+    DeafLeader,
+
     /// <summary>Paxos messages among some nodes delayed by 50 to 300 ms.</summary>
     SlowLinks,
 

@@ -25,7 +25,8 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
     /// decide (split-brain resolver, 5 s), to remove it and start its shards elsewhere (1 s margin and a few more).
     /// </summary>
     public static readonly TimeSpan StaleHold = TimeSpan.FromSeconds(16);
-    private static readonly FaultKind[] NetworkKinds = [FaultKind.Partition, FaultKind.IsolateLeader, FaultKind.Bridge, FaultKind.SlowLinks, FaultKind.LossyLinks];
+    private static readonly FaultKind[] NetworkKinds =
+        [FaultKind.Partition, FaultKind.IsolateLeader, FaultKind.Bridge, FaultKind.DeafNode, FaultKind.DeafLeader, FaultKind.SlowLinks, FaultKind.LossyLinks];
 
     private readonly List<FaultRecord> _faults = [];
     private readonly List<Task> _restarts = [];
@@ -346,6 +347,19 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
                 await Partition(a, b);
                 return $"bridge {bridge} between {Ids(a)} and {Ids(b)}";
             }
+            case FaultKind.DeafNode:
+            {
+                var deaf = order[0];
+                await Deafen(deaf, order[1..]);
+                return $"one-way: {deaf} hears none of {Ids(order[1..])}";
+            }
+            case FaultKind.DeafLeader:
+            {
+                var leader = await cluster.Leader() ?? order[0];
+                var rest = order.Where(n => n != leader).ToArray();
+                await Deafen(leader, rest);
+                return $"one-way: leader {leader} hears none of {Ids(rest)}";
+            }
             case FaultKind.SlowLinks:
             {
                 var chosen = order.Take(subset).ToArray();
@@ -368,6 +382,12 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
     {
         foreach (var n in left) await cluster.Faults(n, "block", Ids(right));
         foreach (var n in right) await cluster.Faults(n, "block", Ids(left));
+    }
+
+    /// <summary>Every node of <paramref name="others"/> drops its Paxos messages to <paramref name="deaf"/>; nothing else is cut.</summary>
+    private async Task Deafen(int deaf, int[] others)
+    {
+        foreach (var n in others) await cluster.Faults(n, "block", deaf.ToString());
     }
 
     private static string Ids(IEnumerable<int> ids) => string.Join(',', ids);

@@ -73,7 +73,8 @@ try
     var history = new History();
     var nemesis = new Nemesis(cluster, options.Seed, options.Counters);
     using var stopClients = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
-    var until = DateTime.UtcNow + options.Duration;
+    var started = DateTime.UtcNow;
+    var until = started + options.Duration;
     var workload = new Workload(clients, options.Keys, options.Seed, history).Run(stopClients.Token);
     var counterWorkload = new CounterWorkload(clients, options.Counters, options.Seed);
     var counterRun = counterWorkload.Run(stopClients.Token);
@@ -123,8 +124,9 @@ try
     var (check, checkTime) = Report.Timed(() => LinearizabilityChecker.Check(checkable));
     var lost = AcknowledgedWrites.Lost(ops, finalState);
     var violation = !check.IsLinearizable || lost.Count > 0 || counterVerdicts.Any(v => v.Problem is not null);
+    var elections = (Count: cluster.ElectionsSince(started), Minutes: (DateTime.UtcNow - started).TotalMinutes);
     var summary = Report.Summary(options, ops, nemesis.Faults, check, checkTime, lost, violation, nemesis.Revived, nemesis.NotBack,
-        counterAdds, counterVerdicts);
+        counterAdds, counterVerdicts, elections);
     File.WriteAllText(Path.Combine(options.OutDir, "summary.txt"), summary);
     Console.WriteLine();
     Console.Write(summary);

@@ -11,7 +11,8 @@ public static class Report
     /// <summary>The summary text: operations, faults, recovery times, checker verdict and the final result line.</summary>
     public static string Summary(ChaosOptions options, IReadOnlyList<KvOperation> history, IReadOnlyList<FaultRecord> faults,
         CheckResult check, TimeSpan checkTime, IReadOnlyList<KvOperation> lost, bool violation, int revived = 0, int notBack = 0,
-        IReadOnlyList<Actors.Testing.Counters.CounterAddRecord>? counterAdds = null, IReadOnlyList<Actors.Testing.Counters.CounterVerdict>? counters = null)
+        IReadOnlyList<Actors.Testing.Counters.CounterAddRecord>? counterAdds = null, IReadOnlyList<Actors.Testing.Counters.CounterVerdict>? counters = null,
+        (int Count, double Minutes)? elections = null)
     {
         var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
@@ -32,6 +33,8 @@ public static class Report
             sb.AppendLine(ci, $"  {group.Key}: {group.Count()}");
         sb.AppendLine(ci, $"nodes downed by the cluster and started again: {revived}");
         if (notBack > 0) sb.AppendLine(ci, $"restarts not Up when the run ended: {notBack} (see the warnings above)");
+        if (elections is { Minutes: > 0 } e)
+            sb.AppendLine(ci, $"leader changes: {e.Count} elections won in {e.Minutes:0.0} min ({e.Count / e.Minutes:0.0} per minute), from the nodes' logs");
         sb.AppendLine();
 
         var recoveries = faults.Select(f => (Fault: f, Seconds: Recovery.After(f, history))).ToList();

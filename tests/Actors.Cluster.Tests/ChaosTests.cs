@@ -17,10 +17,12 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.True(run.ExitCode == 0, run.ToString());
 
             var summary = File.ReadAllText(Path.Combine(dir, "summary.txt"));
-            // Every kind comes once per shuffled round of its lane, so 100 s see each of the eleven, the leader kill, the
-            // partition, the restart of every node and the stale incarnation included.
-            foreach (var kind in new[] { "KillNode", "KillLeader", "Partition", "IsolateLeader", "Bridge", "SlowLinks", "LossyLinks", "PauseNode", "PauseLeader", "RestartAll", "StaleIncarnation" })
+            // Every kind comes once per shuffled round of its lane, so 100 s see each of the thirteen, the leader kill, the
+            // partition, the one-way cuts, the restart of every node and the stale incarnation included.
+            foreach (var kind in new[] { "KillNode", "KillLeader", "Partition", "IsolateLeader", "Bridge", "DeafNode", "DeafLeader", "SlowLinks", "LossyLinks",
+                         "PauseNode", "PauseLeader", "RestartAll", "StaleIncarnation" })
                 Assert.Matches(new Regex($@"^\s+{kind}: [1-9]", RegexOptions.Multiline), summary);
+            Assert.Matches(new Regex(@"^leader changes: [1-9]\d* elections won in [\d.]+ min", RegexOptions.Multiline), summary);
             Assert.Contains("RESULT: OK", summary);
             // The counter workload ran beside the key-value one, and every counter checked out.
             Assert.Matches(new Regex(@"^counter adds: \d+ \([1-9]\d* acknowledged", RegexOptions.Multiline), summary);

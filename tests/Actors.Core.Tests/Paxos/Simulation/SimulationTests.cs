@@ -49,11 +49,11 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     [Fact]
     public void Five_nodes_stay_safe_and_linearizable_under_drops_crashes_and_partitions() =>
-        RunSeeds(new SimOptions { Nodes = 5, Clients = 5 }, 500);
+        RunSeeds(new SimOptions { Nodes = 5, Clients = 5 }, 1000);
 
     [Fact]
     public void Heavy_faults_with_long_delays_never_choose_two_values() =>
-        RunSeeds(HeavyFaults, 500);
+        RunSeeds(HeavyFaults, 1000);
 
     /// <summary>
     /// Seed 1429 wedged the leader: acceptors compacted slots it still had in flight and ignored its accepts for
@@ -85,7 +85,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     [Fact]
     public void Sessions_expire_in_log_time_and_every_replica_holds_the_same_sessions() =>
-        RunSeeds(new SimOptions { Nodes = 3, SessionTtl = 3000, OpsPerClient = 20 }, 500);
+        RunSeeds(new SimOptions { Nodes = 3, SessionTtl = 3000, OpsPerClient = 20 }, 1000);
 
     [Fact]
     public void The_simulation_catches_a_proposer_that_forgets_its_round_across_restarts()
@@ -101,7 +101,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     [Fact]
     public void Three_acceptors_and_two_learners_agree_converge_and_stay_linearizable() =>
-        RunSeeds(new SimOptions { Nodes = 3, Learners = 2, Clients = 5 }, 500);
+        RunSeeds(new SimOptions { Nodes = 3, Learners = 2, Clients = 5 }, 1000);
 
     [Fact]
     public void A_run_is_reproducible_from_its_seed()
@@ -123,7 +123,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     [Fact]
     public void Crashes_in_the_middle_of_slow_group_writes_lose_no_chosen_value() =>
-        RunSeeds(new SimOptions { Nodes = 3, WriteMaxDelay = 40, CrashRatePerTick = 0.02, ClusterRestartRatePerTick = 0.004 }, 500);
+        RunSeeds(new SimOptions { Nodes = 3, WriteMaxDelay = 40, CrashRatePerTick = 0.02, ClusterRestartRatePerTick = 0.004 }, 1000);
 
     [Fact]
     public void The_simulation_catches_a_deposed_leader_that_answers_reads_from_its_own_state()
@@ -136,7 +136,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     [Fact]
     public void Reads_by_read_index_stay_linearizable_under_frequent_partitions_of_the_leader() =>
-        RunSeeds(new SimOptions { Nodes = 3, PartitionRatePerTick = 0.02, MaxPartitionTicks = 80, Keys = 2 }, 500);
+        RunSeeds(new SimOptions { Nodes = 3, PartitionRatePerTick = 0.02, MaxPartitionTicks = 80, Keys = 2 }, 1000);
 
     /// <summary>
     /// Each probe, probe answer and grant takes 25 to 37 units (three of them: about two retransmit times of 40 units per
@@ -196,7 +196,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
     [Fact]
     public void A_leader_that_stops_hearing_the_acceptors_steps_down_and_the_others_elect_a_leader_that_serves()
     {
-        var failures = DeafLeaderRuns(DeafLeader, 500);
+        var failures = DeafLeaderRuns(DeafLeader, 1000);
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures.Take(5)));
     }
 
@@ -254,11 +254,11 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     [Fact]
     public void Ring_changes_in_the_log_leave_every_replica_with_the_same_ring_at_the_same_version() =>
-        RunSeeds(new SimOptions { Nodes = 3, RingOps = true, Learners = 1, Clients = 5 }, 500);
+        RunSeeds(new SimOptions { Nodes = 3, RingOps = true, Learners = 1, Clients = 5 }, 1000);
 
     [Fact]
     public void Journal_appends_are_kept_once_in_order_and_a_read_barrier_sees_every_append_acknowledged_before_it() =>
-        RunSeeds(new SimOptions { Nodes = 3, JournalOps = true, Learners = 1, Clients = 5, PartitionRatePerTick = 0.01, MaxPartitionTicks = 60 }, 500);
+        RunSeeds(new SimOptions { Nodes = 3, JournalOps = true, Learners = 1, Clients = 5, PartitionRatePerTick = 0.01, MaxPartitionTicks = 60 }, 1000);
 
     /// <summary>
     /// Appends of tens of KiB from many clients into a window of one slot, so batches fill: every slot, page, submit and
@@ -266,7 +266,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
     /// </summary>
     [Fact]
     public void Journal_appends_of_tens_of_KiB_never_make_a_message_larger_than_a_batch() =>
-        RunSeeds(new SimOptions { Nodes = 3, JournalOps = true, Learners = 1, Clients = 10, Window = 1, MaxBatch = 32, CrashRatePerTick = 0.002 }, 200);
+        RunSeeds(new SimOptions { Nodes = 3, JournalOps = true, Learners = 1, Clients = 10, Window = 1, MaxBatch = 32, CrashRatePerTick = 0.002 }, 1000);
 
     [Fact]
     public void The_simulation_catches_a_read_barrier_that_a_deposed_leader_answers_from_its_own_state()
@@ -282,7 +282,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
 
     [Fact]
     public void Reads_through_the_log_stay_linearizable_too() =>
-        RunSeeds(new SimOptions { Nodes = 3, ReadsThroughLog = true }, 300);
+        RunSeeds(new SimOptions { Nodes = 3, ReadsThroughLog = true }, 1000);
 
     [Fact]
     public void The_simulation_catches_an_acceptor_that_forgets_what_it_promised()
