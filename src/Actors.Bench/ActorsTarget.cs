@@ -32,6 +32,9 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
     private LeaderRoute? _route;
     private int _clientsCreated;
 
+    /// <summary>The latest log time a reply named: the issue time of the direct clients' writes (as ActorsClient issues them).</summary>
+    private long _logTime;
+
     public string Name => "actors";
 
     public IReadOnlyList<string> Series { get; } =
@@ -84,7 +87,7 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
         {
             KvRequest request = Workload.NextIsRead(kind)
                 ? new Get(workload.RandomKey(), clientId, ++seq)
-                : new Put(workload.RandomKey(), workload.NewValue(), clientId, ++seq);
+                : new Put(workload.RandomKey(), workload.NewValue(), clientId, ++seq) { Issued = Interlocked.Read(ref _logTime) };
             var leader = route.Target;
             var reply = await ClientActor.SendAsync(client, leader ?? node, request, BenchOptions.RequestTimeout, ct);
             // A timed-out request is followed by the next one with a new seq; the node deduplicates per seq.
@@ -94,6 +97,8 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
                 return OpOutcome.Timeout;
             }
             route.Observe(reply.Leader);
+            for (var known = Interlocked.Read(ref _logTime); reply.LogTime > known; known = Interlocked.Read(ref _logTime))
+                if (Interlocked.CompareExchange(ref _logTime, reply.LogTime, known) == known) break;
             return Classify(request, reply);
         };
     }

@@ -102,28 +102,35 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
             .ToHashSet();
         var clusterClient = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts.ToImmutableHashSet())));
 
+        // A write with a client id carries the log time its client knew when it first sent it: learn one from any reply.
         KvReply? reply = null;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (reply?.Status != KvReplyStatus.Ok && DateTime.UtcNow < deadline)
+        while ((reply?.LogTime ?? 0) == 0 && DateTime.UtcNow < deadline)
         {
             try
             {
-                reply = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("raw", Encoding.UTF8.GetBytes("v"), "raw-client", 1)), TimeSpan.FromSeconds(5));
+                reply = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Get("raw")), TimeSpan.FromSeconds(5));
             }
             catch (AskTimeoutException)
             {
             }
         }
-        Assert.Equal(KvReplyStatus.Ok, reply?.Status);
+        var known = reply!.LogTime;
+        Assert.True(known > 0, "no reply named the node's log time");
+        var unissued = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("raw", Encoding.UTF8.GetBytes("v"), "raw-client", 1)), TimeSpan.FromSeconds(30));
+        Assert.Equal(KvReplyStatus.Rejected, unissued.Status);
+        Assert.Contains("must carry Issued", unissued.Error);
+        do reply = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("raw", Encoding.UTF8.GetBytes("v"), "raw-client", 1) { Issued = known }), TimeSpan.FromSeconds(30));
+        while (reply.Status is KvReplyStatus.Timeout or KvReplyStatus.Unavailable && DateTime.UtcNow < deadline);
+        Assert.Equal(KvReplyStatus.Ok, reply.Status);
         var get = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Get("raw", "raw-client", 2)), TimeSpan.FromSeconds(30));
         Assert.Equal("v", Encoding.UTF8.GetString(get.Value!));
-        var bad = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("", [1], "raw-client", 3)), TimeSpan.FromSeconds(30));
+        var bad = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("", [1], "raw-client", 3) { Issued = known }), TimeSpan.FromSeconds(30));
         Assert.Equal(KvReplyStatus.Rejected, bad.Status);
 
-        // Every reply names the node's log time. A copy of raw-client's seq 1, issued when seq 1 first was, arrives after the
-        // client's session expired (no command of it for more than the TTL): refused, and the key keeps its value.
-        var issued = reply!.LogTime;
-        Assert.True(issued > 0, "a reply without the node's log time");
+        // A copy of raw-client's seq 1, issued when seq 1 first was, arrives after the client's session expired (no command
+        // of it for more than the TTL): refused, and the key keeps its value.
+        var issued = known;
         async Task<long> LogTimeNow() =>
             (await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Get("raw")), TimeSpan.FromSeconds(30))).LogTime;
         async Task UntilLogTimePasses(long t)
@@ -141,8 +148,8 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         // refused once as expired (it was sent once, so never applied): it issues it again and it is applied.
         await using var client = await ActorsClient.ConnectAsync(system, c.ContactPoints(3));
         await client.PutAsync("idle", Encoding.UTF8.GetBytes("1"));
-        var known = await LogTimeNow();
-        await UntilLogTimePasses(known + 2_000 + 1_000);
+        var afterPut = await LogTimeNow();
+        await UntilLogTimePasses(afterPut + 2_000 + 1_000);
         await client.PutAsync("idle", Encoding.UTF8.GetBytes("2"));
         Assert.Equal("2", Encoding.UTF8.GetString((await client.GetAsync("idle"))!));
     }

@@ -32,8 +32,17 @@ public sealed class ActorsClient : IAsyncDisposable
     private readonly LeaderRoute _leader;
     private int _sessions;
 
-    /// <summary>The highest log time a node told this client (<see cref="KvReply.LogTime"/>): the issue time of its next requests.</summary>
+    /// <summary>The highest log time a node told this client (<see cref="KvReply.LogTime"/>): the issue time of its next writes.</summary>
     private long _logTime;
+
+    /// <summary>When <see cref="_logTime"/> last grew (<see cref="Environment.TickCount64"/>, ms).</summary>
+    private long _logTimeLearnedAt;
+
+    /// <summary>A key no one writes: reading it learns a node's log time and changes nothing.</summary>
+    private const string ProbeKey = "\u0000actors-client-probe";
+
+    /// <summary>Reissues of one write whose every issue was sent once and refused as expired (so never applied).</summary>
+    private const int MaxReissues = 3;
 
     private sealed class Session(string clientId, IActorRef actor, SessionActor.Waiting waiting)
     {
@@ -86,7 +95,7 @@ public sealed class ActorsClient : IAsyncDisposable
         try
         {
             // Any answer proves a route to the entry point; a read of a key that cannot exist changes nothing.
-            await client.SendAsync(new Get("\u0000actors-client-probe"), cancellationToken);
+            await client.SendAsync(new Get(ProbeKey), cancellationToken);
         }
         catch (ActorsClientException e)
         {
@@ -213,16 +222,18 @@ public sealed class ActorsClient : IAsyncDisposable
     /// </summary>
     public async Task<KvReply> SendAsync(KvRequest request, CancellationToken cancellationToken = default)
     {
-        var session = Rent();
-        var seq = ++session.Seq;
         if (request is not (Put or Get or CompareAndSet or Delete))
             throw new ArgumentException($"unknown request {request.GetType().Name}", nameof(request));
-        // A copy of the same record type, issued at the log time this client knows now (the same on every retry of this seq).
-        var message = request with { ClientId = session.ClientId, Seq = seq, Issued = Interlocked.Read(ref _logTime) };
         var deadline = DateTime.UtcNow + _options.RequestTimeout;
+        // A write is issued at a log time this client learned lately (reads are never refused and need none).
+        if (request is not Get) await FreshLogTime(deadline, cancellationToken);
+        var session = Rent();
+        var seq = ++session.Seq;
+        // A copy of the same record type, the same on every retry of this seq.
+        var message = request with { ClientId = session.ClientId, Seq = seq, Issued = request is Get ? 0 : Interlocked.Read(ref _logTime) };
         var lastProblem = "no answer";
         var attempts = 0;
-        var reissued = false;
+        var reissues = 0;
         try
         {
             while (true)
@@ -248,15 +259,15 @@ public sealed class ActorsClient : IAsyncDisposable
                 LearnLogTime(reply.LogTime);
                 if (reply.Status == KvReplyStatus.SessionExpired)
                 {
-                    // Sent once, the request was never applied (its one copy was refused, and every later copy of it would be):
-                    // issue it again at the node's log time. Sent more than once, an earlier copy may have been applied before
-                    // the session expired.
-                    if (attempts > 1 || reissued)
+                    // Sent once at this issue time, the request was never applied (its one copy was refused, and every later
+                    // copy of it would be): issue it again at the latest log time known. Sent more than once, an earlier copy may
+                    // have been applied before the session expired.
+                    if (attempts > 1 || reissues >= MaxReissues)
                         throw new ActorsSessionExpiredException(
-                            $"{request.GetType().Name} of '{request.Key}': {reply.Error ?? "session expired"}; it was sent {attempts} times and may have been applied");
-                    reissued = true;
+                            $"{request.GetType().Name} of '{request.Key}': {reply.Error ?? "session expired"}; it was sent {attempts} times at this issue time and may have been applied");
+                    reissues++;
                     attempts = 0;
-                    message = message with { Issued = reply.LogTime };
+                    message = message with { Issued = Math.Max(reply.LogTime, Interlocked.Read(ref _logTime)) };
                     continue;
                 }
                 if (reply.Status is KvReplyStatus.Timeout or KvReplyStatus.Unavailable)
@@ -281,8 +292,32 @@ public sealed class ActorsClient : IAsyncDisposable
         while (logTime > known)
         {
             var seen = Interlocked.CompareExchange(ref _logTime, logTime, known);
-            if (seen == known) return;
+            if (seen == known)
+            {
+                Interlocked.Exchange(ref _logTimeLearnedAt, Environment.TickCount64);
+                return;
+            }
             known = seen;
+        }
+    }
+
+    /// <summary>
+    /// Makes sure a node told this client the log's time within <see cref="ActorsClientOptions.LogTimeRefresh"/>, reading
+    /// the probe key until one answers with a time (a new log has none until its first slot, within a second of its first
+    /// leader).
+    /// </summary>
+    private async Task FreshLogTime(DateTime deadline, CancellationToken cancellationToken)
+    {
+        while (Interlocked.Read(ref _logTime) == 0
+               || Environment.TickCount64 - Interlocked.Read(ref _logTimeLearnedAt) > (long)_options.LogTimeRefresh.TotalMilliseconds)
+        {
+            var before = Interlocked.Read(ref _logTime);
+            await SendAsync(new Get(ProbeKey), cancellationToken);
+            if (Interlocked.Read(ref _logTime) > before) return;
+            // The answering node knew no later time: log time moves with the leader's stamps (an idle leader stamps once a second).
+            if (DateTime.UtcNow >= deadline) return;
+            if (before > 0) Interlocked.Exchange(ref _logTimeLearnedAt, Environment.TickCount64);
+            else await Task.Delay(200, cancellationToken);
         }
     }
 

@@ -9,6 +9,14 @@ namespace Actors.Contracts.Client;
 /// read index (for a client that cannot reach the leader's address, and to exercise the followers' paths).</param>
 public sealed record ActorsClientOptions(TimeSpan RequestTimeout, TimeSpan AttemptTimeout, string ServicePath = "/user/kv", bool StraightToLeader = true)
 {
+    /// <summary>
+    /// A write is issued at the latest log time a node told the client; when that was learned longer ago than this, the
+    /// client first asks a node again (a read, off the log). Keep it well below the cluster's <c>actors.kv.session-ttl</c>
+    /// (10 min by default): a write issued more than the TTL behind the log is refused once and issued again, which costs a
+    /// round trip. 30 s by default.
+    /// </summary>
+    public TimeSpan LogTimeRefresh { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>30 s per call, a new attempt every 3 s.</summary>
     public static readonly ActorsClientOptions Default = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(3));
 }

@@ -15,9 +15,16 @@ public abstract record KvRequest(string Key, string ClientId, long Seq) : IActor
     /// With a client id: the log time the client knew when it first sent this seq (from <see cref="KvReply.LogTime"/>), the
     /// same on every retry of it. The log refuses a command of a client without a session that was issued more than the
     /// session time to live ago (<see cref="KvReplyStatus.SessionExpired"/>), so a copy held that long is never applied as
-    /// new. 0: the node that first receives the request stamps its own log time.
+    /// new. A write with a client id must carry one (never later than the receiving node's log time, which lowers it to its
+    /// own); <see cref="IssuedOnArrival"/> asks for the receiving node's log time, for a request sent once to one node.
     /// </summary>
     public long Issued { get; init; }
+
+    /// <summary>
+    /// <see cref="Issued"/> for a write sent once, to one node, and never to another (a command of the node's own command
+    /// line): the node issues it at its log time when it arrives.
+    /// </summary>
+    public const long IssuedOnArrival = long.MaxValue;
 }
 
 /// <summary>Stores <see cref="Value"/> under the key. Replied with <see cref="KvReplyStatus.Ok"/>.</summary>

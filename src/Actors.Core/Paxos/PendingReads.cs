@@ -25,7 +25,10 @@ public sealed class PendingReads
     private sealed record Request(long Id, List<Held> Reads, long SentAt);
 
     private readonly long _holdTicks;
-    private readonly Dictionary<(string, long, ulong), Held> _held = new();
+
+    /// <summary>Reads not yet asked for, by (client id, seq, operation): a read sent again before it was asked for is held once.</summary>
+    private readonly Dictionary<(string, long, ulong), Held> _unaskedByKey = new();
+    private int _count;
     private readonly SortedDictionary<long, List<Held>> _granted = new();
     private List<Held> _unasked = new();
 
@@ -43,7 +46,7 @@ public sealed class PendingReads
     }
 
     /// <summary>Reads held, in every stage.</summary>
-    public int Count => _held.Count;
+    public int Count => _count;
 
     /// <summary>The id of the newest request waiting for a grant, or null.</summary>
     public long? Asked => _asked.Count == 0 ? null : _asked[^1].Id;
@@ -52,13 +55,17 @@ public sealed class PendingReads
     public int Outstanding => _asked.Count;
 
     /// <summary>
-    /// Holds <paramref name="read"/>. A read already held (the same client, seq and operation, sent again) is held once; a
-    /// different read that reuses a client's seq is held on its own and answered with its own value.
+    /// Holds <paramref name="read"/>. The same read sent again (client, seq and operation) before its first copy was asked for
+    /// is held once; after that it is held on its own, so it is answered at an index granted after it arrived (a copy that
+    /// joined an earlier request could miss a write acknowledged before it began). A different read that reuses a client's
+    /// seq is held on its own and answered with its own value.
     /// </summary>
     public void Add(LogCommand read, long now)
     {
         var held = new Held(read, CommandDigest.Of(read.Op), now);
-        if (_held.TryAdd(held.Key, held)) _unasked.Add(held);
+        if (!_unaskedByKey.TryAdd(held.Key, held)) return;
+        _unasked.Add(held);
+        _count++;
     }
 
     /// <summary>
@@ -76,6 +83,7 @@ public sealed class PendingReads
             waiting = newest.Reads.Where(h => !h.Done).Concat(_unasked).ToList();
         }
         _unasked = new();
+        _unaskedByKey.Clear();
         foreach (var h in waiting)
             if (now - h.Since > _holdTicks) Drop(h);
         waiting.RemoveAll(h => h.Done);
@@ -119,7 +127,7 @@ public sealed class PendingReads
             _granted.Remove(index);
             foreach (var h in reads)
             {
-                _held.Remove(h.Key);
+                _count--;
                 ready.Add(h.Read);
             }
         }
@@ -129,6 +137,6 @@ public sealed class PendingReads
     private void Drop(Held h)
     {
         h.Done = true;
-        _held.Remove(h.Key);
+        _count--;
     }
 }

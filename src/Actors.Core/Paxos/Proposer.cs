@@ -69,7 +69,7 @@ public sealed class Proposer
     private readonly Queue<LogCommand> _pending = new();
 
     /// <summary>The commands in <see cref="_pending"/> by (client id, seq): a command submitted again while a copy waits is held once.</summary>
-    private readonly Dictionary<(string, long), LogCommand> _pendingKeys = new();
+    private readonly Dictionary<(string, long), List<LogCommand>> _pendingKeys = new();
     private ImmutableArray<int> _learners = ImmutableArray<int>.Empty;
     private List<ReadIndexRequest> _readsWaiting = new();
     private List<ReadIndexRequest> _readsProbing = new();
@@ -449,7 +449,8 @@ public sealed class Proposer
     private void Enqueue(LogCommand c)
     {
         _pending.Enqueue(c);
-        _pendingKeys.TryAdd((c.ClientId, c.Seq), c);
+        if (!_pendingKeys.TryGetValue((c.ClientId, c.Seq), out var held)) _pendingKeys[(c.ClientId, c.Seq)] = held = new(1);
+        held.Add(c);
         _pendingBytes += SlotValue.EncodedSize(c);
     }
 
@@ -457,7 +458,7 @@ public sealed class Proposer
     {
         var c = _pending.Dequeue();
         var key = (c.ClientId, c.Seq);
-        if (_pendingKeys.TryGetValue(key, out var held) && ReferenceEquals(held, c)) _pendingKeys.Remove(key);
+        if (_pendingKeys.TryGetValue(key, out var held) && held.Remove(c) && held.Count == 0) _pendingKeys.Remove(key);
         _pendingBytes -= SlotValue.EncodedSize(c);
         return c;
     }
@@ -561,7 +562,7 @@ public sealed class Proposer
 
     /// <summary>True when a copy of <paramref name="c"/> (the same client, seq and operation) already waits.</summary>
     private bool IsPending(LogCommand c) =>
-        _pendingKeys.TryGetValue((c.ClientId, c.Seq), out var held) && LogCommand.ContentEquals(held, c);
+        _pendingKeys.TryGetValue((c.ClientId, c.Seq), out var held) && held.Exists(h => LogCommand.ContentEquals(h, c));
 
     private void OnReadIndexRequest(ReadIndexRequest r, Effects fx)
     {

@@ -44,10 +44,40 @@ public static class ActorsNode
 
         var config = ConfigurationFactory.ParseString(hocon);
         if (overrides is not null) config = config.WithFallback(overrides);
-        return WithNodeRole(config
+        var built = WithNodeRole(config
             .WithFallback(ConfigurationFactory.ParseString(ActorsConfig.ReadResource("node.conf")))
             .WithFallback(ActorsConfig.Reference)
             .WithFallback(Akka.Persistence.Sql.SqlPersistence.DefaultConfiguration));
+        KeepMembers(dataDir, PaxosSettings.Create(built).Members);
+        return built;
+    }
+
+    /// <summary>The file in a data directory that names the acceptor list its log was written under, one endpoint a line.</summary>
+    public const string MembersFile = "paxos-members";
+
+    /// <summary>
+    /// Records <paramref name="members"/> in <paramref name="dataDir"/> the first time, and refuses a directory written under
+    /// another acceptor list: its acceptor's promises and accepted values and its replica's state belong to another log, and
+    /// taken into this one they would make it choose two values for a slot.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The directory holds the log of another acceptor list.</exception>
+    public static void KeepMembers(string dataDir, IReadOnlyList<string> members)
+    {
+        var path = Path.Combine(dataDir, MembersFile);
+        var text = string.Join("\n", members) + "\n";
+        if (!File.Exists(path))
+        {
+            var tmp = path + ".tmp";
+            File.WriteAllText(tmp, text);
+            File.Move(tmp, path, overwrite: true);
+            return;
+        }
+        var held = File.ReadAllText(path);
+        if (held == text) return;
+        throw new ConfigurationException(
+            $"the data directory {dataDir} holds the log of the acceptors [{string.Join(", ", held.Split('\n', StringSplitOptions.RemoveEmptyEntries))}] " +
+            $"(its {MembersFile} file), but this node is configured with [{string.Join(", ", members)}]: start it with the list its data was " +
+            "written under, or give it another data directory to join another cluster as a new node");
     }
 
     /// <summary>

@@ -131,11 +131,30 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             return;
         }
 #endif
-        // The issue time of a request with a client id: the client's own (it knew that log time when it first sent this seq), never
-        // later than this node's, or this node's when the client gave none. Single-use ids keep no session and need none.
+        // A write with a client id carries the log time its client knew when it first sent this seq, the same on every retry:
+        // the log refuses it once its session may have expired with it (never later than this node's log time). Reads are
+        // never refused and single-use ids keep no session: they need none.
+        long issued = 0;
+        if (!string.IsNullOrEmpty(request.ClientId) && request is not Get)
+        {
+            if (request.Issued <= 0)
+            {
+                Answer(Sender, request.Seq, new KvReply(KvReplyStatus.Rejected, null,
+                    "a write with a client id must carry Issued: the log time of a reply (KvReply.LogTime) received before its seq was first " +
+                    "sent, the same on every retry (ActorsClient does this); send no client id for a single request"));
+                return;
+            }
+            if (_logTime == 0)
+            {
+                Answer(Sender, request.Seq, new KvReply(KvReplyStatus.Unavailable, null,
+                    $"node {_transport.Settings.Self} has not applied a slot yet, so it cannot check the request's issue time; retry"));
+                return;
+            }
+            issued = Math.Min(request.Issued, _logTime);
+        }
         var command = string.IsNullOrEmpty(request.ClientId)
             ? new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
-            : new LogCommand(request.ClientId, request.Seq, op, request.Issued > 0 && (request.Issued <= _logTime || _logTime == 0) ? request.Issued : _logTime);
+            : new LogCommand(request.ClientId, request.Seq, op, issued);
         var now = DateTime.UtcNow;
         Wait(new Waiter(Sender, request.Seq, command, now + _settings.RequestTimeout, now));
         Send([command]);

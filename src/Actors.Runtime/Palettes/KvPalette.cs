@@ -22,20 +22,21 @@ public sealed class KvPalette : CommandPalette
         _kv = kv;
         _timeout = timeout;
         Register(new CommandSpec("put", "KEY VALUE", "Stores VALUE under KEY."), (ctx, ct) =>
-            Run(ctx, new Put(ctx.Args[0], Bytes(ctx.Args[1]), NewClientId(), 1), ct));
+            Run(ctx, new Put(ctx.Args[0], Bytes(ctx.Args[1]), NewClientId(), 1) { Issued = KvRequest.IssuedOnArrival }, ct));
         Register(new CommandSpec("get", "KEY", "Prints the value of KEY; exit 1 and no output when it is absent."), (ctx, ct) =>
             Run(ctx, new Get(ctx.Args[0], NewClientId(), 1), ct));
         Register(new CommandSpec("cas", "KEY EXPECTED NEW", "Sets KEY to NEW if it holds EXPECTED; exit 1 when it does not."), (ctx, ct) =>
-            Run(ctx, new CompareAndSet(ctx.Args[0], Bytes(ctx.Args[1]), Bytes(ctx.Args[2]), NewClientId(), 1), ct));
+            Run(ctx, new CompareAndSet(ctx.Args[0], Bytes(ctx.Args[1]), Bytes(ctx.Args[2]), NewClientId(), 1) { Issued = KvRequest.IssuedOnArrival }, ct));
         Register(new CommandSpec("delete", "KEY", "Removes KEY (absent keys are fine)."), (ctx, ct) =>
-            Run(ctx, new Delete(ctx.Args[0], NewClientId(), 1), ct));
+            Run(ctx, new Delete(ctx.Args[0], NewClientId(), 1) { Issued = KvRequest.IssuedOnArrival }, ct));
     }
 
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 
     /// <summary>
     /// Each command gets its own client id, so the node may safely resubmit it during a leader change
-    /// (the state machine applies a (client id, seq) once).
+    /// (the state machine applies a (client id, seq) once). It goes to this node only, once, so it is issued at this node's
+    /// log time when it arrives (<see cref="KvRequest.IssuedOnArrival"/>).
     /// </summary>
     private static string NewClientId() => "cmd-" + Guid.NewGuid().ToString("N");
 

@@ -431,6 +431,11 @@ public sealed class ProposerTests
         p.Step(new Submit([new LogCommand("a", 3, new KvDelete("k"))], 0));
         Assert.Equal(3, p.PendingCount);
 
+        // A copy issued again (a client refused as expired issues it at a later log time) is another command: held once too.
+        var reissued = Cmd("a", 4) with { Issued = 77 };
+        for (var second = 0; second < 30; second++) p.Step(new Submit([reissued], 0));
+        Assert.Equal(4, p.PendingCount);
+
         // A follower that knows no leader holds copies once too.
         var f = new Proposer(Config, 1, new Random(1));
         for (var second = 0; second < 30; second++) f.Step(new Submit([Cmd("a", 1)], 0));

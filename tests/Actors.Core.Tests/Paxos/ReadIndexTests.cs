@@ -254,4 +254,24 @@ public sealed class ReadIndexTests
         Assert.Null(reads.NextRequest(now: 11, retransmitTicks: 4));
         Assert.Equal(0, reads.Count);
     }
+
+    [Fact]
+    public void A_read_sent_again_after_its_first_copy_was_asked_for_waits_for_a_grant_of_its_own()
+    {
+        // Two processes share a client id and poll with one seq: the second read began after the first request left, so the
+        // first grant (which may predate writes acknowledged before the second read began) must not answer it.
+        var reads = new PendingReads(holdTicks: 100);
+        reads.Add(Read("k", 1), now: 0);
+        var first = reads.NextRequest(now: 0, retransmitTicks: 4)!.Value;
+        reads.Add(Read("k", 1), now: 1);
+        Assert.Equal(2, reads.Count);
+        Assert.True(reads.Grant(first, 5));
+        Assert.Single(reads.Ready(6));
+        Assert.Equal(1, reads.Count);
+        var second = reads.NextRequest(now: 1, retransmitTicks: 4)!.Value;
+        Assert.True(reads.Grant(second, 9));
+        Assert.Empty(reads.Ready(6));
+        Assert.Single(reads.Ready(10));
+        Assert.Equal(0, reads.Count);
+    }
 }

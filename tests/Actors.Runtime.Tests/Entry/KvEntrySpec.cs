@@ -20,14 +20,30 @@ public sealed class KvEntrySpec : TestKit
     private readonly TestProbe _proposer;
     private readonly IActorRef _entry;
 
+    private readonly string _dir;
+
     public KvEntrySpec()
-        : base(ActorsNode.BuildConfig(new NodeOptions { Port = FreePorts.Take(1)[0], DataDir = Path.GetTempPath() }), "actors")
+        : this(Path.Combine(Path.GetTempPath(), "actors-entry-" + Guid.NewGuid().ToString("N")[..8]))
     {
+    }
+
+    private KvEntrySpec(string dir)
+        : base(ActorsNode.BuildConfig(new NodeOptions { Port = FreePorts.Take(1)[0], DataDir = dir }), "actors")
+    {
+        _dir = dir;
         var transport = new PaxosTransport(Sys, PaxosSettings.Create(Sys.Settings.Config));
         _proposer = CreateTestProbe();
         transport.RegisterLocal(PaxosRole.Proposer, _proposer.Ref);
         transport.RegisterLocal(PaxosRole.Replica, CreateTestProbe().Ref);
         _entry = Sys.ActorOf(KvEntryActor.Props(KvSettings.Create(Sys.Settings.Config), transport), "kv");
+        // The replica has applied a slot stamped at log time 1000.
+        _entry.Tell(new AppliedBatch([], LogTime: 1000));
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
@@ -46,8 +62,8 @@ public sealed class KvEntrySpec : TestKit
         // Two processes configured with one client id send seq 1 with different commands.
         var first = CreateTestProbe();
         var second = CreateTestProbe();
-        _entry.Tell(new Put("k", B("a"), "shared", 1), first.Ref);
-        _entry.Tell(new Put("k", B("b"), "shared", 1), second.Ref);
+        _entry.Tell(new Put("k", B("a"), "shared", 1) { Issued = 900 }, first.Ref);
+        _entry.Tell(new Put("k", B("b"), "shared", 1) { Issued = 900 }, second.Ref);
         var commands = Submitted(2);
 
         // The log applies the first and refuses the second (its seq was used for another command).
@@ -84,12 +100,33 @@ public sealed class KvEntrySpec : TestKit
     public void A_command_the_proposer_refused_as_overloaded_is_answered_unavailable_with_the_reason()
     {
         var client = CreateTestProbe();
-        _entry.Tell(new Put("k", B("v"), "c", 1), client.Ref);
+        _entry.Tell(new Put("k", B("v"), "c", 1) { Issued = 900 }, client.Ref);
         var command = Assert.Single(Submitted(1));
         _entry.Tell(new CommandsRefused([new AppliedCommand(command, new CommandResult(CommandStatus.Overloaded, null, "overloaded: node 1 holds 5 commands"))]));
         var reply = client.ExpectMsg<KvReply>();
         Assert.Equal(KvReplyStatus.Unavailable, reply.Status);
         Assert.StartsWith("overloaded", reply.Error);
         Assert.Equal(1, reply.Seq);
+    }
+
+    [Fact]
+    public void A_write_with_a_client_id_is_issued_at_the_clients_time_never_later_than_the_nodes_and_one_without_is_refused()
+    {
+        var client = CreateTestProbe();
+        _entry.Tell(new Put("k", B("v"), "c", 1) { Issued = 400 }, client.Ref);
+        Assert.Equal(400, Assert.Single(Submitted(1)).Issued);
+        // A time ahead of this node's log time (another node's, or a wrong one) is lowered to this node's.
+        _entry.Tell(new Put("k", B("v"), "c", 2) { Issued = 5_000 }, client.Ref);
+        Assert.Equal(1000, Assert.Single(Submitted(1)).Issued);
+
+        _entry.Tell(new Put("k", B("v"), "c", 3), client.Ref);
+        var refused = client.ExpectMsg<KvReply>();
+        Assert.Equal((KvReplyStatus.Rejected, 3L, 1000L), (refused.Status, refused.Seq, refused.LogTime));
+        Assert.Contains("must carry Issued", refused.Error);
+        _proposer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // Reads are never refused: no issue time needed.
+        _entry.Tell(new Get("k", "c", 4), client.Ref);
+        _proposer.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 }

@@ -32,11 +32,24 @@ public sealed class FailurePathsSpec : TestKit
         actors.paxos.tick-interval = 50ms
         """);
 
-    private static readonly string Dir = Path.Combine(Path.GetTempPath(), "actors-failures-" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>This test's data directory: its own, since a directory keeps the acceptor list (here this node on its port) it was written under.</summary>
+    private readonly string _dir;
 
     public FailurePathsSpec()
-        : base(Stores.WithFallback(ActorsNode.BuildConfig(new NodeOptions { Port = FreePorts.Take(1)[0], DataDir = Dir })), "actors")
+        : this(Path.Combine(Path.GetTempPath(), "actors-failures-" + Guid.NewGuid().ToString("N")[..8]))
     {
+    }
+
+    private FailurePathsSpec(string dir)
+        : base(Stores.WithFallback(ActorsNode.BuildConfig(new NodeOptions { Port = FreePorts.Take(1)[0], DataDir = dir })), "actors")
+    {
+        _dir = dir;
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
 
     private PaxosTransport Transport() => new(Sys, PaxosSettings.Create(Sys.Settings.Config));

@@ -146,4 +146,36 @@ public sealed class PaxosSettingsSpec
             try { Directory.Delete(dir, true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public void A_node_without_a_member_list_whose_seeds_name_other_nodes_refuses_to_start()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => PaxosSettings.Create(With("""
+            akka.cluster.seed-nodes = ["akka.tcp://actors@127.0.0.1:4054", "akka.tcp://actors@127.0.0.1:4053"]
+            """)));
+        Assert.Contains("actors.paxos.members is empty", e.Message);
+        Assert.Contains("akka.tcp://actors@127.0.0.1:4054", e.Message);
+        // Alone (its own address as its seed) it is a cluster of one, as before.
+        Assert.Single(PaxosSettings.Create(With("""akka.cluster.seed-nodes = ["akka.tcp://actors@127.0.0.1:4053"]""")).Members);
+    }
+
+    [Fact]
+    public void A_data_directory_keeps_the_acceptor_list_it_was_written_under_and_refuses_another()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "actors-members-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            ActorsNode.KeepMembers(dir, ["127.0.0.1:4054", "127.0.0.1:4055", "127.0.0.1:4056"]);
+            ActorsNode.KeepMembers(dir, ["127.0.0.1:4054", "127.0.0.1:4055", "127.0.0.1:4056"]); // a restart
+            // The same directory started as the only member of a log of its own (or in another cluster): refused.
+            var e = Assert.Throws<ConfigurationException>(() => ActorsNode.KeepMembers(dir, ["127.0.0.1:4054"]));
+            Assert.Contains("holds the log of the acceptors [127.0.0.1:4054, 127.0.0.1:4055, 127.0.0.1:4056]", e.Message);
+            Assert.Throws<ConfigurationException>(() => ActorsNode.KeepMembers(dir, ["127.0.0.1:4055", "127.0.0.1:4054", "127.0.0.1:4056"]));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

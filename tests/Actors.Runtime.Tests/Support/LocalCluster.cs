@@ -80,8 +80,13 @@ public sealed class LocalCluster : IAsyncDisposable
         Nodes[i] = null;
     }
 
+    /// <summary>
+    /// Asks node <paramref name="node"/>'s entry point. A write with a client id and no issue time is issued at the node's log
+    /// time when it arrives (the entry lowers a later time to its own), which a test's direct asks stand for.
+    /// </summary>
     public Task<KvReply> AskKv(int node, KvRequest request) =>
-        Nodes[node]!.Kv.Ask<KvReply>(request, TimeSpan.FromSeconds(10));
+        Nodes[node]!.Kv.Ask<KvReply>(request is not Get && request.ClientId != "" && request.Issued == 0 ? request with { Issued = KvRequest.IssuedOnArrival } : request,
+            TimeSpan.FromSeconds(10));
 
     /// <summary>
     /// Sends <paramref name="request"/> again (same client id and seq) while its reply's status is one
@@ -126,6 +131,10 @@ public sealed class LocalCluster : IAsyncDisposable
             Assert.True(Systems[l - 1] is not null && statuses.Any(s => s.Self == l && s.Role == Core.Paxos.ProposerRole.Leader),
                 "the agreed leader is not leading: " + summary);
             leader = l - 1;
+            // Every node's entry point takes writes with a client id once its replica applied a slot (it needs the log's
+            // time to check their issue time): a new log has one within a second of its first leader (its idle stamp).
+            for (var i = 0; i < Systems.Length; i++)
+                if (Systems[i] is not null) Assert.True((await ReplicaStatusOf(i)).LastApplied >= 0, $"node {i + 1} has applied no slot yet");
         }, timeout);
         return leader;
     }

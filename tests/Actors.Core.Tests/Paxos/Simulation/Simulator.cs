@@ -522,8 +522,17 @@ public sealed class Simulator
                 c.Retries = 0;
                 c.Reissued = false;
                 c.Target = _rng.Next(_nodes.Length);
-                // Issued at the log time the client knows (as ActorsClient does), or the first node's when it knows none yet.
-                var issued = _o.IssueInTheFuture ? long.MaxValue / 4 : c.KnownLogTime > 0 ? c.KnownLogTime : _nodes[c.Target].Replica.State.LogTime;
+                // A write is issued at the log time the client knows (as ActorsClient does; reads need none), or the first node's
+                // when it knows none yet; before any node knows one (a new log), the write waits, as an entry point refuses it.
+                var issued = ReplicatedState.IsRead(c.Current.Op) ? 0
+                    : _o.IssueInTheFuture ? long.MaxValue / 4
+                    : c.KnownLogTime > 0 ? c.KnownLogTime : _nodes[c.Target].Replica.State.LogTime;
+                if (issued == 0 && !ReplicatedState.IsRead(c.Current.Op))
+                {
+                    c.Seq--;
+                    c.Current = null;
+                    continue;
+                }
                 c.Current = c.Current with { Issued = issued };
                 SubmitCurrent(c);
             }
