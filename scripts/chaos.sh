@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fault-injection run against a local cluster of real host processes, checked for linearizability.
 #   chaos.sh [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--out DIR]
-#            [--configuration Release|Failpoints] [--remote-base 24300] [--cmd-base 29300]
+#            [--configuration Release|Failpoints] [--remote-base 24300] [--cmd-base 29300] [--session-ttl SECONDS]
 # Starts the cluster (Akka.Remote ports REMOTE_BASE+i, command ports CMD_BASE+i; data under DIR/cluster), runs closed-loop
 # clients while injecting seeded faults (kill -9 of one node or of all at once, partitions, isolated leader, bridge,
 # slow and lossy links, SIGSTOP; process and network faults overlap), then checks the history. Writes DIR/history.jsonl, DIR/seed.txt and DIR/summary.txt (DIR defaults to

@@ -13,8 +13,11 @@ namespace Actors.Chaos;
 /// <param name="RemoteBase">Akka.Remote port base: node i listens on base + i.</param>
 /// <param name="CmdBase">Command port base: node i listens on base + i.</param>
 /// <param name="Counters">Built-in counters the counter workload adds to (0: no counter workload).</param>
+/// <param name="SessionTtlSeconds">The nodes' <c>actors.kv.session-ttl</c> in seconds (0: the default, 10 min). A few seconds
+/// makes sessions expire while paused and cut-off nodes hold commands and while clients sit idle, so copies are refused as
+/// expired and clients issue their writes again.</param>
 public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Clients, int Keys, string OutDir, string Configuration,
-    int RemoteBase, int CmdBase, int Counters = 8)
+    int RemoteBase, int CmdBase, int Counters = 8, int SessionTtlSeconds = 0)
 {
     /// <summary>Default Akka.Remote port base.</summary>
     public const int DefaultRemoteBase = 24300;
@@ -25,7 +28,7 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
     /// <summary>Usage text printed on a bad command line.</summary>
     public const string Usage =
         "usage: chaos [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--counters 8] [--out DIR]\n" +
-        "             [--configuration Release|Failpoints] [--remote-base 24300] [--cmd-base 29300]";
+        "             [--configuration Release|Failpoints] [--remote-base 24300] [--cmd-base 29300] [--session-ttl SECONDS]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
     public static ChaosOptions Parse(IReadOnlyList<string> args, string root)
@@ -40,6 +43,7 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
         var configuration = "Release";
         var remoteBase = DefaultRemoteBase;
         var cmdBase = DefaultCmdBase;
+        var sessionTtl = 0;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -69,11 +73,12 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
                     break;
                 case "--remote-base": remoteBase = Int(1024, 65000); break;
                 case "--cmd-base": cmdBase = Int(1024, 65000); break;
+                case "--session-ttl": sessionTtl = Int(1, 24 * 3600); break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }
 
         outDir = Path.GetFullPath(outDir ?? Path.Combine(root, "data", $"chaos-{seed}"));
-        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration, remoteBase, cmdBase, counters);
+        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration, remoteBase, cmdBase, counters, sessionTtl);
     }
 }

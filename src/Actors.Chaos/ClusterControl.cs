@@ -28,7 +28,7 @@ public sealed class ClusterControl : IAsyncDisposable
             RemoteBase = options.RemoteBase,
             CmdBase = options.CmdBase,
             DataDir = data,
-            ExtraConfig = "actors.faults.enabled = on\n",
+            ExtraConfig = "actors.faults.enabled = on\n" + (options.SessionTtlSeconds > 0 ? $"actors.kv.session-ttl = {options.SessionTtlSeconds}s\n" : ""),
             Configuration = options.Configuration,
             ReadyWait = RestartTimeout,
         });

@@ -56,6 +56,10 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         // Kill every node in turn (the one the client is connected to among them), restarting each before the next.
         for (var node = 1; node <= 3; node++)
         {
+            // One fault at a time: the restarted node's old incarnation must be gone and its new one Up everywhere first.
+            // (Killed while the old incarnation still counted as an unreachable acceptor and the new one was not Up yet, the
+            // split-brain resolver saw one acceptor against two and downed the healthy majority.)
+            await AwaitConverged(c, 3);
             output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} kill {node} at counter {counter} (data {c.DataDir})");
             var killed = await c.Script("kill", node.ToString());
             Assert.True(killed.ExitCode == 0, killed.ToString());
@@ -72,6 +76,27 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         output.WriteLine($"{counter} increments survived three kills");
         // After the leader was killed the client went back through the contact points and now follows the new leader.
         await AwaitDirectRoute(client);
+    }
+
+    /// <summary>Waits until every node sees every member Up and reachable.</summary>
+    private async Task AwaitConverged(Actors.Testing.Processes.LocalClusterProcess c, int nodes)
+    {
+        var seen = "";
+        var converged = await Actors.Testing.Processes.LocalClusterProcess.WaitUntil(async () =>
+        {
+            var views = new List<string>();
+            var all = true;
+            for (var i = 1; i <= nodes; i++)
+            {
+                var s = await c.Status(i);
+                views.Add($"{i}: " + (s is null ? "no answer" : string.Join(",", s.Members.Select(m => $"{m.Id}/{m.Status}/{(m.Reachable ? "r" : "u")}"))));
+                all &= s is not null && s.Members.Length == nodes && s.Members.All(m => m.Status == "up" && m.Reachable);
+            }
+            seen = string.Join("; ", views);
+            return all;
+        }, TimeSpan.FromSeconds(60));
+        Assert.True(converged, $"the cluster did not converge within 60 s: {seen}");
+        output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} converged: {seen}");
     }
 
     /// <summary>Writes until the client's direct route is the leader the cluster reports (replies pace the loop).</summary>

@@ -126,8 +126,10 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
 #if ACTORS_FAILPOINTS
         if (Failpoints.LocalReads && request is Get)
         {
+            var logTime = _logTime;
             Context.System.ActorSelection("/user/paxos/replica")
-                .Ask<KvReply>(new ReplicaActor.PeekLocal(request.Key), TimeSpan.FromSeconds(5)).PipeTo(Sender);
+                .Ask<KvReply>(new ReplicaActor.PeekLocal(request.Key), TimeSpan.FromSeconds(5))
+                .ContinueWith(t => t.Result with { LogTime = logTime }, TaskContinuationOptions.OnlyOnRanToCompletion).PipeTo(Sender);
             return;
         }
 #endif

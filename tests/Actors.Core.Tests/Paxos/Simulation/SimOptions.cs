@@ -87,6 +87,8 @@ public sealed record SimOptions
     public double ForeignDecisionRatePerTick { get; init; }
     /// <summary>Failpoint: clients issue every command far in the future, so no copy is ever refused as expired (as before sessions could refuse).</summary>
     public bool IssueInTheFuture { get; init; }
+    /// <summary>Client commands a proposer may hold (leading or not); the run checks that none ever holds more.</summary>
+    public int MaxPending { get; init; } = 100_000;
     /// <summary>Failpoint: proposers campaign without a pre-vote (as before it existed).</summary>
     public bool NoPreVote { get; init; }
     /// <summary>Failpoint: a leader never steps down for want of answers (as before CheckQuorum).</summary>

@@ -252,6 +252,15 @@ public sealed class SimulationTests(ITestOutputHelper output)
     public void The_simulation_catches_a_log_that_applies_an_expired_sessions_command_as_new() =>
         AssertCaught(ShortSessions with { IssueInTheFuture = true }, 1000, "a command applied again after its session expired");
 
+    /// <summary>
+    /// Ten clients, proposers that may hold three commands, frequent partitions that cut leaders off from the acceptors, and
+    /// duplicated submits: no proposer, leading or not, ever holds more than three (a leader cut off once held every command
+    /// sent to it, and every copy), and what it refuses is retried and applied once.
+    /// </summary>
+    [Fact]
+    public void A_leader_cut_off_from_the_acceptors_holds_no_more_commands_than_max_pending() =>
+        RunSeeds(new SimOptions { Nodes = 3, Clients = 10, MaxPending = 3, PartitionRatePerTick = 0.02, MaxPartitionTicks = 80, DuplicateRate = 0.1 }, 1000);
+
     [Fact]
     public void Ring_changes_in_the_log_leave_every_replica_with_the_same_ring_at_the_same_version() =>
         RunSeeds(new SimOptions { Nodes = 3, RingOps = true, Learners = 1, Clients = 5 }, 1000);

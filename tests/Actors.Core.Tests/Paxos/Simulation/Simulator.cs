@@ -122,7 +122,7 @@ public sealed class Simulator
             Enumerable.Range(0, options.Nodes).ToImmutableArray(),
             Window: options.Window, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
             RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5, MaxBatchBytes: options.MaxBatchBytes,
-            PreVote: !options.NoPreVote, CheckQuorum: !options.NoCheckQuorum, Fingerprint: LogFingerprint);
+            PreVote: !options.NoPreVote, CheckQuorum: !options.NoCheckQuorum, Fingerprint: LogFingerprint, MaxPending: options.MaxPending);
         _rules = LogRules.Default with { SessionTtl = options.SessionTtl };
         _nodes = Enumerable.Range(0, options.Nodes + options.Learners).Select(i => new Node(i) { Learner = i >= options.Nodes }).ToArray();
         foreach (var n in _nodes) Boot(n);
@@ -337,6 +337,7 @@ public sealed class Simulator
     }
 
     private int _oversized;
+    private int _overPending;
 
     /// <summary>
     /// The bytes of the commands a message carries, counted here from their payloads alone (a lower bound of their encoding
@@ -417,6 +418,8 @@ public sealed class Simulator
         var wasLeader = n.Proposer.Role == ProposerRole.Leader;
         var fx = o.Role == PaxosRole.Proposer ? n.Proposer.Step(o.Message) : n.Replica.Step(o.Message);
         if (!wasLeader && n.Proposer.Role == ProposerRole.Leader && _now < _o.FaultPhase) _elections++;
+        if (n.Proposer.PendingCount > _config.MaxPending && _overPending++ == 0)
+            _violations.Add($"node {n.Id}'s proposer ({n.Proposer.Role}) holds {n.Proposer.PendingCount} commands, over max-pending {_config.MaxPending}, at t={_now}");
 
         // A role reports an error only on evidence of a bug (a reused ballot).
         foreach (var e in fx.Errors) _violations.Add($"error at t={_now}: {e}");
