@@ -15,8 +15,19 @@ namespace Actors.Testing.Processes;
 public sealed record PaxosStatusReport(int Node, string Role, int? Leader, long FirstUnchosen, long LastApplied, ImmutableArray<PaxosMemberReport> Members,
     string Ballot = "0.-1", long Sessions = 0)
 {
-    /// <summary>The round of <see cref="Ballot"/>.</summary>
-    public long BallotRound => long.Parse(Ballot.Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// <see cref="Ballot"/> as (round, node), which compares in ballot order: by round, then by node. A leader elected after
+    /// a whole-cluster restart may hold the same round as the one before, with a higher node id.
+    /// </summary>
+    public (long Round, int Node) BallotOrder
+    {
+        get
+        {
+            var parts = Ballot.Split('.', 2);
+            return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture),
+                int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
 
     /// <summary>True when the answering node is Up in the Akka cluster (its own member entry says so).</summary>
     public bool SelfUp => Members.Any(m => m.Self && m.Status == "up");
