@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Net.Sockets;
+using Akka.Actor;
 using Actors.Cluster.Tests.Support;
 using Actors.Testing.Processes;
 using Xunit;
@@ -87,7 +89,9 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task Bad_input_gets_a_clear_error_and_the_node_keeps_serving()
     {
-        await using var c = TestClusters.Create(24160, 29160, extraConfig: "actors.kv.max-value-bytes = 1000\nactors.log.max-state-bytes = 4KiB");
+        // Receptionists hand clients every receptionist they know (not 3 of them), so the foreign node's check below sees all.
+        await using var c = TestClusters.Create(24160, 29160,
+            extraConfig: "actors.kv.max-value-bytes = 1000\nactors.log.max-state-bytes = 4KiB\nakka.cluster.client.receptionist.number-of-contacts = 10");
         var start = await c.Script("start", "3");
         Assert.True(start.ExitCode == 0, start.ToString());
         Assert.Equal(0, (await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "kv", "put", "x", "before")).ExitCode);
@@ -145,9 +149,9 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
 
     /// <summary>
     /// A 4th node given the cluster's seeds and no member list would lead a log of its own beside the cluster's: it refuses
-    /// to start. One that names itself as its only member (past that check) joins, commits a write in its own log and sends
-    /// its decisions to the nodes it finds: the cluster's replicas refuse them, the write is found on no node of the cluster,
-    /// and the cluster's replicas stay equal.
+    /// to start. One that names itself as its only member (past that check) joins the Akka cluster and commits a write in its
+    /// own log: the cluster's nodes log it as a node of another log, the write is found on no node of the cluster, no client
+    /// of the cluster is routed to it, and the cluster's replicas stay equal.
     /// </summary>
     private async Task ForeignNodesAreKeptOut(LocalClusterProcess c)
     {
@@ -169,14 +173,39 @@ public sealed class LocalClusterTests(ITestOutputHelper output)
             var put = await c.CliUntil(4, 0, TimeSpan.FromSeconds(60), "kv", "put", "foreign", "written-through-node-4");
             output.WriteLine(put.ToString());
             Assert.Equal("written-through-node-4", (await c.CliUntil(4, 0, TimeSpan.FromSeconds(30), "kv", "get", "foreign")).Stdout.Trim());
-            // Its leader sends decisions to the nodes it takes for learners (2 and 3: ids above its one member) once it sees them.
+            // Its log role differs: the cluster's nodes log it as a node of another log and keep it out (its decisions, were it
+            // to send any, are refused by fingerprint), and it does not take them for learners of its own log either.
             Assert.True(await LocalClusterProcess.WaitUntil(
-                () => Task.FromResult(File.ReadAllText(Path.Combine(c.DataDir, "node-2", "node.log")).Contains("its Decision is refused", StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(60)), "node 2 never logged a refused decision from node 4");
+                () => Task.FromResult(File.ReadAllText(Path.Combine(c.DataDir, "node-2", "node.log")).Contains(":" + (c.RemoteBase + 4) + " runs another log", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60)), "node 2 never logged node 4 as a node of another log");
             for (var i = 1; i <= 3; i++)
             {
                 var get = await c.Cli(i, "kv", "get", "foreign");
                 Assert.True(get.ExitCode == 1 && get.Stdout.Trim() == "", $"node {i}: {get}");
+            }
+            // Node 4 is a member of the Akka cluster, but not of this log. A cluster client keeps the receptionists the first
+            // one it reaches names, and moves to one of them when its receptionist goes away: node 4's would serve it from the
+            // other log (acknowledging writes this cluster never sees). The receptionists of nodes 1 to 3 name only this log's.
+            using (var system = Akka.Actor.ActorSystem.Create("foreign-check", TestClusters.ClientConfig))
+            {
+                var initial = c.ContactPoints(3).Select(a => Akka.Actor.ActorPath.Parse(a + "/system/receptionist")).ToImmutableHashSet();
+                var clusterClient = system.ActorOf(Akka.Cluster.Tools.Client.ClusterClient.Props(
+                    Akka.Cluster.Tools.Client.ClusterClientSettings.Create(system).WithInitialContacts(initial)), "foreign-check");
+                // An answer through the client means it reached a receptionist, which told it the receptionists it knows.
+                var reply = await clusterClient.Ask<Actors.Contracts.Kv.KvReply>(
+                    new Akka.Cluster.Tools.Client.ClusterClient.Send("/user/kv", new Actors.Contracts.Kv.Get("foreign")), TimeSpan.FromSeconds(30));
+                Assert.Equal(Actors.Contracts.Kv.KvReplyStatus.NotFound, reply.Status);
+                var contacts = await clusterClient.Ask<Akka.Cluster.Tools.Client.ContactPoints>(Akka.Cluster.Tools.Client.GetContactPoints.Instance,
+                    TimeSpan.FromSeconds(10));
+                output.WriteLine($"contacts: {string.Join(", ", contacts.ContactPointsList)}");
+                Assert.DoesNotContain(contacts.ContactPointsList, p => p.Address.Port == c.RemoteBase + 4);
+                Assert.Equal(3, contacts.ContactPointsList.Count);
+                // And requests sent through a receptionist of this log go to this log's nodes only.
+                await using var client = await Actors.Contracts.Client.ActorsClient.ConnectAsync(system, c.ContactPoints(3),
+                    new Actors.Contracts.Client.ActorsClientOptions(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5), StraightToLeader: false));
+                for (var i = 0; i < 40; i++)
+                    Assert.Null(await client.GetAsync("foreign"));
+                await system.Terminate();
             }
             Assert.Equal(0, (await c.CliUntil(1, 0, TimeSpan.FromSeconds(30), "kv", "put", "x", "with-node-4-around")).ExitCode);
             for (var i = 1; i <= 3; i++)

@@ -82,22 +82,33 @@ public static class ActorsNode
 
     /// <summary>
     /// <paramref name="config"/> with <see cref="PaxosSettings.ClusterRole"/> (<c>paxos-node-{id}</c>), on an acceptor
-    /// <see cref="PaxosSettings.AcceptorRole"/>, and the ring roles (<see cref="Ring.RingSettings.Roles"/>) added to
-    /// <c>akka.cluster.roles</c>, so the learner directory of every node can find this one, the split-brain resolver counts
-    /// the acceptors, and the leader knows whether it takes a share of the ring. Roles already configured are kept.
+    /// <see cref="PaxosSettings.AcceptorRole"/> (which the split-brain resolver counts), the ring roles (<see cref="Ring.RingSettings.Roles"/>) and the log's role
+    /// (<see cref="PaxosSettings.LogRole"/>) added to <c>akka.cluster.roles</c>, so the learner directory of every node can
+    /// find this one, the split-brain resolver counts the acceptors, and the leader knows whether it takes a share of the
+    /// ring. Roles already configured are kept. The ClusterClient receptionist, distributed pub-sub and cluster sharding are
+    /// set to the log's role: a node of another log that joins the same Akka cluster receives no client request and no shard.
     /// </summary>
     public static Config WithNodeRole(Config config)
     {
         var settings = PaxosSettings.Create(config);
         var ring = Ring.RingSettings.Create(config);
         var roles = (config.HasPath("akka.cluster.roles") ? config.GetStringList("akka.cluster.roles") : [])
-            .Where(r => PaxosSettings.IdOfRole(r) is null && r != Ring.RingSettings.MemberRole && r != PaxosSettings.AcceptorRole
-                        && !r.StartsWith(Ring.RingSettings.WeightRolePrefix, StringComparison.Ordinal))
+            .Where(r => PaxosSettings.IdOfRole(r) is null && r != Ring.RingSettings.MemberRole && r != "paxos-acceptor"
+                        && !r.StartsWith(PaxosSettings.AcceptorRolePrefix, StringComparison.Ordinal)
+                        && !r.StartsWith(Ring.RingSettings.WeightRolePrefix, StringComparison.Ordinal)
+                        && !r.StartsWith(PaxosSettings.LogRolePrefix, StringComparison.Ordinal))
             .Append(settings.ClusterRole)
-            .Concat(settings.IsLearner ? [] : [PaxosSettings.AcceptorRole])
+            .Append(settings.LogRole)
+            .Concat(settings.IsLearner ? [] : [settings.AcceptorRole])
             .Concat(ring.Roles);
         var list = string.Join(", ", roles.Select(r => "\"" + r.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
-        return ConfigurationFactory.ParseString($"akka.cluster.roles = [{list}]").WithFallback(config);
+        return ConfigurationFactory.ParseString($$"""
+            akka.cluster.roles = [{{list}}]
+            akka.cluster.client.receptionist.role = "{{settings.LogRole}}"
+            akka.cluster.pub-sub.role = "{{settings.LogRole}}"
+            akka.cluster.sharding.role = "{{settings.LogRole}}"
+            akka.cluster.split-brain-resolver.keep-majority.role = "{{settings.AcceptorRole}}"
+            """).WithFallback(config);
     }
 
     /// <summary>

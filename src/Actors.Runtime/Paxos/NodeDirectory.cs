@@ -57,6 +57,14 @@ public sealed class NodeDirectory : ReceiveActor
         foreach (var m in _members.Values)
         {
             if (m.Status is MemberStatus.Down or MemberStatus.Removed) continue;
+            if (m.Roles.FirstOrDefault(r => r.StartsWith(PaxosSettings.LogRolePrefix, StringComparison.Ordinal)) is { } log && log != settings.LogRole)
+            {
+                // A node of another log (another acceptor list or other apply rules) in the same Akka cluster: it gets no
+                // client request and no shard (both are scoped to this log's role), and none of its Paxos messages is learned.
+                problems.Add($"{m.Address} runs another log ({log}; this node's is {settings.LogRole}: the acceptor lists or the apply " +
+                             "rules differ); it is kept out of this log, its clients and its shards");
+                continue;
+            }
             foreach (var role in m.Roles)
             {
                 if (PaxosSettings.IdOfRole(role) is not { } id) continue;

@@ -21,10 +21,18 @@ public sealed class PaxosSettings
     public const string RolePrefix = "paxos-node-";
 
     /// <summary>
-    /// The Akka.Cluster role every acceptor carries (learners do not): the split-brain resolver keeps the side with the
-    /// majority of the acceptors, which is the side that can commit (<c>keep-majority.role</c> in the reference config).
+    /// Prefix of the Akka.Cluster role every acceptor carries (learners do not), followed by its log's fingerprint
+    /// (<see cref="AcceptorRole"/>): the split-brain resolver keeps the side with the majority of this log's acceptors,
+    /// which is the side that can commit. An acceptor of another log in the same Akka cluster is not counted.
     /// </summary>
-    public const string AcceptorRole = "paxos-acceptor";
+    public const string AcceptorRolePrefix = "paxos-acceptor-";
+
+    /// <summary>
+    /// Prefix of the Akka.Cluster role that names a node's log by its <see cref="Fingerprint"/> ("paxos-log-703d00bab63d5e37").
+    /// Clients (the ClusterClient receptionist and its pub-sub) and shard regions use only members with this node's log role,
+    /// so a node of another log that joins the Akka cluster (another acceptor list, other apply rules) serves none of them.
+    /// </summary>
+    public const string LogRolePrefix = "paxos-log-";
 
     private PaxosSettings(ImmutableArray<string> members, int self, string selfEndpoint, TimeSpan tick, PaxosConfig core, int snapshotChunkBytes)
     {
@@ -67,6 +75,14 @@ public sealed class PaxosSettings
 
     /// <summary>The Akka.Cluster role this node joins with, naming its id.</summary>
     public string ClusterRole => RoleOf(Self);
+
+    /// <summary>The role naming this node's log: <see cref="LogRolePrefix"/> and the fingerprint in hex.</summary>
+    public string LogRole => LogRolePrefix + FingerprintHex;
+
+    /// <summary>The role of this log's acceptors: <see cref="AcceptorRolePrefix"/> and the fingerprint in hex.</summary>
+    public string AcceptorRole => AcceptorRolePrefix + FingerprintHex;
+
+    private string FingerprintHex => Fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Akka address of member <paramref name="node"/>.</summary>
     public string AddressOf(int node) => AddressOf(EndpointOf(node));

@@ -111,9 +111,13 @@ public sealed class PaxosSettingsSpec
                 NodeId = 7,
                 DataDir = dir,
             }, ConfigurationFactory.ParseString("akka.cluster.roles = [worker, paxos-node-3]"));
-            // A ring member by default: it asks the leader for a share of the ring.
-            Assert.Equal(["worker", "paxos-node-7", "ring-member"], config.GetStringList("akka.cluster.roles").ToArray());
-            Assert.Equal(7, PaxosSettings.Create(config).Self);
+            // A ring member by default: it asks the leader for a share of the ring. Its log's role scopes clients and shards.
+            var settings = PaxosSettings.Create(config);
+            Assert.Equal(["worker", "paxos-node-7", settings.LogRole, "ring-member"], config.GetStringList("akka.cluster.roles").ToArray());
+            Assert.Equal(7, settings.Self);
+            Assert.Equal(settings.LogRole, config.GetString("akka.cluster.client.receptionist.role"));
+            Assert.Equal(settings.LogRole, config.GetString("akka.cluster.pub-sub.role"));
+            Assert.Equal(settings.LogRole, config.GetString("akka.cluster.sharding.role"));
         }
         finally
         {
@@ -132,14 +136,19 @@ public sealed class PaxosSettingsSpec
                 ConfigurationFactory.ParseString("akka.cluster.roles = [paxos-acceptor]"));
             var learner = ActorsNode.BuildConfig(new NodeOptions { Port = 4060, Members = [.. members], NodeId = 7, DataDir = dir },
                 ConfigurationFactory.ParseString("akka.cluster.roles = [paxos-acceptor]"));
-            Assert.Single(acceptor.GetStringList("akka.cluster.roles"), r => r == PaxosSettings.AcceptorRole);
+            var role = PaxosSettings.Create(acceptor).AcceptorRole;
+            Assert.StartsWith(PaxosSettings.AcceptorRolePrefix, role);
+            Assert.Single(acceptor.GetStringList("akka.cluster.roles"), r => r.StartsWith("paxos-acceptor", StringComparison.Ordinal));
+            Assert.Contains(role, acceptor.GetStringList("akka.cluster.roles"));
             // A learner configured with the role by mistake does not keep it: it would outvote an acceptor.
-            Assert.DoesNotContain(PaxosSettings.AcceptorRole, learner.GetStringList("akka.cluster.roles"));
+            Assert.DoesNotContain(learner.GetStringList("akka.cluster.roles"), r => r.StartsWith("paxos-acceptor", StringComparison.Ordinal));
+            // Both carry their log's role, the same for both (one acceptor list, one set of rules).
+            Assert.Contains(PaxosSettings.Create(acceptor).LogRole, learner.GetStringList("akka.cluster.roles"));
             // 3 acceptors and 2 learners split {1,2} | {3,4,5}: counted by this role, the side of acceptors 1 and 2 keeps
             // the cluster, which is the side that can commit.
             var sbr = new Akka.Cluster.SBR.SplitBrainResolverSettings(acceptor);
             Assert.Equal("keep-majority", sbr.DowningStrategy);
-            Assert.Equal(PaxosSettings.AcceptorRole, sbr.KeepMajorityRole);
+            Assert.Equal(role, sbr.KeepMajorityRole);
         }
         finally
         {
