@@ -20,6 +20,7 @@ public sealed class FaultsPalette : CommandPalette
         _settings = settings;
         Register(new CommandSpec("block", "NODES", "Drops every Paxos message to NODES (comma list of node ids; replaces the block list; 'none' clears it)."), Block);
         Register(new CommandSpec("delay", "NODES MS", "Delays Paxos messages to NODES by MS milliseconds (0 removes the delay)."), Delay);
+        Register(new CommandSpec("delay-grants", "NODES MS", "Delays the read-index grants to NODES by MS milliseconds (0 removes the delay)."), DelayGrants);
         Register(new CommandSpec("drop", "NODES PROBABILITY", "Drops each Paxos message to NODES with PROBABILITY (0 to 1)."), Drop);
         Register(new CommandSpec("heal", "", "Removes every injected fault."), ctx =>
         {
@@ -56,13 +57,17 @@ public sealed class FaultsPalette : CommandPalette
         return ctx.Ok(nodes.Length == 0 ? "no node blocked\n" : $"blocked {string.Join(",", nodes)}\n");
     }
 
-    private CommandResponse Delay(CommandContext ctx)
+    private CommandResponse Delay(CommandContext ctx) => SetDelay(ctx, _faults.Delay, "");
+
+    private CommandResponse DelayGrants(CommandContext ctx) => SetDelay(ctx, _faults.DelayGrants, "read-index grants to ");
+
+    private CommandResponse SetDelay(CommandContext ctx, Action<IEnumerable<int>, TimeSpan> set, string what)
     {
         if (!TryNodes(ctx.Args[0], out var nodes, out var error)) return ctx.Error(error);
         if (!int.TryParse(ctx.Args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) || ms > 60_000)
             return ctx.Error($"'{ctx.Args[1]}' is not a delay in milliseconds (0 to 60000)");
-        _faults.Delay(nodes, TimeSpan.FromMilliseconds(ms));
-        return ctx.Ok($"delaying {string.Join(",", nodes)} by {ms} ms\n");
+        set(nodes, TimeSpan.FromMilliseconds(ms));
+        return ctx.Ok($"delaying {what}{string.Join(",", nodes)} by {ms} ms\n");
     }
 
     private CommandResponse Drop(CommandContext ctx)
@@ -82,9 +87,11 @@ public sealed class FaultsPalette : CommandPalette
             blocked = s.Blocked.Order().ToArray(),
             delays = s.Delays.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => (int)kv.Value.TotalMilliseconds),
             drops = s.Drops.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+            grantDelays = s.GrantDelays.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => (int)kv.Value.TotalMilliseconds),
         };
         return ctx.Ok(view, v => s.IsNone
             ? "no faults\n"
-            : $"blocked: {string.Join(",", v.blocked)}\ndelays: {string.Join(", ", v.delays.Select(d => $"{d.Key}={d.Value}ms"))}\ndrops: {string.Join(", ", v.drops.Select(d => $"{d.Key}={d.Value:0.##}"))}\n");
+            : $"blocked: {string.Join(",", v.blocked)}\ndelays: {string.Join(", ", v.delays.Select(d => $"{d.Key}={d.Value}ms"))}\ndrops: {string.Join(", ", v.drops.Select(d => $"{d.Key}={d.Value:0.##}"))}\n" +
+              $"grant delays: {string.Join(", ", v.grantDelays.Select(d => $"{d.Key}={d.Value}ms"))}\n");
     }
 }

@@ -8,7 +8,8 @@ namespace Actors.Runtime.Paxos;
 /// Injected network faults on this node's outgoing Paxos traffic, for fault-testing a running cluster
 /// (the <c>faults</c> palette, enabled by <c>actors.faults.enabled</c>): messages to blocked nodes are dropped,
 /// messages to delayed nodes arrive late, messages to lossy nodes are dropped at random. Applying the same
-/// blocks on both sides of a cut makes a partition. Client traffic and Akka.Cluster gossip are not affected.
+/// blocks on both sides of a cut makes a partition. Read-index grants alone can be delayed too (a leader slow to answer
+/// reads while its heartbeats and accepts go on). Client traffic and Akka.Cluster gossip are not affected.
 /// </summary>
 public sealed class PaxosFaults
 {
@@ -16,11 +17,13 @@ public sealed class PaxosFaults
     private volatile State _state = State.None;
 
     /// <summary>The fault state of one node at a time; immutable, swapped as a whole.</summary>
-    public sealed record State(ImmutableHashSet<int> Blocked, ImmutableDictionary<int, TimeSpan> Delays, ImmutableDictionary<int, double> Drops)
+    public sealed record State(ImmutableHashSet<int> Blocked, ImmutableDictionary<int, TimeSpan> Delays, ImmutableDictionary<int, double> Drops,
+        ImmutableDictionary<int, TimeSpan> GrantDelays)
     {
-        public static readonly State None = new(ImmutableHashSet<int>.Empty, ImmutableDictionary<int, TimeSpan>.Empty, ImmutableDictionary<int, double>.Empty);
+        public static readonly State None = new(ImmutableHashSet<int>.Empty, ImmutableDictionary<int, TimeSpan>.Empty, ImmutableDictionary<int, double>.Empty,
+            ImmutableDictionary<int, TimeSpan>.Empty);
 
-        public bool IsNone => Blocked.IsEmpty && Delays.IsEmpty && Drops.IsEmpty;
+        public bool IsNone => Blocked.IsEmpty && Delays.IsEmpty && Drops.IsEmpty && GrantDelays.IsEmpty;
     }
 
     /// <summary>The faults of <paramref name="system"/>'s node.</summary>
@@ -30,11 +33,15 @@ public sealed class PaxosFaults
 
     public void Block(IEnumerable<int> nodes) => _state = _state with { Blocked = nodes.ToImmutableHashSet() };
 
-    public void Delay(IEnumerable<int> nodes, TimeSpan delay)
+    public void Delay(IEnumerable<int> nodes, TimeSpan delay) => _state = _state with { Delays = WithDelay(_state.Delays, nodes, delay) };
+
+    /// <summary>Read-index grants to <paramref name="nodes"/> leave <paramref name="delay"/> late (on top of any delay of all messages).</summary>
+    public void DelayGrants(IEnumerable<int> nodes, TimeSpan delay) => _state = _state with { GrantDelays = WithDelay(_state.GrantDelays, nodes, delay) };
+
+    private static ImmutableDictionary<int, TimeSpan> WithDelay(ImmutableDictionary<int, TimeSpan> delays, IEnumerable<int> nodes, TimeSpan delay)
     {
-        var d = _state.Delays;
-        foreach (var n in nodes) d = delay > TimeSpan.Zero ? d.SetItem(n, delay) : d.Remove(n);
-        _state = _state with { Delays = d };
+        foreach (var n in nodes) delays = delay > TimeSpan.Zero ? delays.SetItem(n, delay) : delays.Remove(n);
+        return delays;
     }
 
     public void Drop(IEnumerable<int> nodes, double probability)
@@ -46,8 +53,8 @@ public sealed class PaxosFaults
 
     public void Heal() => _state = State.None;
 
-    /// <summary>What to do with a message to <paramref name="node"/>: null to drop it, else the delay before sending.</summary>
-    internal TimeSpan? Decide(int node)
+    /// <summary>What to do with <paramref name="message"/> to <paramref name="node"/>: null to drop it, else the delay before sending.</summary>
+    internal TimeSpan? Decide(int node, object message)
     {
         var s = _state;
         if (s.IsNone) return TimeSpan.Zero;
@@ -56,6 +63,8 @@ public sealed class PaxosFaults
         {
             if (Random.Shared.NextDouble() < p) return null;
         }
-        return s.Delays.TryGetValue(node, out var delay) ? delay : TimeSpan.Zero;
+        var delay = s.Delays.GetValueOrDefault(node, TimeSpan.Zero);
+        if (message is Actors.Core.Paxos.ReadIndexGrant && s.GrantDelays.TryGetValue(node, out var grantDelay)) delay += grantDelay;
+        return delay;
     }
 }

@@ -83,7 +83,7 @@ public sealed class PaxosTransport
             return;
         }
         // Injected faults (actors.faults) apply to remote traffic only; null means the message is dropped.
-        var delay = self ? TimeSpan.Zero : _faults.Decide(o.To);
+        var delay = self ? TimeSpan.Zero : _faults.Decide(o.To, o.Message);
         if (delay is not { } d) return;
         if (Target(o.To, o.Role) is not { } target) return;
         if (d > TimeSpan.Zero)

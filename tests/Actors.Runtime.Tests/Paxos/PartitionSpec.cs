@@ -68,6 +68,26 @@ public sealed class PartitionSpec
         Assert.Equal("v2", Encoding.UTF8.GetString(read.Value!));
     }
 
+    [Fact]
+    public async Task A_read_at_a_follower_is_answered_when_every_grant_takes_longer_than_the_retransmit_time()
+    {
+        await using var c = new LocalCluster(3);
+        var leader = await c.AwaitLeader(TimeSpan.FromSeconds(30));
+        var follower = Enumerable.Range(0, 3).First(i => i != leader);
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKvUntil(leader, new Put("g", Encoding.UTF8.GetBytes("v1"), "gw", 1), TimeSpan.FromSeconds(30))).Status);
+
+        // The follower resends an unanswered read-index request every 4 ticks (200 ms here); each grant arrives 1 s late, when
+        // four newer requests have gone out. A grant still answers the reads its request carried.
+        PaxosFaults.For(c.Systems[leader]!).DelayGrants([follower + 1], TimeSpan.FromSeconds(1));
+        Assert.Equal(KvReplyStatus.Ok, (await c.AskKv(leader, new Put("g", Encoding.UTF8.GetBytes("v2"), "gw", 2))).Status);
+        for (var i = 1; i <= 3; i++)
+        {
+            var read = await c.AskKv(follower, new Get("g", "gr", i));
+            Assert.Equal(KvReplyStatus.Ok, read.Status);
+            Assert.Equal("v2", Encoding.UTF8.GetString(read.Value!));
+        }
+    }
+
     /// <summary>Cuts the leader <paramref name="old"/> off from <paramref name="others"/> both ways and waits until they elect another.</summary>
     private static async Task CutOffAndReplace(LocalCluster c, int old, int[] others)
     {
