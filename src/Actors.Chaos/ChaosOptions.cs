@@ -16,9 +16,24 @@ namespace Actors.Chaos;
 /// <param name="SessionTtlSeconds">The nodes' <c>actors.kv.session-ttl</c> in seconds (0: the default, 10 min). A few seconds
 /// makes sessions expire while paused and cut-off nodes hold commands and while clients sit idle, so copies are refused as
 /// expired and clients issue their writes again.</param>
+/// <param name="MaxPending">The nodes' <c>actors.paxos.max-pending</c>: small enough that a flood of a cut-off leader
+/// (<see cref="FaultKind.FloodLeader"/>) goes past it.</param>
+/// <param name="SnapshotEvery">The nodes' <c>actors.paxos.snapshot-every</c>: small, so a node that restarts or is cut off
+/// catches up by snapshot, often while the snapshot it is sent advances.</param>
+/// <param name="SnapshotChunkBytes">The nodes' <c>actors.paxos.snapshot-chunk-bytes</c>: small, so a snapshot goes in many pieces.</param>
 public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Clients, int Keys, string OutDir, string Configuration,
-    int RemoteBase, int CmdBase, int Counters = 8, int SessionTtlSeconds = 0)
+    int RemoteBase, int CmdBase, int Counters = 8, int SessionTtlSeconds = 0, int MaxPending = ChaosOptions.DefaultMaxPending,
+    int SnapshotEvery = ChaosOptions.DefaultSnapshotEvery, int SnapshotChunkBytes = ChaosOptions.DefaultSnapshotChunkBytes)
 {
+    /// <summary>Default <see cref="MaxPending"/>: some hundred times what the clients keep in flight.</summary>
+    public const int DefaultMaxPending = 400;
+
+    /// <summary>Default <see cref="SnapshotEvery"/> (the nodes' own default is 1000).</summary>
+    public const int DefaultSnapshotEvery = 200;
+
+    /// <summary>Default <see cref="SnapshotChunkBytes"/> (the nodes' own default is 1 MiB).</summary>
+    public const int DefaultSnapshotChunkBytes = 2048;
+
     /// <summary>Default Akka.Remote port base.</summary>
     public const int DefaultRemoteBase = 24300;
 
@@ -28,7 +43,8 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
     /// <summary>Usage text printed on a bad command line.</summary>
     public const string Usage =
         "usage: chaos [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--counters 8] [--out DIR]\n" +
-        "             [--configuration Release|Failpoints] [--remote-base 24300] [--cmd-base 29300] [--session-ttl SECONDS]";
+        "             [--configuration Release|Failpoints] [--remote-base 24300] [--cmd-base 29300] [--session-ttl SECONDS]\n" +
+        "             [--max-pending 400] [--snapshot-every 200] [--snapshot-chunk-bytes 2048]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
     public static ChaosOptions Parse(IReadOnlyList<string> args, string root)
@@ -44,6 +60,9 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
         var remoteBase = DefaultRemoteBase;
         var cmdBase = DefaultCmdBase;
         var sessionTtl = 0;
+        var maxPending = DefaultMaxPending;
+        var snapshotEvery = DefaultSnapshotEvery;
+        var chunkBytes = DefaultSnapshotChunkBytes;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -74,11 +93,15 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
                 case "--remote-base": remoteBase = Int(1024, 65000); break;
                 case "--cmd-base": cmdBase = Int(1024, 65000); break;
                 case "--session-ttl": sessionTtl = Int(1, 24 * 3600); break;
+                case "--max-pending": maxPending = Int(10, 1_000_000); break;
+                case "--snapshot-every": snapshotEvery = Int(1, 1_000_000); break;
+                case "--snapshot-chunk-bytes": chunkBytes = Int(1024, 8 * 1024 * 1024); break;
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }
 
         outDir = Path.GetFullPath(outDir ?? Path.Combine(root, "data", $"chaos-{seed}"));
-        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration, remoteBase, cmdBase, counters, sessionTtl);
+        return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration, remoteBase, cmdBase, counters, sessionTtl,
+            maxPending, snapshotEvery, chunkBytes);
     }
 }

@@ -28,7 +28,10 @@ public sealed class ClusterControl : IAsyncDisposable
             RemoteBase = options.RemoteBase,
             CmdBase = options.CmdBase,
             DataDir = data,
-            ExtraConfig = "actors.faults.enabled = on\n" + (options.SessionTtlSeconds > 0 ? $"actors.kv.session-ttl = {options.SessionTtlSeconds}s\n" : ""),
+            ExtraConfig = "actors.faults.enabled = on\n" + (options.SessionTtlSeconds > 0 ? $"actors.kv.session-ttl = {options.SessionTtlSeconds}s\n" : "") +
+                          $"actors.paxos.max-pending = {options.MaxPending}\n" +
+                          $"actors.paxos.snapshot-every = {options.SnapshotEvery}\n" +
+                          $"actors.paxos.snapshot-chunk-bytes = {options.SnapshotChunkBytes}\n",
             Configuration = options.Configuration,
             ReadyWait = RestartTimeout,
         });
@@ -146,7 +149,15 @@ public sealed class ClusterControl : IAsyncDisposable
     /// Elections won since <paramref name="since"/> (UTC): the times a node logged that it began to lead ("leads at ballot ...
     /// (this node)"), in every node's log.
     /// </summary>
-    public int ElectionsSince(DateTime since)
+    public int ElectionsSince(DateTime since) =>
+        LogLinesSince(since, line => line.Contains("leads at ballot", StringComparison.Ordinal) && line.Contains("(this node)", StringComparison.Ordinal));
+
+    /// <summary>Snapshots installed since <paramref name="since"/> (UTC) by a replica that caught up from a peer, in every node's log.</summary>
+    public int SnapshotInstallsSince(DateTime since) =>
+        LogLinesSince(since, line => line.Contains("replica: installing the snapshot through slot", StringComparison.Ordinal));
+
+    /// <summary>Lines of every node's log stamped at or after <paramref name="since"/> (UTC) that <paramref name="match"/> accepts.</summary>
+    private int LogLinesSince(DateTime since, Func<string, bool> match)
     {
         var count = 0;
         for (var node = 1; node <= Nodes; node++)
@@ -155,7 +166,7 @@ public sealed class ClusterControl : IAsyncDisposable
             if (!File.Exists(path)) continue;
             foreach (var line in File.ReadLines(path))
             {
-                if (!line.Contains("leads at ballot", StringComparison.Ordinal) || !line.Contains("(this node)", StringComparison.Ordinal)) continue;
+                if (!match(line)) continue;
                 var at = System.Text.RegularExpressions.Regex.Match(line, @"\[(\d\d/\d\d/\d{4} \d\d:\d\d:\d\d\.\d+)Z\]");
                 if (at.Success && DateTime.TryParseExact(at.Groups[1].Value, "MM/dd/yyyy HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture,
                         System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var t) && t >= since)
@@ -331,6 +342,50 @@ public sealed class ClusterControl : IAsyncDisposable
         finally
         {
             _locks[node].Release();
+        }
+    }
+
+    /// <summary>Node <paramref name="node"/>'s <c>paxos status</c>, or null when it is not running or does not answer.</summary>
+    public async Task<PaxosStatusReport?> Status(int node)
+    {
+        await _locks[node].WaitAsync();
+        try
+        {
+            return StateOf(node) == NodeState.Running ? await _cluster.Status(node) : null;
+        }
+        finally
+        {
+            _locks[node].Release();
+        }
+    }
+
+    /// <summary>
+    /// Starts a node that is no member of this cluster's log: the cluster's seeds, node id 1 in an acceptor list of its own
+    /// (itself), ports one above the last node's, data under <paramref name="dir"/>. It joins the Akka cluster, leads its own
+    /// log and sends its decisions to the nodes it takes for its learners. The caller stops it by its PID.
+    /// </summary>
+    public System.Diagnostics.Process StartForeign(string dir)
+    {
+        var id = Nodes + 1;
+        var host = Path.Combine(LocalClusterProcess.Root, "src", "Actors.Host", "bin", _cluster.Options.Configuration, "net10.0", "Actors.Host.dll");
+        var seeds = string.Join(",", Enumerable.Range(1, Nodes).Select(i => $"127.0.0.1:{_cluster.RemoteBase + i}"));
+        Directory.CreateDirectory(dir);
+        return ChildProcess.StartLogged("dotnet",
+            [host, "--port", (_cluster.RemoteBase + id).ToString(), "--cmd-port", (_cluster.CmdBase + id).ToString(), "--seeds", seeds,
+                "--data-dir", dir, "--members", $"127.0.0.1:{_cluster.RemoteBase + id}"],
+            Path.Combine(dir, "node.log"));
+    }
+
+    /// <summary>Sends one command to the foreign node <see cref="StartForeign"/> started; null when it does not answer.</summary>
+    public async Task<Actors.Contracts.Cmd.CommandResponse?> ForeignCommand(string palette, string command, params string[] args)
+    {
+        try
+        {
+            return await _cluster.Command(Nodes + 1, palette, command, args, TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
         }
     }
 

@@ -36,6 +36,25 @@ public enum FaultKind
     /// <summary>Paxos messages among some nodes delayed by 50 to 300 ms.</summary>
     SlowLinks,
 
+    /// <summary>
+    /// The leader's read-index grants reach every other node 0.5 to 1.5 s late, longer than the retransmit interval (4 ticks,
+    /// 400 ms): each grant comes back after its request was followed by newer ones and must still answer the reads it carried.
+    /// </summary>
+    SlowGrants,
+
+    /// <summary>
+    /// The leader cut off from every other node (both ways) and sent a burst of writes (<see cref="LeaderFlood"/>): it must
+    /// hold at most max-pending of them and refuse the rest as overloaded.
+    /// </summary>
+    FloodLeader,
+
+    /// <summary>
+    /// A node that is no member of the cluster's log joins the Akka cluster with its seeds and an acceptor list of its own,
+    /// writes a checked key in its own log and sends its decisions to the cluster's nodes; it is stopped at the heal. No
+    /// replica may learn its value (a read of it breaks the history).
+    /// </summary>
+    ForeignNode,
+
     /// <summary>Paxos messages among some nodes dropped with probability 0.1 to 0.4.</summary>
     LossyLinks,
 

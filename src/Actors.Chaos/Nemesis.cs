@@ -8,14 +8,15 @@ namespace Actors.Chaos;
 /// a minority of the nodes is paused or down at once. The exception is the restart of every node (kill -9 of all of
 /// them at once), which waits until every node is running, holds the whole cluster down, and returns only once every
 /// node is Up again with a leader;</item>
-/// <item>the network lane partitions (majority/minority, isolated leader, bridge) or slows or drops the Paxos
-/// traffic among chosen nodes, holds 2 to 4 s, then heals.</item>
+/// <item>the network lane partitions (majority/minority, isolated leader, bridge), cuts one way, slows or drops the Paxos
+/// traffic among chosen nodes or the leader's read grants, floods a cut-off leader, or starts a node of another log beside
+/// the cluster; it holds 2 to 4 s, then heals.</item>
 /// </list>
 /// Each lane waits a calm of 1 to 2 s between its faults and takes its kinds from a deck shuffled with
 /// <c>System.Random</c> seeded from the run's seed: every kind comes once per round, so the counts stay even. The
 /// first card of each lane is fixed (a leader kill and a partition), so every run has both.
 /// </summary>
-public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
+public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, LeaderFlood? flood = null, string? foreignDir = null)
 {
     private static readonly FaultKind[] ProcessKinds =
         [FaultKind.KillNode, FaultKind.KillLeader, FaultKind.PauseNode, FaultKind.PauseLeader, FaultKind.RestartAll, FaultKind.StaleIncarnation];
@@ -26,7 +27,24 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
     /// </summary>
     public static readonly TimeSpan StaleHold = TimeSpan.FromSeconds(16);
     private static readonly FaultKind[] NetworkKinds =
-        [FaultKind.Partition, FaultKind.IsolateLeader, FaultKind.Bridge, FaultKind.DeafNode, FaultKind.DeafLeader, FaultKind.SlowLinks, FaultKind.LossyLinks];
+        [FaultKind.Partition, FaultKind.IsolateLeader, FaultKind.Bridge, FaultKind.DeafNode, FaultKind.DeafLeader, FaultKind.SlowLinks,
+            FaultKind.SlowGrants, FaultKind.LossyLinks, FaultKind.FloodLeader, FaultKind.ForeignNode];
+
+    private readonly List<FloodOutcome> _floods = [];
+
+    /// <summary>What each <see cref="FaultKind.FloodLeader"/> found.</summary>
+    public IReadOnlyList<FloodOutcome> Floods
+    {
+        get
+        {
+            lock (_floods) return _floods.ToList();
+        }
+    }
+
+    /// <summary>Foreign nodes that started, wrote in their own log and were stopped.</summary>
+    public int ForeignWrites => _foreignWrites;
+
+    private int _foreignWrites;
 
     private readonly List<FaultRecord> _faults = [];
     private readonly List<Task> _restarts = [];
@@ -109,12 +127,15 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
                 var subset = 2 + random.Next(cluster.Nodes - 1);
                 var delayMs = random.Next(50, 301);
                 var dropP = Math.Round(0.1 + 0.3 * random.NextDouble(), 2);
+                var grantDelayMs = random.Next(500, 1501);
                 if (DateTime.UtcNow + hold + TimeSpan.FromSeconds(2) > until) break;
 
                 if (processLane)
                     await ProcessFault(kind, order, hold, until, abort);
+                else if (kind == FaultKind.ForeignNode)
+                    await ForeignNode(hold, until, abort);
                 else
-                    await NetworkFault(kind, order, minority, subset, delayMs, dropP, hold, abort);
+                    await NetworkFault(kind, order, minority, subset, delayMs, dropP, grantDelayMs, hold, abort);
             }
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
@@ -293,16 +314,25 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
         Record(number, kind, description, injected);
     }
 
-    private async Task NetworkFault(FaultKind kind, int[] order, int minority, int subset, int delayMs, double dropP,
+    private async Task NetworkFault(FaultKind kind, int[] order, int minority, int subset, int delayMs, double dropP, int grantDelayMs,
         TimeSpan hold, CancellationToken abort)
     {
         var number = Interlocked.Increment(ref _numbers);
         var injected = Clock.Now;
-        var description = await InjectNetwork(kind, order, minority, subset, delayMs, dropP);
+        var (description, target) = await InjectNetwork(kind, order, minority, subset, delayMs, dropP, grantDelayMs);
         Console.WriteLine($"{Clock.Stamp} fault #{number} {kind}: {description} (for {hold.TotalSeconds:0.0}s)");
         try
         {
-            await Task.Delay(hold, abort);
+            if (kind == FaultKind.FloodLeader && flood is not null && target is { } cutOff)
+            {
+                // The flood runs for the hold: its writes wait in the cut-off node while its queue is read.
+                var outcome = await flood.Run(cutOff, hold);
+                lock (_floods) _floods.Add(outcome);
+                Console.WriteLine($"{Clock.Stamp} flood of node {cutOff}: {outcome.Sent} writes, {outcome.Overloaded} refused as overloaded, " +
+                                  $"at most {outcome.MostHeld?.ToString() ?? "?"} held (max-pending {outcome.MaxPending})");
+            }
+            else
+                await Task.Delay(hold, abort);
         }
         finally
         {
@@ -318,10 +348,10 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
     }
 
     /// <summary>
-    /// Applies a link fault. Rules go to the nodes that are running; a paused or down node is left out, which turns
-    /// its side of the fault one-way until the heal.
+    /// Applies a link fault and describes it, with the node it singles out (the leader it cut off), if any. Rules go to the
+    /// nodes that are running; a paused or down node is left out, which turns its side of the fault one-way until the heal.
     /// </summary>
-    private async Task<string> InjectNetwork(FaultKind kind, int[] order, int minority, int subset, int delayMs, double dropP)
+    private async Task<(string Description, int? Target)> InjectNetwork(FaultKind kind, int[] order, int minority, int subset, int delayMs, double dropP, int grantDelayMs)
     {
         switch (kind)
         {
@@ -329,14 +359,14 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
             {
                 var small = order.Take(minority).ToArray();
                 await Partition(small, order.Except(small).ToArray());
-                return $"partition {Ids(small)} | {Ids(order.Except(small))}";
+                return ($"partition {Ids(small)} | {Ids(order.Except(small))}", null);
             }
-            case FaultKind.IsolateLeader:
+            case FaultKind.IsolateLeader or FaultKind.FloodLeader:
             {
                 var leader = await cluster.Leader() ?? order[0];
                 var rest = order.Where(n => n != leader).ToArray();
                 await Partition([leader], rest);
-                return $"isolate leader {leader} | {Ids(rest)}";
+                return ($"isolate leader {leader} | {Ids(rest)}{(kind == FaultKind.FloodLeader ? " and flood it" : "")}", leader);
             }
             case FaultKind.Bridge:
             {
@@ -345,36 +375,79 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0)
                 var a = rest.Take(rest.Length / 2).ToArray();
                 var b = rest.Skip(rest.Length / 2).ToArray();
                 await Partition(a, b);
-                return $"bridge {bridge} between {Ids(a)} and {Ids(b)}";
+                return ($"bridge {bridge} between {Ids(a)} and {Ids(b)}", null);
             }
             case FaultKind.DeafNode:
             {
                 var deaf = order[0];
                 await Deafen(deaf, order[1..]);
-                return $"one-way: {deaf} hears none of {Ids(order[1..])}";
+                return ($"one-way: {deaf} hears none of {Ids(order[1..])}", null);
             }
             case FaultKind.DeafLeader:
             {
                 var leader = await cluster.Leader() ?? order[0];
                 var rest = order.Where(n => n != leader).ToArray();
                 await Deafen(leader, rest);
-                return $"one-way: leader {leader} hears none of {Ids(rest)}";
+                return ($"one-way: leader {leader} hears none of {Ids(rest)}", null);
             }
             case FaultKind.SlowLinks:
             {
                 var chosen = order.Take(subset).ToArray();
                 foreach (var n in chosen) await cluster.Faults(n, "delay", Ids(chosen.Where(o => o != n)), delayMs.ToString());
-                return $"delay {delayMs} ms among {Ids(chosen)}";
+                return ($"delay {delayMs} ms among {Ids(chosen)}", null);
+            }
+            case FaultKind.SlowGrants:
+            {
+                var leader = await cluster.Leader() ?? order[0];
+                var rest = order.Where(n => n != leader).ToArray();
+                await cluster.Faults(leader, "delay-grants", Ids(rest), grantDelayMs.ToString());
+                return ($"leader {leader} delays its read grants to {Ids(rest)} by {grantDelayMs} ms", null);
             }
             case FaultKind.LossyLinks:
             {
                 var chosen = order.Take(subset).ToArray();
                 var p = dropP.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 foreach (var n in chosen) await cluster.Faults(n, "drop", Ids(chosen.Where(o => o != n)), p);
-                return $"drop {p} among {Ids(chosen)}";
+                return ($"drop {p} among {Ids(chosen)}", null);
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
+
+    /// <summary>
+    /// Starts a node of another log beside the cluster (<see cref="ClusterControl.StartForeign"/>), has it write key k0 in its
+    /// own log, holds, and stops it by its PID. Its start and write take some seconds; it counts as healed once it is stopped.
+    /// </summary>
+    private async Task ForeignNode(TimeSpan hold, DateTime until, CancellationToken abort)
+    {
+        if (foreignDir is null || DateTime.UtcNow + TimeSpan.FromSeconds(40) > until) return;
+        var number = Interlocked.Increment(ref _numbers);
+        var injected = Clock.Now;
+        var dir = Path.Combine(foreignDir, $"foreign-{number}");
+        var value = $"foreign-{number}";
+        var description = $"node {cluster.Nodes + 1} of a log of its own joins and writes k0={value}";
+        Console.WriteLine($"{Clock.Stamp} fault #{number} {FaultKind.ForeignNode}: {description}");
+        var process = cluster.StartForeign(dir);
+        try
+        {
+            var wrote = false;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!wrote && DateTime.UtcNow < deadline && !abort.IsCancellationRequested && !process.HasExited)
+            {
+                wrote = await cluster.ForeignCommand("kv", "put", "k0", value) is { ExitCode: 0 };
+                if (!wrote) await Task.Delay(500, abort);
+            }
+            if (wrote) Interlocked.Increment(ref _foreignWrites);
+            Console.WriteLine($"{Clock.Stamp} foreign node {(wrote ? "wrote k0 in its own log" : process.HasExited ? "exited" : "wrote nothing in 30 s")}; " +
+                              $"it stays for {hold.TotalSeconds:0.0}s");
+            await Task.Delay(hold, abort);
+        }
+        finally
+        {
+            await Actors.Testing.Processes.ChildProcess.StopAsync(process, TimeSpan.FromSeconds(10));
+            process.Dispose();
+            Record(number, FaultKind.ForeignNode, description, injected);
         }
     }
 

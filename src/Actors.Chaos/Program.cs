@@ -8,7 +8,8 @@ using Actors.Testing.Processes;
 using Akka.Actor;
 using Akka.Configuration;
 
-// Exit codes: 0 no violation, 1 linearizability violation, lost acknowledged write or miscounted counter, 2 usage or setup error.
+// Exit codes: 0 no violation, 1 linearizability violation, lost acknowledged write, miscounted counter or a node holding more
+// than max-pending commands, 2 usage or setup error.
 var root = RepoRoot.Path;
 ChaosOptions options;
 try
@@ -71,13 +72,16 @@ try
     Console.WriteLine($"{Clock.Stamp} {clients.Count} clients connected; running for {options.Duration.TotalSeconds:0} s");
 
     var history = new History();
-    var nemesis = new Nemesis(cluster, options.Seed, options.Counters);
+    var flood = new LeaderFlood(system, cluster, options.MaxPending);
+    var nemesis = new Nemesis(cluster, options.Seed, options.Counters, flood, options.OutDir);
     using var stopClients = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
     var started = DateTime.UtcNow;
     var until = started + options.Duration;
     var workload = new Workload(clients, options.Keys, options.Seed, history).Run(stopClients.Token);
     var counterWorkload = new CounterWorkload(clients, options.Counters, options.Seed);
     var counterRun = counterWorkload.Run(stopClients.Token);
+    var shared = new SharedIdWorkload(system, cluster.ContactPoints, options.Keys, options.Seed, history, options.Clients + 1);
+    var sharedRun = shared.Run(stopClients.Token);
     var progress = Progress(history, stopClients.Token);
 
     await nemesis.Run(until, abort.Token);
@@ -92,6 +96,7 @@ try
     stopClients.Cancel();
     await workload;
     await counterRun;
+    await sharedRun;
     await progress;
     if (abort.IsCancellationRequested)
     {
@@ -123,10 +128,12 @@ try
     var checkable = ops.Where(o => !(o.Kind == KvOpKind.Get && o.Outcome == KvOutcome.Indeterminate)).ToList();
     var (check, checkTime) = Report.Timed(() => LinearizabilityChecker.Check(checkable));
     var lost = AcknowledgedWrites.Lost(ops, finalState);
-    var violation = !check.IsLinearizable || lost.Count > 0 || counterVerdicts.Any(v => v.Problem is not null);
+    var hostile = new HostileFacts(nemesis.Floods, nemesis.ForeignWrites, cluster.SnapshotInstallsSince(started),
+        clients.Sum(c => c.SessionExpiredReplies), clients.Sum(c => c.Reissues), shared.Rejected);
+    var violation = !check.IsLinearizable || lost.Count > 0 || counterVerdicts.Any(v => v.Problem is not null) || hostile.Unbounded;
     var elections = (Count: cluster.ElectionsSince(started), Minutes: (DateTime.UtcNow - started).TotalMinutes);
     var summary = Report.Summary(options, ops, nemesis.Faults, check, checkTime, lost, violation, nemesis.Revived, nemesis.NotBack,
-        counterAdds, counterVerdicts, elections);
+        counterAdds, counterVerdicts, elections, hostile);
     File.WriteAllText(Path.Combine(options.OutDir, "summary.txt"), summary);
     Console.WriteLine();
     Console.Write(summary);

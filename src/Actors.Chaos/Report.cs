@@ -5,6 +5,20 @@ using Actors.Testing.Linearizability;
 
 namespace Actors.Chaos;
 
+/// <summary>What the hostile parts of a run saw, besides the history and the counters.</summary>
+/// <param name="Floods">Each flood of a cut-off leader.</param>
+/// <param name="ForeignWrites">Foreign nodes that wrote key k0 in a log of their own (the history check shows no replica learned it).</param>
+/// <param name="SnapshotInstalls">Snapshots replicas installed to catch up, from the nodes' logs.</param>
+/// <param name="SessionExpiredReplies">Replies that refused a client's request as issued before its session expired.</param>
+/// <param name="Reissues">Writes the clients issued again after such a refusal.</param>
+/// <param name="SharedIdRejected">Requests of the two senders that share a client id refused because the other had used their pair.</param>
+public sealed record HostileFacts(IReadOnlyList<FloodOutcome> Floods, int ForeignWrites, int SnapshotInstalls, long SessionExpiredReplies,
+    long Reissues, int SharedIdRejected)
+{
+    /// <summary>A flood found a node holding more than max-pending commands.</summary>
+    public bool Unbounded => Floods.Any(f => f.Unbounded);
+}
+
 /// <summary>Builds the human-readable summary of a run.</summary>
 public static class Report
 {
@@ -12,12 +26,15 @@ public static class Report
     public static string Summary(ChaosOptions options, IReadOnlyList<KvOperation> history, IReadOnlyList<FaultRecord> faults,
         CheckResult check, TimeSpan checkTime, IReadOnlyList<KvOperation> lost, bool violation, int revived = 0, int notBack = 0,
         IReadOnlyList<Actors.Testing.Counters.CounterAddRecord>? counterAdds = null, IReadOnlyList<Actors.Testing.Counters.CounterVerdict>? counters = null,
-        (int Count, double Minutes)? elections = null)
+        (int Count, double Minutes)? elections = null, HostileFacts? hostile = null)
     {
         var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
         sb.AppendLine(ci, $"chaos run: seed {options.Seed}, {options.Nodes} nodes, {options.Clients} clients, {options.Keys} keys, {options.Duration.TotalSeconds:0} s, configuration {options.Configuration}");
-        sb.AppendLine(ci, $"replay: scripts/chaos.sh --nodes {options.Nodes} --seconds {options.Duration.TotalSeconds:0} --seed {options.Seed} --clients {options.Clients} --keys {options.Keys} --counters {options.Counters} --configuration {options.Configuration}{(options.SessionTtlSeconds > 0 ? $" --session-ttl {options.SessionTtlSeconds}" : "")}");
+        sb.AppendLine(ci, $"replay: scripts/chaos.sh --nodes {options.Nodes} --seconds {options.Duration.TotalSeconds:0} --seed {options.Seed} --clients {options.Clients} --keys {options.Keys} --counters {options.Counters} --configuration {options.Configuration}{(options.SessionTtlSeconds > 0 ? $" --session-ttl {options.SessionTtlSeconds}" : "")}" +
+                          $"{(options.MaxPending != ChaosOptions.DefaultMaxPending ? $" --max-pending {options.MaxPending}" : "")}" +
+                          $"{(options.SnapshotEvery != ChaosOptions.DefaultSnapshotEvery ? $" --snapshot-every {options.SnapshotEvery}" : "")}" +
+                          $"{(options.SnapshotChunkBytes != ChaosOptions.DefaultSnapshotChunkBytes ? $" --snapshot-chunk-bytes {options.SnapshotChunkBytes}" : "")}");
         sb.AppendLine();
         sb.AppendLine(ci, $"operations: {history.Count}");
         sb.AppendLine("  kind   ok        failed    indeterminate");
@@ -35,6 +52,16 @@ public static class Report
         if (notBack > 0) sb.AppendLine(ci, $"restarts not Up when the run ended: {notBack} (see the warnings above)");
         if (elections is { Minutes: > 0 } e)
             sb.AppendLine(ci, $"leader changes: {e.Count} elections won in {e.Minutes:0.0} min ({e.Count / e.Minutes:0.0} per minute), from the nodes' logs");
+        if (hostile is not null)
+        {
+            sb.AppendLine(ci, $"snapshots installed by catching-up replicas: {hostile.SnapshotInstalls} (snapshot every {options.SnapshotEvery} slots, sent in pieces of {options.SnapshotChunkBytes} bytes)");
+            sb.AppendLine(ci, $"sessions expired: {hostile.SessionExpiredReplies} requests refused as issued before their session expired; {hostile.Reissues} issued again, {hostile.SessionExpiredReplies - hostile.Reissues} given up");
+            sb.AppendLine(ci, $"shared client id: {hostile.SharedIdRejected} requests refused because the other sender had used their (client id, seq)");
+            sb.AppendLine(ci, $"foreign nodes: {hostile.ForeignWrites} wrote k0 in a log of their own beside the cluster");
+            sb.AppendLine(ci, $"floods of a cut-off leader: {hostile.Floods.Count}{(hostile.Unbounded ? ", UNBOUNDED: a node held more than max-pending" : "")}");
+            foreach (var f in hostile.Floods)
+                sb.AppendLine(ci, $"  node {f.Node}: {f.Sent} writes, {f.Overloaded} refused as overloaded, {f.Answered} answered in the hold, at most {f.MostHeld?.ToString(ci) ?? "?"} held (max-pending {f.MaxPending}){(f.Unbounded ? "  UNBOUNDED" : "")}");
+        }
         sb.AppendLine();
 
         var recoveries = faults.Select(f => (Fault: f, Seconds: Recovery.After(f, history))).ToList();
@@ -71,7 +98,7 @@ public static class Report
         }
         sb.AppendLine();
         sb.AppendLine(violation
-            ? "RESULT: VIOLATION (linearizability violation, lost acknowledged write or miscounted counter)"
+            ? "RESULT: VIOLATION (linearizability violation, lost acknowledged write, miscounted counter or unbounded queue)"
             : "RESULT: OK (no violation found)");
         return sb.ToString();
     }

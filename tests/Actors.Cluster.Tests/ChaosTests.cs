@@ -17,13 +17,19 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Assert.True(run.ExitCode == 0, run.ToString());
 
             var summary = File.ReadAllText(Path.Combine(dir, "summary.txt"));
-            // Every kind comes once per shuffled round of its lane, so 100 s see each of the thirteen, the leader kill, the
-            // partition, the one-way cuts, the restart of every node and the stale incarnation included.
-            foreach (var kind in new[] { "KillNode", "KillLeader", "Partition", "IsolateLeader", "Bridge", "DeafNode", "DeafLeader", "SlowLinks", "LossyLinks",
-                         "PauseNode", "PauseLeader", "RestartAll", "StaleIncarnation" })
+            // Every kind comes once per shuffled round of its lane, so 100 s see each of the sixteen, the leader kill, the
+            // partition, the one-way cuts, the restart of every node, the stale incarnation, the slow grants, the flood of a
+            // cut-off leader and the node of another log included.
+            foreach (var kind in new[] { "KillNode", "KillLeader", "Partition", "IsolateLeader", "Bridge", "DeafNode", "DeafLeader", "SlowLinks", "SlowGrants",
+                         "LossyLinks", "FloodLeader", "ForeignNode", "PauseNode", "PauseLeader", "RestartAll", "StaleIncarnation" })
                 Assert.Matches(new Regex($@"^\s+{kind}: [1-9]", RegexOptions.Multiline), summary);
             Assert.Matches(new Regex(@"^leader changes: [1-9]\d* elections won in [\d.]+ min", RegexOptions.Multiline), summary);
             Assert.Contains("RESULT: OK", summary);
+            // The flood went past max-pending and the node refused the rest; the foreign node wrote in its own log (and the
+            // history, which no read of its value broke, shows that no replica learned it); the shared-id senders collided.
+            Assert.Matches(new Regex(@"^  node \d: 600 writes, [1-9]\d* refused as overloaded", RegexOptions.Multiline), summary);
+            Assert.Matches(new Regex(@"^foreign nodes: [1-9]", RegexOptions.Multiline), summary);
+            Assert.Matches(new Regex(@"^shared client id: [1-9]", RegexOptions.Multiline), summary);
             // The counter workload ran beside the key-value one, and every counter checked out.
             Assert.Matches(new Regex(@"^counter adds: \d+ \([1-9]\d* acknowledged", RegexOptions.Multiline), summary);
             Assert.Matches(new Regex(@"^counters: 8 checked, 0 miscounted", RegexOptions.Multiline), summary);

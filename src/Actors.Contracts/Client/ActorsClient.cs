@@ -44,6 +44,19 @@ public sealed class ActorsClient : IAsyncDisposable
     /// <summary>Reissues of one write whose every issue was sent once and refused as expired (so never applied).</summary>
     private const int MaxReissues = 3;
 
+    private long _sessionExpiredReplies;
+    private long _reissues;
+
+    /// <summary>
+    /// Replies so far that refused a request of this client as issued before its session expired
+    /// (<see cref="KvReplyStatus.SessionExpired"/>); each was either issued again (<see cref="Reissues"/>) or thrown as an
+    /// <see cref="ActorsSessionExpiredException"/>.
+    /// </summary>
+    public long SessionExpiredReplies => Interlocked.Read(ref _sessionExpiredReplies);
+
+    /// <summary>Writes issued again at a newer log time after a <see cref="KvReplyStatus.SessionExpired"/> refusal of their only copy.</summary>
+    public long Reissues => Interlocked.Read(ref _reissues);
+
     private sealed class Session(string clientId, IActorRef actor, SessionActor.Waiting waiting)
     {
         public string ClientId { get; } = clientId;
@@ -259,6 +272,7 @@ public sealed class ActorsClient : IAsyncDisposable
                 LearnLogTime(reply.LogTime);
                 if (reply.Status == KvReplyStatus.SessionExpired)
                 {
+                    Interlocked.Increment(ref _sessionExpiredReplies);
                     // Sent once at this issue time, the request was never applied (its one copy was refused, and every later
                     // copy of it would be): issue it again at the latest log time known. Sent more than once, an earlier copy may
                     // have been applied before the session expired.
@@ -266,6 +280,7 @@ public sealed class ActorsClient : IAsyncDisposable
                         throw new ActorsSessionExpiredException(
                             $"{request.GetType().Name} of '{request.Key}': {reply.Error ?? "session expired"}; it was sent {attempts} times at this issue time and may have been applied");
                     reissues++;
+                    Interlocked.Increment(ref _reissues);
                     attempts = 0;
                     message = message with { Issued = Math.Max(reply.LogTime, Interlocked.Read(ref _logTime)) };
                     continue;

@@ -99,6 +99,7 @@ public sealed class PaxosPalette : CommandPalette
         sb.AppendLine($"sessions:       {r.Sessions}");
         sb.AppendLine($"state:          {r.DataBytes} bytes of data of at most {r.MaxStateBytes} ({(r.MaxStateBytes > 0 ? 100.0 * r.DataBytes / r.MaxStateBytes : 0):0.#}%); {r.StateBytes} with the sessions");
         if (p.Role == ProposerRole.Leader) sb.AppendLine($"in flight:      {p.InFlight} slots of a window of {p.Window}");
+        sb.AppendLine($"commands held:  {p.Pending} waiting for {(p.Role == ProposerRole.Leader ? "a slot" : "a leader")} (at most {_settings.Core.MaxPending})");
         sb.AppendLine($"reads waiting:  {r.Reads}");
         void Rows(string title, List<NodeRow> rows)
         {

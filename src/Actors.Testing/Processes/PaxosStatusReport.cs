@@ -12,8 +12,9 @@ namespace Actors.Testing.Processes;
 /// <param name="Members">Every acceptor member as this node sees it.</param>
 /// <param name="Ballot">The ballot it leads or follows at, as "round.node".</param>
 /// <param name="Sessions">Client sessions its replicated state holds.</param>
+/// <param name="Pending">Commands its proposer holds waiting for a slot (leader) or for a leader (follower), at most <c>actors.paxos.max-pending</c>.</param>
 public sealed record PaxosStatusReport(int Node, string Role, int? Leader, long FirstUnchosen, long LastApplied, ImmutableArray<PaxosMemberReport> Members,
-    string Ballot = "0.-1", long Sessions = 0)
+    string Ballot = "0.-1", long Sessions = 0, int Pending = 0)
 {
     /// <summary>
     /// <see cref="Ballot"/> as (round, node), which compares in ballot order: by round, then by node. A leader elected after
@@ -59,7 +60,8 @@ public sealed record PaxosStatusReport(int Node, string Role, int? Leader, long 
             root.GetProperty("lastApplied").GetInt64(),
             members,
             root.GetProperty("ballot").GetString() ?? "",
-            root.GetProperty("sessions").GetInt64());
+            root.GetProperty("sessions").GetInt64(),
+            root.GetProperty("pending").GetInt32());
     }
 }
 
