@@ -31,6 +31,9 @@ public sealed record SimOptions
     public int ClientRetries { get; init; } = 3;
     public int SnapshotEvery { get; init; } = 7;
     public int Window { get; init; } = 4;
+
+    /// <summary>The most slots a leader keeps in flight (its window widens up to this under load); at least <see cref="Window"/>.</summary>
+    public int MaxWindow { get; init; } = 64;
     public int MaxBatch { get; init; } = 3;
     /// <summary>
     /// Encoded bytes of commands per slot (and per forwarded submit or catch-up answer). A message between nodes that

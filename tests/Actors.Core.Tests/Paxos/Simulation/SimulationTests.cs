@@ -254,13 +254,20 @@ public sealed class SimulationTests(ITestOutputHelper output)
         AssertCaught(ShortSessions with { IssueInTheFuture = true }, 1000, "a command applied again after its session expired");
 
     /// <summary>
-    /// Ten clients, proposers that may hold three commands, frequent partitions that cut leaders off from the acceptors, and
-    /// duplicated submits: no proposer, leading or not, ever holds more than three (a leader cut off once held every command
-    /// sent to it, and every copy), and what it refuses is retried and applied once.
+    /// Thirty clients, proposers that may hold three commands, a leader with one slot of one command in flight (so a cut-off
+    /// leader's commands wait in its queue, not in a widened window), frequent partitions that cut leaders off from the
+    /// acceptors, and duplicated submits: no proposer, leading or not, ever holds more than three (a leader cut off once held
+    /// every command sent to it, and every copy), and what it refuses is retried and applied once.
     /// </summary>
     [Fact]
     public void A_leader_cut_off_from_the_acceptors_holds_no_more_commands_than_max_pending() =>
-        RunSeeds(new SimOptions { Nodes = 3, Clients = 10, MaxPending = 3, PartitionRatePerTick = 0.02, MaxPartitionTicks = 80, DuplicateRate = 0.1 }, 1000);
+        RunSeeds(MaxPendingProfile, 1000);
+
+    private static readonly SimOptions MaxPendingProfile = new()
+    {
+        Nodes = 3, Clients = 30, MaxPending = 3, Window = 1, MaxWindow = 1, MaxBatch = 1, PartitionRatePerTick = 0.02, MaxPartitionTicks = 80,
+        DuplicateRate = 0.1,
+    };
 
     [Fact]
     public void Ring_changes_in_the_log_leave_every_replica_with_the_same_ring_at_the_same_version() =>

@@ -120,7 +120,7 @@ public sealed class Simulator
         _rng = new Random(seed);
         _config = new PaxosConfig(
             Enumerable.Range(0, options.Nodes).ToImmutableArray(),
-            Window: options.Window, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
+            Window: options.Window, MaxWindow: options.MaxWindow, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
             RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5, MaxBatchBytes: options.MaxBatchBytes,
             PreVote: !options.NoPreVote, CheckQuorum: !options.NoCheckQuorum, Fingerprint: LogFingerprint, MaxPending: options.MaxPending);
         _rules = LogRules.Default with { SessionTtl = options.SessionTtl };
