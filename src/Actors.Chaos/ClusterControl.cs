@@ -332,18 +332,7 @@ public sealed class ClusterControl : IAsyncDisposable
     }
 
     /// <summary>The leader node <paramref name="node"/> reports, or null when it has none, does not answer or is not running.</summary>
-    public async Task<int?> LeaderSeenBy(int node)
-    {
-        await _locks[node].WaitAsync();
-        try
-        {
-            return StateOf(node) == NodeState.Running ? await _cluster.Leader(node) : null;
-        }
-        finally
-        {
-            _locks[node].Release();
-        }
-    }
+    public async Task<int?> LeaderSeenBy(int node) => (await Status(node))?.Leader;
 
     /// <summary>Node <paramref name="node"/>'s <c>paxos status</c>, or null when it is not running or does not answer.</summary>
     public async Task<PaxosStatusReport?> Status(int node)
