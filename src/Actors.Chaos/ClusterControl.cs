@@ -30,12 +30,21 @@ public sealed class ClusterControl : IAsyncDisposable
             DataDir = data,
             ExtraConfig = "actors.faults.enabled = on\n" + (options.SessionTtlSeconds > 0 ? $"actors.kv.session-ttl = {options.SessionTtlSeconds}s\n" : "") +
                           $"actors.paxos.max-pending = {options.MaxPending}\n" +
+                          // A leader keeps at most InFlightCapacity commands in phase 2 (its window of max-batch slots): a
+                          // cut-off leader's other commands wait in its queue, where max-pending bounds them.
+                          $"actors.paxos.max-window = {MaxWindow}\nactors.paxos.max-batch = {MaxBatch}\n" +
                           $"actors.paxos.snapshot-every = {options.SnapshotEvery}\n" +
                           $"actors.paxos.snapshot-chunk-bytes = {options.SnapshotChunkBytes}\n",
             Configuration = options.Configuration,
             ReadyWait = RestartTimeout,
         });
     }
+
+    private const int MaxWindow = 4;
+    private const int MaxBatch = 32;
+
+    /// <summary>The most commands a leader of this cluster keeps in flight: max-window slots of max-batch commands.</summary>
+    public const int InFlightCapacity = MaxWindow * MaxBatch;
 
     /// <summary>What a node is doing, as far as the fault injector knows.</summary>
     public enum NodeState
@@ -232,6 +241,12 @@ public sealed class ClusterControl : IAsyncDisposable
     /// <summary>Stops the whole cluster by PID (paused nodes are continued first) and prints what the script says. Never throws.</summary>
     public async ValueTask DisposeAsync()
     {
+        // A foreign node this run started and did not get to stop (an abort in the middle of its fault).
+        if (File.Exists(ForeignPidFile) && int.TryParse(File.ReadAllText(ForeignPidFile).Trim(), out var foreign) && Signals.IsAlive(foreign))
+        {
+            Signals.Send(foreign, Signals.SigKill);
+            File.Delete(ForeignPidFile);
+        }
         try
         {
             var run = await _cluster.Stop();
@@ -334,6 +349,14 @@ public sealed class ClusterControl : IAsyncDisposable
     /// <summary>The leader node <paramref name="node"/> reports, or null when it has none, does not answer or is not running.</summary>
     public async Task<int?> LeaderSeenBy(int node) => (await Status(node))?.Leader;
 
+    /// <summary>The running node whose status says it leads, or null when none does.</summary>
+    public async Task<int?> SelfDeclaredLeader()
+    {
+        foreach (var node in Running)
+            if (await Status(node) is { Role: "leader" } status) return status.Node;
+        return null;
+    }
+
     /// <summary>Node <paramref name="node"/>'s <c>paxos status</c>, or null when it is not running or does not answer.</summary>
     public async Task<PaxosStatusReport?> Status(int node)
     {
@@ -350,20 +373,37 @@ public sealed class ClusterControl : IAsyncDisposable
 
     /// <summary>
     /// Starts a node that is no member of this cluster's log: the cluster's seeds, node id 1 in an acceptor list of its own
-    /// (itself), ports one above the last node's, data under <paramref name="dir"/>. It joins the Akka cluster, leads its own
-    /// log and sends its decisions to the nodes it takes for its learners. The caller stops it by its PID.
+    /// (itself), ports one above the last node's, data in the cluster directory's <c>foreign</c>. It joins the Akka cluster and leads its own
+    /// log; the cluster's nodes keep it out of theirs. The caller stops it with <see cref="StopForeign"/>.
     /// </summary>
-    public System.Diagnostics.Process StartForeign(string dir)
+    public System.Diagnostics.Process StartForeign()
     {
         var id = Nodes + 1;
         var host = Path.Combine(LocalClusterProcess.Root, "src", "Actors.Host", "bin", _cluster.Options.Configuration, "net10.0", "Actors.Host.dll");
         var seeds = string.Join(",", Enumerable.Range(1, Nodes).Select(i => $"127.0.0.1:{_cluster.RemoteBase + i}"));
-        Directory.CreateDirectory(dir);
-        return ChildProcess.StartLogged("dotnet",
+        // A fresh directory each time: the data of an earlier foreign node would hold its log.
+        if (Directory.Exists(ForeignDir)) Directory.Delete(ForeignDir, recursive: true);
+        Directory.CreateDirectory(ForeignDir);
+        var process = ChildProcess.StartLogged("dotnet",
             [host, "--port", (_cluster.RemoteBase + id).ToString(), "--cmd-port", (_cluster.CmdBase + id).ToString(), "--seeds", seeds,
-                "--data-dir", dir, "--members", $"127.0.0.1:{_cluster.RemoteBase + id}"],
-            Path.Combine(dir, "node.log"));
+                "--data-dir", ForeignDir, "--members", $"127.0.0.1:{_cluster.RemoteBase + id}"],
+            Path.Combine(ForeignDir, "node.log"));
+        // Its PID where a later run (which refuses to start beside live processes of the cluster directory) and
+        // DisposeAsync find it, should this run end before it stops the node itself.
+        File.WriteAllText(ForeignPidFile, process.Id + "\n");
+        return process;
     }
+
+    /// <summary>Stops the foreign node <paramref name="process"/> by its PID and forgets its PID file.</summary>
+    public async Task StopForeign(System.Diagnostics.Process process)
+    {
+        await ChildProcess.StopAsync(process, TimeSpan.FromSeconds(10));
+        File.Delete(ForeignPidFile);
+    }
+
+    private string ForeignDir => Path.Combine(_cluster.DataDir, "foreign");
+
+    private string ForeignPidFile => Path.Combine(ForeignDir, "pid");
 
     /// <summary>Sends one command to the foreign node <see cref="StartForeign"/> started; null when it does not answer.</summary>
     public async Task<Actors.Contracts.Cmd.CommandResponse?> ForeignCommand(string palette, string command, params string[] args)

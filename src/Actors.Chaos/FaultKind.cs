@@ -43,15 +43,15 @@ public enum FaultKind
     SlowGrants,
 
     /// <summary>
-    /// The leader cut off from every other node (both ways) and sent a burst of writes (<see cref="LeaderFlood"/>): it must
-    /// hold at most max-pending of them and refuse the rest as overloaded.
+    /// The leader cut off from every other node (both ways) and sent a burst of writes (<see cref="LeaderFlood"/>): past what
+    /// it keeps in flight it must queue at most max-pending of them and refuse the rest as overloaded.
     /// </summary>
     FloodLeader,
 
     /// <summary>
     /// A node that is no member of the cluster's log joins the Akka cluster with its seeds and an acceptor list of its own,
-    /// writes a checked key in its own log and sends its decisions to the cluster's nodes; it is stopped at the heal. No
-    /// replica may learn its value (a read of it breaks the history).
+    /// and writes a checked key in its own log; it is stopped at the heal. No client of the cluster may reach it (its
+    /// receptionist serves its own log) and no replica may learn its value: a read of it breaks the history.
     /// </summary>
     ForeignNode,
 

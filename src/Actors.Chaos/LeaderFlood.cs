@@ -4,7 +4,7 @@ using Akka.Actor;
 namespace Actors.Chaos;
 
 /// <summary>What a flood of one node found: how many writes it sent, how many were refused as overloaded, and the most
-/// commands the node's proposer was seen holding.</summary>
+/// commands the node's proposer was seen holding in its queue (null when the node never answered: paused or killed meanwhile).</summary>
 public sealed record FloodOutcome(int Node, int Sent, int Overloaded, int Answered, int? MostHeld, int MaxPending)
 {
     /// <summary>The node held more commands than max-pending: its queue is not bounded.</summary>
@@ -18,8 +18,11 @@ public sealed record FloodOutcome(int Node, int Sent, int Overloaded, int Answer
 /// </summary>
 public sealed class LeaderFlood(ActorSystem system, ClusterControl cluster, int maxPending)
 {
-    /// <summary>Writes sent per flood: half again max-pending, so a bounded queue must refuse a third of them.</summary>
-    public int Count => maxPending + maxPending / 2;
+    /// <summary>
+    /// Writes sent per flood: what the leader may keep in flight, and half again max-pending on top, so a bounded queue
+    /// must refuse about a third of the rest; an unbounded one shows more than max-pending held.
+    /// </summary>
+    public int Count => ClusterControl.InFlightCapacity + maxPending + maxPending / 2;
 
     /// <summary>
     /// Floods node <paramref name="node"/> and, while the writes wait (for <paramref name="hold"/> at most), reads how many

@@ -14,9 +14,9 @@ namespace Actors.Chaos;
 /// </list>
 /// Each lane waits a calm of 1 to 2 s between its faults and takes its kinds from a deck shuffled with
 /// <c>System.Random</c> seeded from the run's seed: every kind comes once per round, so the counts stay even. The
-/// first card of each lane is fixed (a leader kill and a partition), so every run has both.
+/// first cards are fixed (a leader kill; a partition, then the foreign node), so every run has them.
 /// </summary>
-public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, LeaderFlood? flood = null, string? foreignDir = null)
+public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, LeaderFlood? flood = null, bool foreign = false)
 {
     private static readonly FaultKind[] ProcessKinds =
         [FaultKind.KillNode, FaultKind.KillLeader, FaultKind.PauseNode, FaultKind.PauseLeader, FaultKind.RestartAll, FaultKind.StaleIncarnation];
@@ -69,8 +69,10 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, 
     /// </summary>
     public async Task Run(DateTime until, CancellationToken abort)
     {
-        var process = Lane(ProcessKinds, FaultKind.KillLeader, new Random(seed), until, abort);
-        var network = Lane(NetworkKinds, FaultKind.Partition, new Random(unchecked(seed * 31 + 17)), until, abort);
+        var process = Lane(ProcessKinds, [FaultKind.KillLeader], new Random(seed), until, abort);
+        // The foreign node takes the longest of the network faults (a node's start and join): it comes early, so a short run
+        // has time for every other kind after it.
+        var network = Lane(NetworkKinds, [FaultKind.Partition, FaultKind.ForeignNode], new Random(unchecked(seed * 31 + 17)), until, abort);
         using var lanesDone = CancellationTokenSource.CreateLinkedTokenSource(abort);
         var watchdog = Watchdog(lanesDone.Token);
         try
@@ -109,9 +111,9 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, 
     /// <summary>Restarts that had not brought their node Up in time when the run ended.</summary>
     public int NotBack { get; private set; }
 
-    private async Task Lane(FaultKind[] kinds, FaultKind first, Random random, DateTime until, CancellationToken abort)
+    private async Task Lane(FaultKind[] kinds, FaultKind[] first, Random random, DateTime until, CancellationToken abort)
     {
-        var deck = new Queue<FaultKind>([first, .. kinds.Where(k => k != first).OrderBy(_ => random.Next())]);
+        var deck = new Queue<FaultKind>([.. first, .. kinds.Where(k => !first.Contains(k)).OrderBy(_ => random.Next())]);
         var processLane = kinds == ProcessKinds;
         try
         {
@@ -363,7 +365,8 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, 
             }
             case FaultKind.IsolateLeader or FaultKind.FloodLeader:
             {
-                var leader = await cluster.Leader() ?? order[0];
+                // A flood is judged only at a node that leads when it begins (a follower would forward the writes).
+                var leader = (kind == FaultKind.FloodLeader ? await cluster.SelfDeclaredLeader() : await cluster.Leader()) ?? order[0];
                 var rest = order.Where(n => n != leader).ToArray();
                 await Partition([leader], rest);
                 return ($"isolate leader {leader} | {Ids(rest)}{(kind == FaultKind.FloodLeader ? " and flood it" : "")}", leader);
@@ -421,14 +424,13 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, 
     /// </summary>
     private async Task ForeignNode(TimeSpan hold, DateTime until, CancellationToken abort)
     {
-        if (foreignDir is null || DateTime.UtcNow + TimeSpan.FromSeconds(40) > until) return;
+        if (!foreign || DateTime.UtcNow + TimeSpan.FromSeconds(40) > until) return;
         var number = Interlocked.Increment(ref _numbers);
         var injected = Clock.Now;
-        var dir = Path.Combine(foreignDir, $"foreign-{number}");
         var value = $"foreign-{number}";
         var description = $"node {cluster.Nodes + 1} of a log of its own joins and writes k0={value}";
         Console.WriteLine($"{Clock.Stamp} fault #{number} {FaultKind.ForeignNode}: {description}");
-        var process = cluster.StartForeign(dir);
+        var process = cluster.StartForeign();
         try
         {
             var wrote = false;
@@ -445,7 +447,7 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, 
         }
         finally
         {
-            await Actors.Testing.Processes.ChildProcess.StopAsync(process, TimeSpan.FromSeconds(10));
+            await cluster.StopForeign(process);
             process.Dispose();
             Record(number, FaultKind.ForeignNode, description, injected);
         }

@@ -32,9 +32,7 @@ public static class Report
         var ci = CultureInfo.InvariantCulture;
         sb.AppendLine(ci, $"chaos run: seed {options.Seed}, {options.Nodes} nodes, {options.Clients} clients, {options.Keys} keys, {options.Duration.TotalSeconds:0} s, configuration {options.Configuration}");
         sb.AppendLine(ci, $"replay: scripts/chaos.sh --nodes {options.Nodes} --seconds {options.Duration.TotalSeconds:0} --seed {options.Seed} --clients {options.Clients} --keys {options.Keys} --counters {options.Counters} --configuration {options.Configuration}{(options.SessionTtlSeconds > 0 ? $" --session-ttl {options.SessionTtlSeconds}" : "")}" +
-                          $"{(options.MaxPending != ChaosOptions.DefaultMaxPending ? $" --max-pending {options.MaxPending}" : "")}" +
-                          $"{(options.SnapshotEvery != ChaosOptions.DefaultSnapshotEvery ? $" --snapshot-every {options.SnapshotEvery}" : "")}" +
-                          $"{(options.SnapshotChunkBytes != ChaosOptions.DefaultSnapshotChunkBytes ? $" --snapshot-chunk-bytes {options.SnapshotChunkBytes}" : "")}");
+                          $" --max-pending {options.MaxPending} --snapshot-every {options.SnapshotEvery} --snapshot-chunk-bytes {options.SnapshotChunkBytes}");
         sb.AppendLine();
         sb.AppendLine(ci, $"operations: {history.Count}");
         sb.AppendLine("  kind   ok        failed    indeterminate");
@@ -56,9 +54,10 @@ public static class Report
         {
             sb.AppendLine(ci, $"snapshots installed by catching-up replicas: {hostile.SnapshotInstalls} (snapshot every {options.SnapshotEvery} slots, sent in pieces of {options.SnapshotChunkBytes} bytes)");
             sb.AppendLine(ci, $"sessions expired: {hostile.SessionExpiredReplies} requests refused as issued before their session expired; {hostile.Reissues} issued again, {hostile.SessionExpiredReplies - hostile.Reissues} given up");
-            sb.AppendLine(ci, $"shared client id: {hostile.SharedIdRejected} requests refused because the other sender had used their (client id, seq)");
-            sb.AppendLine(ci, $"foreign nodes: {hostile.ForeignWrites} wrote k0 in a log of their own beside the cluster");
-            sb.AppendLine(ci, $"floods of a cut-off leader: {hostile.Floods.Count}{(hostile.Unbounded ? ", UNBOUNDED: a node held more than max-pending" : "")}");
+            sb.AppendLine(ci, $"shared client id: {hostile.SharedIdRejected} requests refused because the other sender had used their (client id, seq) for another command");
+            sb.AppendLine(ci, $"foreign nodes: {hostile.ForeignWrites} wrote k0 in a log of their own beside the cluster (none reached by its clients: no read of their value)");
+            sb.AppendLine(ci, $"floods of a cut-off leader: {hostile.Floods.Count}{(hostile.Unbounded ? ", UNBOUNDED: a node held more than max-pending" : "")} " +
+                              $"(each a node's in-flight room, {ClusterControl.InFlightCapacity} commands, plus 1.5 × max-pending)");
             foreach (var f in hostile.Floods)
                 sb.AppendLine(ci, $"  node {f.Node}: {f.Sent} writes, {f.Overloaded} refused as overloaded, {f.Answered} answered in the hold, at most {f.MostHeld?.ToString(ci) ?? "?"} held (max-pending {f.MaxPending}){(f.Unbounded ? "  UNBOUNDED" : "")}");
         }

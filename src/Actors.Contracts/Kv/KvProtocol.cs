@@ -50,7 +50,11 @@ public enum KvReplyStatus
     NotFound = 1,
     CasFailed = 2,
 
-    /// <summary>The request was invalid (empty key, oversized value, ...); nothing changed.</summary>
+    /// <summary>
+    /// This attempt changed nothing: the request was invalid (empty key, oversized value, ...), the state is full, its
+    /// (client id, seq) holds another command (that request was never applied), or a newer seq of the client was applied
+    /// already (the error says so: an earlier copy of this request may have been applied, and its outcome is no longer kept).
+    /// </summary>
     Rejected = 3,
 
     /// <summary>No answer in time: the command may or may not be applied. Retry with the same (client id, seq).</summary>

@@ -135,15 +135,16 @@ public static class ActorsNode
 
     /// <summary>
     /// Starts <c>/user/kv</c> and <c>/user/paxos</c> with settings already read from the system's configuration.
-    /// Throws <see cref="InvalidOperationException"/> when the system's cluster roles do not name this node's id
+    /// Throws <see cref="InvalidOperationException"/> when the system's cluster roles do not name this node's id and log
     /// (build the configuration with <see cref="BuildConfig"/> or <see cref="WithNodeRole"/>).
     /// </summary>
     public static ActorsNodeRefs Start(ActorSystem system, PaxosSettings paxos, KvSettings kv)
     {
         var roles = Akka.Cluster.Cluster.Get(system).SelfRoles;
-        if (!roles.Contains(paxos.ClusterRole) || roles.Count(r => PaxosSettings.IdOfRole(r) is not null) != 1)
+        if (!roles.Contains(paxos.ClusterRole) || roles.Count(r => PaxosSettings.IdOfRole(r) is not null) != 1 || !roles.Contains(paxos.LogRole))
             throw new InvalidOperationException(
-                $"this node's cluster roles [{string.Join(", ", roles)}] must name its id with exactly one paxos-node-N role, {paxos.ClusterRole}: " +
+                $"this node's cluster roles [{string.Join(", ", roles)}] must name its id with exactly one paxos-node-N role, {paxos.ClusterRole}, " +
+                $"and its log, {paxos.LogRole} (which scopes clients and shards to this log): " +
                 "build its configuration with ActorsNode.BuildConfig or ActorsNode.WithNodeRole");
         var transport = new PaxosTransport(system, paxos);
         var kvActor = system.ActorOf(KvEntryActor.Props(kv, transport), "kv");

@@ -57,7 +57,7 @@ public sealed class NodeDirectory : ReceiveActor
         foreach (var m in _members.Values)
         {
             if (m.Status is MemberStatus.Down or MemberStatus.Removed) continue;
-            if (m.Roles.FirstOrDefault(r => r.StartsWith(PaxosSettings.LogRolePrefix, StringComparison.Ordinal)) is { } log && log != settings.LogRole)
+            if (settings.OtherLog(m.Roles) is { } log)
             {
                 // A node of another log (another acceptor list or other apply rules) in the same Akka cluster: it gets no
                 // client request and no shard (both are scoped to this log's role), and none of its Paxos messages is learned.

@@ -84,6 +84,13 @@ public sealed class PaxosSettings
 
     private string FingerprintHex => Fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// The log role among <paramref name="roles"/> when it names another log than this node's, else null (this log, or a
+    /// member that carries none: a client system or a node of an older version).
+    /// </summary>
+    public string? OtherLog(IEnumerable<string> roles) =>
+        roles.FirstOrDefault(r => r.StartsWith(LogRolePrefix, StringComparison.Ordinal)) is { } log && log != LogRole ? log : null;
+
     /// <summary>Akka address of member <paramref name="node"/>.</summary>
     public string AddressOf(int node) => AddressOf(EndpointOf(node));
 

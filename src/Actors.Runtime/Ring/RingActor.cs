@@ -62,7 +62,8 @@ public sealed class RingActor : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(e =>
         {
             _members.Remove(e.Member.UniqueAddress);
-            if (IdOf(e.Member) is { } id) _removed.Add(id);
+            // A node of another log that claimed an id of this one leaves nothing to remove from this log's ring.
+            if (_transport.Settings.OtherLog(e.Member.Roles) is null && IdOf(e.Member) is { } id) _removed.Add(id);
             Reconcile();
         });
         Receive<ClusterEvent.IMemberEvent>(e =>
@@ -147,7 +148,8 @@ public sealed class RingActor : ReceiveActor, IWithTimers
         foreach (var m in _members.Values)
         {
             if (m.Status is MemberStatus.Removed) continue;
-            if (IdOf(m) is not { } id) continue;
+            // A node of another log may claim an id of this one (its own list numbers it 1): it never takes a share here.
+            if (_transport.Settings.OtherLog(m.Roles) is not null || IdOf(m) is not { } id) continue;
             yield return new ClusterNode(id, m.Address.ToString(), m.Status == MemberStatus.Up, RingSettings.WeightOf(m.Roles));
         }
     }
