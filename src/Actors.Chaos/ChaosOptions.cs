@@ -21,9 +21,11 @@ namespace Actors.Chaos;
 /// <param name="SnapshotEvery">The nodes' <c>actors.paxos.snapshot-every</c>: small, so a node that restarts or is cut off
 /// catches up by snapshot, often while the snapshot it is sent advances.</param>
 /// <param name="SnapshotChunkBytes">The nodes' <c>actors.paxos.snapshot-chunk-bytes</c>: small, so a snapshot goes in many pieces.</param>
+/// <param name="Faults">The fault kinds to inject (every kind when empty); a lane none of whose kinds is chosen stays idle.</param>
 public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Clients, int Keys, string OutDir, string Configuration,
     int RemoteBase, int CmdBase, int Counters = 8, int SessionTtlSeconds = 0, int MaxPending = ChaosOptions.DefaultMaxPending,
-    int SnapshotEvery = ChaosOptions.DefaultSnapshotEvery, int SnapshotChunkBytes = ChaosOptions.DefaultSnapshotChunkBytes)
+    int SnapshotEvery = ChaosOptions.DefaultSnapshotEvery, int SnapshotChunkBytes = ChaosOptions.DefaultSnapshotChunkBytes,
+    IReadOnlySet<FaultKind>? Faults = null)
 {
     /// <summary>Default <see cref="MaxPending"/>: some hundred times what the clients keep in flight.</summary>
     public const int DefaultMaxPending = 400;
@@ -44,7 +46,7 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
     public const string Usage =
         "usage: chaos [--nodes 5] [--minutes M | --seconds S] [--seed N] [--clients 10] [--keys 4] [--counters 8] [--out DIR]\n" +
         "             [--configuration Release|Failpoints] [--remote-base 24300] [--cmd-base 29300] [--session-ttl SECONDS]\n" +
-        "             [--max-pending 400] [--snapshot-every 200] [--snapshot-chunk-bytes 2048]";
+        "             [--max-pending 400] [--snapshot-every 200] [--snapshot-chunk-bytes 2048] [--faults KIND,KIND,...]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a readable message on bad input.</summary>
     public static ChaosOptions Parse(IReadOnlyList<string> args, string root)
@@ -63,6 +65,7 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
         var maxPending = DefaultMaxPending;
         var snapshotEvery = DefaultSnapshotEvery;
         var chunkBytes = DefaultSnapshotChunkBytes;
+        HashSet<FaultKind>? faults = null;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -96,12 +99,24 @@ public sealed record ChaosOptions(int Nodes, TimeSpan Duration, int Seed, int Cl
                 case "--max-pending": maxPending = Int(10, 1_000_000); break;
                 case "--snapshot-every": snapshotEvery = Int(1, 1_000_000); break;
                 case "--snapshot-chunk-bytes": chunkBytes = Int(1024, 8 * 1024 * 1024); break;
+                case "--faults":
+                {
+                    faults = [];
+                    foreach (var kind in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (!Enum.TryParse<FaultKind>(kind, ignoreCase: true, out var k) || !Enum.IsDefined(k))
+                            throw new ArgumentException($"--faults: unknown fault kind '{kind}' (kinds: {string.Join(", ", Enum.GetNames<FaultKind>())})");
+                        faults.Add(k);
+                    }
+                    if (faults.Count == 0) throw new ArgumentException("--faults needs at least one fault kind");
+                    break;
+                }
                 default: throw new ArgumentException($"unknown option '{name}'");
             }
         }
 
         outDir = Path.GetFullPath(outDir ?? Path.Combine(root, "data", $"chaos-{seed}"));
         return new ChaosOptions(nodes, duration, seed, clients, keys, outDir, configuration, remoteBase, cmdBase, counters, sessionTtl,
-            maxPending, snapshotEvery, chunkBytes);
+            maxPending, snapshotEvery, chunkBytes, faults);
     }
 }

@@ -16,7 +16,8 @@ namespace Actors.Chaos;
 /// <c>System.Random</c> seeded from the run's seed: every kind comes once per round, so the counts stay even. The
 /// first cards are fixed (a leader kill; a partition, then the foreign node), so every run has them.
 /// </summary>
-public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, LeaderFlood? flood = null, bool foreign = false)
+public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, LeaderFlood? flood = null, bool foreign = false,
+    IReadOnlySet<FaultKind>? only = null)
 {
     private static readonly FaultKind[] ProcessKinds =
         [FaultKind.KillNode, FaultKind.KillLeader, FaultKind.PauseNode, FaultKind.PauseLeader, FaultKind.RestartAll, FaultKind.StaleIncarnation];
@@ -111,10 +112,14 @@ public sealed class Nemesis(ClusterControl cluster, int seed, int counters = 0, 
     /// <summary>Restarts that had not brought their node Up in time when the run ended.</summary>
     public int NotBack { get; private set; }
 
-    private async Task Lane(FaultKind[] kinds, FaultKind[] first, Random random, DateTime until, CancellationToken abort)
+    private async Task Lane(FaultKind[] allKinds, FaultKind[] allFirst, Random random, DateTime until, CancellationToken abort)
     {
+        // Only the kinds asked for (--faults); a lane with none of them injects nothing.
+        var kinds = allKinds.Where(k => only is null || only.Contains(k)).ToArray();
+        var first = allFirst.Where(kinds.Contains).ToArray();
+        if (kinds.Length == 0) return;
         var deck = new Queue<FaultKind>([.. first, .. kinds.Where(k => !first.Contains(k)).OrderBy(_ => random.Next())]);
-        var processLane = kinds == ProcessKinds;
+        var processLane = allKinds == ProcessKinds;
         try
         {
             while (!abort.IsCancellationRequested)

@@ -73,7 +73,7 @@ try
 
     var history = new History();
     var flood = new LeaderFlood(system, cluster, options.MaxPending);
-    var nemesis = new Nemesis(cluster, options.Seed, options.Counters, flood, foreign: true);
+    var nemesis = new Nemesis(cluster, options.Seed, options.Counters, flood, foreign: true, options.Faults);
     using var stopClients = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
     var started = DateTime.UtcNow;
     var until = started + options.Duration;

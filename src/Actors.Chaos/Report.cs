@@ -32,7 +32,8 @@ public static class Report
         var ci = CultureInfo.InvariantCulture;
         sb.AppendLine(ci, $"chaos run: seed {options.Seed}, {options.Nodes} nodes, {options.Clients} clients, {options.Keys} keys, {options.Duration.TotalSeconds:0} s, configuration {options.Configuration}");
         sb.AppendLine(ci, $"replay: scripts/chaos.sh --nodes {options.Nodes} --seconds {options.Duration.TotalSeconds:0} --seed {options.Seed} --clients {options.Clients} --keys {options.Keys} --counters {options.Counters} --configuration {options.Configuration}{(options.SessionTtlSeconds > 0 ? $" --session-ttl {options.SessionTtlSeconds}" : "")}" +
-                          $" --max-pending {options.MaxPending} --snapshot-every {options.SnapshotEvery} --snapshot-chunk-bytes {options.SnapshotChunkBytes}");
+                          $" --max-pending {options.MaxPending} --snapshot-every {options.SnapshotEvery} --snapshot-chunk-bytes {options.SnapshotChunkBytes}" +
+                          $"{(options.Faults is { } only ? " --faults " + string.Join(',', only.Order()) : "")}");
         sb.AppendLine();
         sb.AppendLine(ci, $"operations: {history.Count}");
         sb.AppendLine("  kind   ok        failed    indeterminate");
