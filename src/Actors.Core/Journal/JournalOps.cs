@@ -55,7 +55,11 @@ public abstract record JournalOp(string PersistenceId) : LogOp
 /// two incarnations of one persistent actor never both write a sequence number, and one fenced off by a newer one stays
 /// fenced off even where the events it would overwrite were deleted.
 /// </summary>
-public sealed record JournalAppend(string PersistenceId, ImmutableArray<JournalEvent> Events) : JournalOp(PersistenceId);
+public sealed record JournalAppend(string PersistenceId, ImmutableArray<JournalEvent> Events) : JournalOp(PersistenceId)
+{
+    protected override bool SameContent(LogOp other) => other is JournalAppend a && a.PersistenceId == PersistenceId
+        && a.Events.Length == Events.Length && a.Events.Zip(Events).All(p => JournalEvent.ContentEquals(p.First, p.Second));
+}
 
 /// <summary>Deletes the events of <see cref="JournalOp.PersistenceId"/> up to and including <see cref="ToSequenceNr"/>; the highest sequence number stays.</summary>
 public sealed record JournalDelete(string PersistenceId, long ToSequenceNr) : JournalOp(PersistenceId);
@@ -67,6 +71,9 @@ public sealed record JournalDelete(string PersistenceId, long ToSequenceNr) : Jo
 public sealed record SnapshotSave(string PersistenceId, StoredSnapshot Snapshot) : JournalOp(PersistenceId)
 {
     public override bool Idempotent => false;
+
+    protected override bool SameContent(LogOp other) =>
+        other is SnapshotSave s && s.PersistenceId == PersistenceId && StoredSnapshot.ContentEquals(s.Snapshot, Snapshot);
 }
 
 /// <summary>Deletes the snapshots of <see cref="JournalOp.PersistenceId"/> that <see cref="Range"/> selects.</summary>

@@ -8,8 +8,18 @@ namespace Actors.Core.Journal;
 /// persistence id, as the log has agreed them. Every replica holds the same streams after the same slot, so a persistent
 /// actor recovers on whichever node it lands. Deterministic: nothing but the operations goes in.
 /// </summary>
-public sealed class JournalStateMachine
+public sealed class JournalStateMachine : ILogService
 {
+    string ILogService.Name => "journal";
+
+    bool ILogService.Owns(LogOp op) => op is JournalOp;
+
+    long ILogService.Growth(LogOp op) => op is JournalOp journal ? Growth(journal) : 0;
+
+    CommandResult ILogService.Apply(LogOp op, long slot) => Execute((JournalOp)op);
+
+    CommandResult ILogService.Read(LogOp op, long slot) => Rejected($"journal: {op.GetType().Name} is not a read");
+
     private readonly Dictionary<string, JournalStream> _streams = new(StringComparer.Ordinal);
 
     public JournalStateMachine(JournalSection? section = null)

@@ -5,6 +5,8 @@ namespace Actors.Core.Kv;
 /// <summary>An operation on the key-value service.</summary>
 public abstract record KvOp(string Key) : LogOp
 {
+    protected override bool SameContent(LogOp other) => other is KvOp kv && ContentEquals(this, kv);
+
     /// <summary>True when both operations are of one kind on one key with the same bytes (records compare arrays by reference).</summary>
     public static bool ContentEquals(KvOp a, KvOp b) => (a, b) switch
     {
@@ -23,7 +25,10 @@ public abstract record KvOp(string Key) : LogOp
 public sealed record KvPut(string Key, byte[] Value) : KvOp(Key);
 
 /// <summary>Reads <see cref="KvOp.Key"/> through the log, so the answer is linearizable.</summary>
-public sealed record KvGet(string Key) : KvOp(Key);
+public sealed record KvGet(string Key) : KvOp(Key)
+{
+    public override bool IsRead => true;
+}
 
 /// <summary>
 /// Sets <see cref="KvOp.Key"/> to <see cref="NewValue"/> only when its current value equals

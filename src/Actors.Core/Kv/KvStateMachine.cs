@@ -7,8 +7,18 @@ namespace Actors.Core.Kv;
 /// The key-value service of the replicated state. Deterministic: the same operations in the same order give the same
 /// data and replies on every node. Deduplication of retries is the sessions' job (<see cref="ReplicatedState"/>).
 /// </summary>
-public sealed class KvStateMachine
+public sealed class KvStateMachine : ILogService
 {
+    string ILogService.Name => "kv";
+
+    bool ILogService.Owns(LogOp op) => op is KvOp;
+
+    long ILogService.Growth(LogOp op) => op is KvOp kv ? Growth(kv) : 0;
+
+    CommandResult ILogService.Apply(LogOp op, long slot) => Execute((KvOp)op);
+
+    CommandResult ILogService.Read(LogOp op, long slot) => Execute((KvOp)op);
+
     private readonly Dictionary<string, byte[]> _data = new(StringComparer.Ordinal);
     private readonly KvLimits _limits;
 

@@ -1,10 +1,8 @@
-using Actors.Core.Kv;
-
 namespace Actors.Core.Log;
 
 /// <summary>
-/// An operation of one of the services on the log: <see cref="KvOp"/> for the key-value store, <see cref="Ring.RingOp"/>
-/// for ring membership. <see cref="ReplicatedState"/> routes each to its service by type.
+/// An operation of one of the services on the log (<see cref="ILogService"/>). <see cref="ReplicatedState"/> routes each
+/// to the service that owns it.
 /// </summary>
 public abstract record LogOp
 {
@@ -14,15 +12,17 @@ public abstract record LogOp
     /// </summary>
     public virtual bool Idempotent => false;
 
+    /// <summary>True for a read: answered off the log by read index (<see cref="ILogService.Read"/>), never applied.</summary>
+    public virtual bool IsRead => false;
+
+    /// <summary>
+    /// True when <paramref name="other"/> is the same operation, compared by content. Records compare arrays by reference,
+    /// so an operation that carries bytes compares them byte by byte here.
+    /// </summary>
+    protected virtual bool SameContent(LogOp other) => Equals(other);
+
     /// <summary>True when both operations are the same, compared by content (byte arrays byte by byte).</summary>
-    public static bool ContentEquals(LogOp a, LogOp b) => (a, b) switch
-    {
-        (KvOp x, KvOp y) => KvOp.ContentEquals(x, y),
-        (Journal.JournalAppend x, Journal.JournalAppend y) => x.PersistenceId == y.PersistenceId
-            && x.Events.Length == y.Events.Length && x.Events.Zip(y.Events).All(p => Journal.JournalEvent.ContentEquals(p.First, p.Second)),
-        (Journal.SnapshotSave x, Journal.SnapshotSave y) => x.PersistenceId == y.PersistenceId && Journal.StoredSnapshot.ContentEquals(x.Snapshot, y.Snapshot),
-        _ => a.Equals(b),
-    };
+    public static bool ContentEquals(LogOp a, LogOp b) => a.SameContent(b);
 }
 
 /// <summary>
@@ -32,6 +32,8 @@ public abstract record LogOp
 public sealed record ReadBarrier : LogOp
 {
     public static readonly ReadBarrier Instance = new();
+
+    public override bool IsRead => true;
 }
 
 /// <summary>

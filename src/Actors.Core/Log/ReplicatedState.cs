@@ -5,9 +5,9 @@ using Actors.Core.Ring;
 namespace Actors.Core.Log;
 
 /// <summary>
-/// The state every replica builds from the log, as a composite of pure services: the client sessions, which
-/// deduplicate retries for every service, the key-value store, the ring membership and the journal of persistent actors. Commands are routed to their
-/// service by type.
+/// The state every replica builds from the log: the client sessions, which deduplicate retries for every service, and an
+/// ordered list of services (<see cref="ILogService"/>): the key-value store, the ring membership, the journal of
+/// persistent actors and the log's read barrier. Each operation goes to the service that owns it.
 /// Deterministic: the same slots in the same order give the same state and replies on every node, because nothing but
 /// the log (its commands and the leader's time stamps) goes in.
 /// </summary>
@@ -23,6 +23,9 @@ public sealed class ReplicatedState
     private readonly SessionTable _sessions;
     private readonly RingStateMachine _ring;
     private readonly JournalStateMachine _journal;
+
+    /// <summary>The services, in the order they are asked whether they own an operation.</summary>
+    private readonly ILogService[] _services;
     private long _slot;
 
     public ReplicatedState(LogRules rules, StateSnapshot? snapshot = null)
@@ -35,7 +38,11 @@ public sealed class ReplicatedState
         _sessions = new SessionTable(rules, snapshot.Sessions.Sessions);
         _ring = new RingStateMachine(rules.RingVirtualNodes, snapshot.Ring);
         _journal = new JournalStateMachine(snapshot.Journal);
+        _services = [Kv, _ring, _journal, new BarrierService()];
     }
+
+    /// <summary>The services on the log, in the order they are asked whether they own an operation.</summary>
+    public IReadOnlyList<ILogService> Services => _services;
 
     /// <summary>True for single-use client ids (see <see cref="EphemeralPrefix"/>).</summary>
     public static bool IsEphemeral(string clientId) => clientId.StartsWith(EphemeralPrefix, StringComparison.Ordinal);
@@ -63,7 +70,7 @@ public sealed class ReplicatedState
     /// <see cref="LogRules.MaxStateBytes"/> is refused. Sessions are not held to that limit (a refused write keeps its
     /// reply in its client's session too, which would fill a full state further): their time to live bounds them.
     /// </summary>
-    public long DataBytes => Kv.Bytes + _journal.Bytes;
+    public long DataBytes => _services.Sum(s => s.Bytes);
 
     /// <summary>
     /// Slot <paramref name="slot"/>, stamped <paramref name="stamp"/>, is being applied: log time moves forward (never
@@ -111,7 +118,7 @@ public sealed class ReplicatedState
         }
 
         var result = Execute(command.Op);
-        _sessions.Record(new Session(command.ClientId, command.Seq, digest, command.Op is KvGet ? null : result, LogTime));
+        _sessions.Record(new Session(command.ClientId, command.Seq, digest, command.Op.IsRead ? null : result, LogTime));
         return result;
     }
 
@@ -120,12 +127,9 @@ public sealed class ReplicatedState
     /// <see cref="ReadBarrier"/> is answered with the slot applied through (8 bytes, little-endian), which the reader then
     /// requires of the replica it reads (<see cref="BarrierSlot"/>).
     /// </summary>
-    public CommandResult Read(LogCommand read) => read.Op switch
-    {
-        KvGet get => Kv.Execute(get),
-        ReadBarrier => new CommandResult(CommandStatus.Ok, BitConverter.GetBytes(_slot)),
-        _ => new CommandResult(CommandStatus.Rejected, null, $"{read.Op.GetType().Name} is not a read"),
-    };
+    public CommandResult Read(LogCommand read) => read.Op.IsRead && ServiceOf(read.Op) is { } service
+        ? service.Read(read.Op, _slot)
+        : new CommandResult(CommandStatus.Rejected, null, $"{read.Op.GetType().Name} is not a read");
 
     /// <summary>The slot a <see cref="ReadBarrier"/>'s answer names, or -1 for another answer.</summary>
     public static long BarrierSlot(CommandResult result) =>
@@ -135,34 +139,29 @@ public sealed class ReplicatedState
     public long AppliedThrough => _slot;
 
     /// <summary>True for the operations answered off the log by read index (<see cref="Read"/>).</summary>
-    public static bool IsRead(LogOp op) => op is KvGet or ReadBarrier;
+    public static bool IsRead(LogOp op) => op.IsRead;
 
     /// <summary>The whole state, tagged with <paramref name="appliedThrough"/>.</summary>
     public StateSnapshot Snapshot(long appliedThrough) =>
         new(appliedThrough, LogTime, Kv.Section(), new SessionsSection(_sessions.Snapshot()), _ring.Section(), _journal.Section());
 
-    /// <summary>Routes an operation to its service, unless it would grow the data past the state's limit.</summary>
+    /// <summary>Applies an operation in its service, unless it would grow the data past the state's limit.</summary>
     private CommandResult Execute(LogOp op)
     {
-        var growth = op switch
-        {
-            KvOp kv => Kv.Growth(kv),
-            JournalOp journal => _journal.Growth(journal),
-            _ => 0,
-        };
+        if (ServiceOf(op) is not { } service) return new CommandResult(CommandStatus.Rejected, null, $"unknown operation {op.GetType().Name}");
+        var growth = service.Growth(op);
         if (growth > 0 && DataBytes + growth > _rules.MaxStateBytes)
             return new CommandResult(CommandStatus.Rejected, null,
                 $"state full: the replicated state holds {DataBytes} bytes of data and this {op.GetType().Name} would add {growth}, over " +
                 $"actors.log.max-state-bytes ({_rules.MaxStateBytes}); delete keys or events to make room (deletes and reads still pass)");
-        return Route(op);
+        return service.Apply(op, _slot);
     }
 
-    private CommandResult Route(LogOp op) => op switch
+    /// <summary>The service that owns <paramref name="op"/>, or null when none does.</summary>
+    private ILogService? ServiceOf(LogOp op)
     {
-        KvOp kv => Kv.Execute(kv),
-        RingOp ring => _ring.Execute(ring, _slot),
-        JournalOp journal => _journal.Execute(journal),
-        ReadBarrier => CommandResult.Ok,
-        _ => new CommandResult(CommandStatus.Rejected, null, $"unknown operation {op.GetType().Name}"),
-    };
+        foreach (var service in _services)
+            if (service.Owns(op)) return service;
+        return null;
+    }
 }

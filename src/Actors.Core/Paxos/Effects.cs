@@ -1,4 +1,3 @@
-using Actors.Core.Kv;
 using Actors.Core.Log;
 
 namespace Actors.Core.Paxos;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Actors.Core.Kv;
 using Actors.Core.Log;
 
 namespace Actors.Core.Paxos;

@@ -7,8 +7,21 @@ namespace Actors.Core.Ring;
 /// The ring-membership service of the replicated state: applies <see cref="RingOp"/>s in log order and keeps the
 /// agreed <see cref="RingState"/>. Deterministic: the same operations at the same slots give the same ring everywhere.
 /// </summary>
-public sealed class RingStateMachine
+public sealed class RingStateMachine : ILogService
 {
+    string ILogService.Name => "ring";
+
+    bool ILogService.Owns(LogOp op) => op is RingOp;
+
+    /// <summary>The ring is not held to the state's limit: it grows with the cluster, by commands of the nodes' own.</summary>
+    long ILogService.Bytes => 0;
+
+    long ILogService.Growth(LogOp op) => 0;
+
+    CommandResult ILogService.Apply(LogOp op, long slot) => Execute((RingOp)op, slot);
+
+    CommandResult ILogService.Read(LogOp op, long slot) => Rejected($"ring: {op.GetType().Name} is not a read");
+
     private readonly int _virtualNodesPerWeight;
 
     public RingStateMachine(int virtualNodesPerWeight, RingSection? section = null)

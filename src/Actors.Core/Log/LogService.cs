@@ -1,0 +1,52 @@
+namespace Actors.Core.Log;
+
+/// <summary>
+/// A service on the log: a deterministic state machine that owns some of the log's operations. <see cref="ReplicatedState"/>
+/// holds an ordered list of them, routes every operation to the one that owns it, holds every service's data to
+/// <see cref="LogRules.MaxStateBytes"/>, and deduplicates retries for all of them with the client sessions. A service
+/// sees nothing but its operations, the slot they are applied at and its own state, so every replica gets the same
+/// replies and the same state.
+/// </summary>
+public interface ILogService
+{
+    /// <summary>A short stable name, used in errors and logs ("kv", "ring", "journal").</summary>
+    string Name { get; }
+
+    /// <summary>True for the operations this service applies.</summary>
+    bool Owns(LogOp op);
+
+    /// <summary>Bytes of data the service holds, counted against <see cref="LogRules.MaxStateBytes"/>.</summary>
+    long Bytes { get; }
+
+    /// <summary>
+    /// Bytes <paramref name="op"/> would add to <see cref="Bytes"/> if applied (zero or less when it adds none or would
+    /// be refused anyway): an operation that would grow the data past the state's limit is refused before it is applied.
+    /// </summary>
+    long Growth(LogOp op);
+
+    /// <summary>Applies <paramref name="op"/>, the operation of slot <paramref name="slot"/>, and returns its reply.</summary>
+    CommandResult Apply(LogOp op, long slot);
+
+    /// <summary>
+    /// Answers a read (<see cref="LogOp.IsRead"/>) from the state as it is after slot <paramref name="slot"/>, changing
+    /// nothing.
+    /// </summary>
+    CommandResult Read(LogOp op, long slot);
+}
+
+/// <summary>The log's own service: the <see cref="ReadBarrier"/>, answered with the slot applied through.</summary>
+public sealed class BarrierService : ILogService
+{
+    public string Name => "log";
+
+    public bool Owns(LogOp op) => op is ReadBarrier;
+
+    public long Bytes => 0;
+
+    public long Growth(LogOp op) => 0;
+
+    public CommandResult Apply(LogOp op, long slot) => CommandResult.Ok;
+
+    /// <summary>The slot applied through (8 bytes, little-endian), which the reader then requires of the replica it reads.</summary>
+    public CommandResult Read(LogOp op, long slot) => new(CommandStatus.Ok, BitConverter.GetBytes(slot));
+}

@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using Actors.Core.Journal;
+using Actors.Core.Kv;
+using Actors.Core.Log;
+using Actors.Core.Ring;
+using Xunit;
+
+namespace Actors.Core.Tests.Log;
+
+public sealed class LogServiceTests
+{
+    /// <summary>One operation of every concrete kind the log carries.</summary>
+    private static readonly LogOp[] Samples =
+    [
+        new KvPut("k", [1]), new KvGet("k"), new KvCas("k", null, [2]), new KvDelete("k"),
+        new RingJoin(1, "a", 1), new RingLeave(1), new RingDrain(1), new RingWeight(1, 2),
+        new JournalAppend("p", [new JournalEvent(1, 1, "m", [3], "w")]), new JournalDelete("p", 1),
+        new SnapshotSave("p", new StoredSnapshot(1, 0, 1, "m", [4])), new SnapshotDelete("p", SnapshotRange.All),
+        ReadBarrier.Instance,
+    ];
+
+    [Fact]
+    public void Every_kind_of_operation_has_a_sample_here()
+    {
+        var kinds = typeof(LogOp).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(LogOp)) && !t.IsAbstract).ToHashSet();
+        Assert.Equal(kinds.OrderBy(t => t.Name), Samples.Select(s => s.GetType()).Distinct().OrderBy(t => t.Name));
+    }
+
+    [Fact]
+    public void Every_operation_belongs_to_exactly_one_service()
+    {
+        var state = new ReplicatedState(LogRules.Default);
+        foreach (var op in Samples)
+            Assert.True(state.Services.Count(s => s.Owns(op)) == 1, $"{op.GetType().Name} is owned by {string.Join(", ", state.Services.Where(s => s.Owns(op)).Select(s => s.Name))}");
+        Assert.Equal(["kv", "ring", "journal", "log"], state.Services.Select(s => s.Name));
+    }
+
+    [Fact]
+    public void Reads_are_the_get_and_the_barrier_and_only_they_are_answered_off_the_log()
+    {
+        Assert.Equal(["KvGet", "ReadBarrier"], Samples.Where(s => s.IsRead).Select(s => s.GetType().Name).Order());
+        var state = new ReplicatedState(LogRules.Default);
+        Assert.Equal(CommandStatus.Ok, state.Apply(new LogCommand("c", 1, new KvPut("k", [7]), 1)).Status);
+        Assert.Equal([7], state.Read(new LogCommand("c", 2, new KvGet("k"))).Value);
+        var write = state.Read(new LogCommand("c", 3, new KvPut("k", [8])));
+        Assert.Equal(CommandStatus.Rejected, write.Status);
+        Assert.Equal([7], state.Kv.Peek("k"));
+    }
+
+    [Fact]
+    public void Operations_compare_by_content_within_their_kind()
+    {
+        Assert.True(LogOp.ContentEquals(new KvPut("k", [1, 2]), new KvPut("k", [1, 2])));
+        Assert.False(LogOp.ContentEquals(new KvPut("k", [1, 2]), new KvPut("k", [1, 3])));
+        Assert.False(LogOp.ContentEquals(new KvPut("k", [1]), new KvCas("k", null, [1])));
+        var e = new JournalEvent(1, 1, "m", [3], "w");
+        Assert.True(LogOp.ContentEquals(new JournalAppend("p", [e]), new JournalAppend("p", [e with { Payload = [3] }])));
+        Assert.False(LogOp.ContentEquals(new JournalAppend("p", [e]), new JournalAppend("p", [e with { Payload = [4] }])));
+        var snap = new StoredSnapshot(1, 0, 1, "m", [4]);
+        Assert.True(LogOp.ContentEquals(new SnapshotSave("p", snap), new SnapshotSave("p", snap with { Payload = [4] })));
+        Assert.False(LogOp.ContentEquals(new SnapshotSave("p", snap), new SnapshotSave("p", snap with { Payload = [5] })));
+        Assert.True(LogOp.ContentEquals(new RingLeave(1), new RingLeave(1)));
+        Assert.True(LogOp.ContentEquals(ReadBarrier.Instance, new ReadBarrier()));
+    }
+}
