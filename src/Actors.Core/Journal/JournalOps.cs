@@ -9,6 +9,9 @@ namespace Actors.Core.Journal;
 /// </summary>
 public sealed record JournalEvent(long SequenceNr, int SerializerId, string Manifest, byte[] Payload, string WriterUuid)
 {
+    /// <summary>Bytes of its encoding: sequence number, serializer id, manifest, payload, writer.</summary>
+    public long EncodedBytes => 8 + 4 + EncodedSize.String(Manifest) + EncodedSize.Bytes(Payload) + EncodedSize.String(WriterUuid);
+
     /// <summary>True when both are the same event, compared by content (payload byte by byte).</summary>
     public static bool ContentEquals(JournalEvent a, JournalEvent b) =>
         a.SequenceNr == b.SequenceNr && a.SerializerId == b.SerializerId && a.Manifest == b.Manifest
@@ -18,6 +21,9 @@ public sealed record JournalEvent(long SequenceNr, int SerializerId, string Mani
 /// <summary>A snapshot as the log-backed snapshot store keeps it (timestamp in UTC ticks).</summary>
 public sealed record StoredSnapshot(long SequenceNr, long Timestamp, int SerializerId, string Manifest, byte[] Payload)
 {
+    /// <summary>Bytes of its encoding: sequence number, timestamp, serializer id, manifest, payload.</summary>
+    public long EncodedBytes => 8 + 8 + 4 + EncodedSize.String(Manifest) + EncodedSize.Bytes(Payload);
+
     /// <summary>True when both are the same snapshot, compared by content.</summary>
     public static bool ContentEquals(StoredSnapshot a, StoredSnapshot b) =>
         a.SequenceNr == b.SequenceNr && a.Timestamp == b.Timestamp && a.SerializerId == b.SerializerId
@@ -57,12 +63,40 @@ public abstract record JournalOp(string PersistenceId) : LogOp
 /// </summary>
 public sealed record JournalAppend(string PersistenceId, ImmutableArray<JournalEvent> Events) : JournalOp(PersistenceId)
 {
+    public override byte Kind => 9;
+
+    public override long EncodedBytes => EncodedSize.String(PersistenceId) + 4 + Events.Sum(e => e.EncodedBytes);
+
+    protected internal override void Digest(DigestFields fields)
+    {
+        fields.String(PersistenceId);
+        foreach (var e in Events)
+        {
+            fields.Long(e.SequenceNr);
+            fields.Int(e.SerializerId);
+            fields.String(e.Manifest);
+            fields.Bytes(e.Payload);
+            fields.String(e.WriterUuid);
+        }
+    }
+
     protected override bool SameContent(LogOp other) => other is JournalAppend a && a.PersistenceId == PersistenceId
         && a.Events.Length == Events.Length && a.Events.Zip(Events).All(p => JournalEvent.ContentEquals(p.First, p.Second));
 }
 
 /// <summary>Deletes the events of <see cref="JournalOp.PersistenceId"/> up to and including <see cref="ToSequenceNr"/>; the highest sequence number stays.</summary>
-public sealed record JournalDelete(string PersistenceId, long ToSequenceNr) : JournalOp(PersistenceId);
+public sealed record JournalDelete(string PersistenceId, long ToSequenceNr) : JournalOp(PersistenceId)
+{
+    public override byte Kind => 10;
+
+    public override long EncodedBytes => EncodedSize.String(PersistenceId) + 8;
+
+    protected internal override void Digest(DigestFields fields)
+    {
+        fields.String(PersistenceId);
+        fields.Long(ToSequenceNr);
+    }
+}
 
 /// <summary>
 /// Stores <see cref="Snapshot"/> for <see cref="JournalOp.PersistenceId"/>, replacing one at the same sequence number.
@@ -72,9 +106,37 @@ public sealed record SnapshotSave(string PersistenceId, StoredSnapshot Snapshot)
 {
     public override bool Idempotent => false;
 
+    public override byte Kind => 11;
+
+    public override long EncodedBytes => EncodedSize.String(PersistenceId) + Snapshot.EncodedBytes;
+
+    protected internal override void Digest(DigestFields fields)
+    {
+        fields.String(PersistenceId);
+        fields.Long(Snapshot.SequenceNr);
+        fields.Long(Snapshot.Timestamp);
+        fields.Int(Snapshot.SerializerId);
+        fields.String(Snapshot.Manifest);
+        fields.Bytes(Snapshot.Payload);
+    }
+
     protected override bool SameContent(LogOp other) =>
         other is SnapshotSave s && s.PersistenceId == PersistenceId && StoredSnapshot.ContentEquals(s.Snapshot, Snapshot);
 }
 
 /// <summary>Deletes the snapshots of <see cref="JournalOp.PersistenceId"/> that <see cref="Range"/> selects.</summary>
-public sealed record SnapshotDelete(string PersistenceId, SnapshotRange Range) : JournalOp(PersistenceId);
+public sealed record SnapshotDelete(string PersistenceId, SnapshotRange Range) : JournalOp(PersistenceId)
+{
+    public override byte Kind => 12;
+
+    public override long EncodedBytes => EncodedSize.String(PersistenceId) + 32;
+
+    protected internal override void Digest(DigestFields fields)
+    {
+        fields.String(PersistenceId);
+        fields.Long(Range.MinSequenceNr);
+        fields.Long(Range.MaxSequenceNr);
+        fields.Long(Range.MinTimestamp);
+        fields.Long(Range.MaxTimestamp);
+    }
+}

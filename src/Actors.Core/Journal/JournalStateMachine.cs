@@ -56,10 +56,10 @@ public sealed class JournalStateMachine : ILogService
             // At or below the highest an append is a late copy (nothing is stored) or refused as another incarnation's:
             // it must get that answer, not "state full", or a writer whose event is held is told its write failed.
             JournalAppend a when a.Events[0].SequenceNr <= highest => 0,
-            JournalAppend a => marks + a.Events.Sum(EncodedSize.Of),
+            JournalAppend a => marks + a.Events.Sum(e => e.EncodedBytes),
             SnapshotSave s when s.Snapshot.SequenceNr > highest => 0, // refused: no snapshot of events never written
-            SnapshotSave s => marks + EncodedSize.Of(s.Snapshot)
-                              - (stream?.Snapshots.Find(x => x.SequenceNr == s.Snapshot.SequenceNr) is { } replaced ? EncodedSize.Of(replaced) : 0),
+            SnapshotSave s => marks + s.Snapshot.EncodedBytes
+                              - (stream?.Snapshots.Find(x => x.SequenceNr == s.Snapshot.SequenceNr) is { } replaced ? replaced.EncodedBytes : 0),
             _ => 0,
         };
     }
@@ -86,7 +86,7 @@ public sealed class JournalStateMachine : ILogService
                 if (first > stream.Highest)
                 {
                     stream.Events.AddRange(a.Events);
-                    stream.EventBytes += a.Events.Sum(EncodedSize.Of);
+                    stream.EventBytes += a.Events.Sum(e => e.EncodedBytes);
                     stream.Highest = a.Events[^1].SequenceNr;
                     stream.Writer = a.Events[^1].WriterUuid;
                     return CommandResult.Ok;
@@ -109,7 +109,7 @@ public sealed class JournalStateMachine : ILogService
             {
                 if (!_streams.TryGetValue(d.PersistenceId, out var stream)) return CommandResult.Ok;
                 var removed = d.ToSequenceNr == long.MaxValue ? stream.Events.Count : LowerBound(stream.Events, d.ToSequenceNr + 1);
-                for (var i = 0; i < removed; i++) stream.EventBytes -= EncodedSize.Of(stream.Events[i]);
+                for (var i = 0; i < removed; i++) stream.EventBytes -= stream.Events[i].EncodedBytes;
                 stream.Events.RemoveRange(0, removed);
                 stream.DeletedTo = Math.Max(stream.DeletedTo, Math.Min(d.ToSequenceNr, stream.Highest));
                 return CommandResult.Ok;
@@ -124,7 +124,7 @@ public sealed class JournalStateMachine : ILogService
                 RemoveSnapshots(stream, x => x.SequenceNr == s.Snapshot.SequenceNr);
                 var at = stream.Snapshots.FindIndex(x => x.SequenceNr > s.Snapshot.SequenceNr);
                 stream.Snapshots.Insert(at < 0 ? stream.Snapshots.Count : at, s.Snapshot);
-                stream.SnapshotBytes += EncodedSize.Of(s.Snapshot);
+                stream.SnapshotBytes += s.Snapshot.EncodedBytes;
                 return CommandResult.Ok;
             }
             case SnapshotDelete x:
@@ -174,7 +174,7 @@ public sealed class JournalStateMachine : ILogService
     private static void RemoveSnapshots(JournalStream stream, Predicate<StoredSnapshot> match)
     {
         foreach (var x in stream.Snapshots)
-            if (match(x)) stream.SnapshotBytes -= EncodedSize.Of(x);
+            if (match(x)) stream.SnapshotBytes -= x.EncodedBytes;
         stream.Snapshots.RemoveAll(match);
     }
 
@@ -207,10 +207,10 @@ public sealed class JournalStateMachine : ILogService
         public string Writer { get; set; } = "";
 
         /// <summary>Encoded bytes of the events held.</summary>
-        public long EventBytes { get; set; } = events.Sum(EncodedSize.Of);
+        public long EventBytes { get; set; } = events.Sum(e => e.EncodedBytes);
 
         /// <summary>Encoded bytes of the snapshots held.</summary>
-        public long SnapshotBytes { get; set; } = snapshots.Sum(EncodedSize.Of);
+        public long SnapshotBytes { get; set; } = snapshots.Sum(x => x.EncodedBytes);
 
         /// <summary>What the stream takes in a snapshot (its writer's id aside, which a section of an older version lacks).</summary>
         public long Bytes => MarkBytes(persistenceId) + EventBytes + SnapshotBytes;

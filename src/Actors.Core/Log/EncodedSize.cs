@@ -1,8 +1,5 @@
 using System.Text;
-using Actors.Core.Journal;
-using Actors.Core.Kv;
 using Actors.Core.Paxos;
-using Actors.Core.Ring;
 
 namespace Actors.Core.Log;
 
@@ -24,27 +21,7 @@ public static class EncodedSize
     public static long Of(LogCommand c) => String(c.ClientId) + 8 + (c.Issued != 0 ? 9 : 0) + 1 + Of(c.Op);
 
     /// <summary>An operation without its tag.</summary>
-    public static long Of(LogOp op) => op switch
-    {
-        KvPut p => String(p.Key) + Bytes(p.Value),
-        KvCas cas => String(cas.Key) + Bytes(cas.Expected) + Bytes(cas.NewValue),
-        KvOp kv => String(kv.Key),
-        RingJoin j => 4 + String(j.Address) + 8,
-        RingWeight => 4 + 8,
-        RingOp => 4,
-        JournalAppend a => String(a.PersistenceId) + 4 + a.Events.Sum(Of),
-        JournalDelete d => String(d.PersistenceId) + 8,
-        SnapshotSave s => String(s.PersistenceId) + Of(s.Snapshot),
-        SnapshotDelete d => String(d.PersistenceId) + 32,
-        ReadBarrier => 0,
-        _ => throw new ArgumentException($"no encoded size for operation {op.GetType().Name}"),
-    };
-
-    /// <summary>A journal event: sequence number, serializer id, manifest, payload, writer.</summary>
-    public static long Of(JournalEvent e) => 8 + 4 + String(e.Manifest) + Bytes(e.Payload) + String(e.WriterUuid);
-
-    /// <summary>A stored snapshot: sequence number, timestamp, serializer id, manifest, payload.</summary>
-    public static long Of(StoredSnapshot s) => 8 + 8 + 4 + String(s.Manifest) + Bytes(s.Payload);
+    public static long Of(LogOp op) => op.EncodedBytes;
 
     /// <summary>A slot value: its stamp, the command count and the commands.</summary>
     public static long Of(SlotValue v) => 8 + 4 + (v.IsNoOp ? 0 : v.Commands.Sum(Of));

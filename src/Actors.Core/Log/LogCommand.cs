@@ -7,6 +7,18 @@ namespace Actors.Core.Log;
 public abstract record LogOp
 {
     /// <summary>
+    /// The operation's kind: a number that never changes, unique among all operations of the log, the first byte of its
+    /// digest and of its encoding.
+    /// </summary>
+    public abstract byte Kind { get; }
+
+    /// <summary>Bytes of the operation's encoding after its kind byte, as the node's serializer writes it.</summary>
+    public abstract long EncodedBytes { get; }
+
+    /// <summary>Writes the operation's fields to its digest (<see cref="CommandDigest"/>); never change what an operation writes.</summary>
+    protected internal abstract void Digest(DigestFields fields);
+
+    /// <summary>
     /// True when applying the operation twice has the effect of applying it once, so that a node may submit it again
     /// while its first submission is unanswered (the leader may have changed).
     /// </summary>
@@ -32,6 +44,14 @@ public abstract record LogOp
 public sealed record ReadBarrier : LogOp
 {
     public static readonly ReadBarrier Instance = new();
+
+    public override byte Kind => 13;
+
+    public override long EncodedBytes => 0;
+
+    protected internal override void Digest(DigestFields fields)
+    {
+    }
 
     public override bool IsRead => true;
 }

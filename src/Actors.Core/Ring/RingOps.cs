@@ -15,13 +15,50 @@ public abstract record RingOp : LogOp
 /// <see cref="Node"/> joins the ring at <see cref="Address"/> with <see cref="Weight"/>. For a member already on the
 /// ring only the address is updated (a node restarted elsewhere): its weight and a drain stay as they are.
 /// </summary>
-public sealed record RingJoin(int Node, string Address, double Weight) : RingOp;
+public sealed record RingJoin(int Node, string Address, double Weight) : RingOp
+{
+    public override byte Kind => 5;
+
+    public override long EncodedBytes => 4 + EncodedSize.String(Address) + 8;
+
+    protected internal override void Digest(DigestFields fields)
+    {
+        fields.Int(Node);
+        fields.String(Address);
+        fields.Double(Weight);
+    }
+}
 
 /// <summary><see cref="Node"/> leaves the ring; what it owned goes to the next members along the ring. No-op when absent.</summary>
-public sealed record RingLeave(int Node) : RingOp;
+public sealed record RingLeave(int Node) : RingOp
+{
+    public override byte Kind => 6;
+
+    public override long EncodedBytes => 4;
+
+    protected internal override void Digest(DigestFields fields) => fields.Int(Node);
+}
 
 /// <summary><see cref="Node"/> stays a member but owns nothing from now on (drained before it is removed).</summary>
-public sealed record RingDrain(int Node) : RingOp;
+public sealed record RingDrain(int Node) : RingOp
+{
+    public override byte Kind => 7;
+
+    public override long EncodedBytes => 4;
+
+    protected internal override void Digest(DigestFields fields) => fields.Int(Node);
+}
 
 /// <summary><see cref="Node"/>'s weight becomes <see cref="Weight"/> (positive): it owns about that share of the ring.</summary>
-public sealed record RingWeight(int Node, double Weight) : RingOp;
+public sealed record RingWeight(int Node, double Weight) : RingOp
+{
+    public override byte Kind => 8;
+
+    public override long EncodedBytes => 4 + 8;
+
+    protected internal override void Digest(DigestFields fields)
+    {
+        fields.Int(Node);
+        fields.Double(Weight);
+    }
+}

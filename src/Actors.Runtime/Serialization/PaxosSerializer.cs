@@ -308,26 +308,28 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     {
         w.String(c.ClientId).Long(c.Seq);
         if (c.Issued != 0) w.Byte(IssuedTag).Long(c.Issued);
+        // The operation's kind (LogOp.Kind) is its tag: one number per kind, the same in its digest.
+        w.Byte(c.Op.Kind);
         switch (c.Op)
         {
-            case KvPut p: w.Byte(1).String(p.Key).Bytes(p.Value); break;
-            case KvGet g: w.Byte(2).String(g.Key); break;
-            case KvCas cas: w.Byte(3).String(cas.Key).Bytes(cas.Expected).Bytes(cas.NewValue); break;
-            case KvDelete d: w.Byte(4).String(d.Key); break;
-            case RingJoin j: w.Byte(5).Int(j.Node).String(j.Address).Long(BitConverter.DoubleToInt64Bits(j.Weight)); break;
-            case RingLeave l: w.Byte(6).Int(l.Node); break;
-            case RingDrain d: w.Byte(7).Int(d.Node); break;
-            case RingWeight x: w.Byte(8).Int(x.Node).Long(BitConverter.DoubleToInt64Bits(x.Weight)); break;
+            case KvPut p: w.String(p.Key).Bytes(p.Value); break;
+            case KvGet g: w.String(g.Key); break;
+            case KvCas cas: w.String(cas.Key).Bytes(cas.Expected).Bytes(cas.NewValue); break;
+            case KvDelete d: w.String(d.Key); break;
+            case RingJoin j: w.Int(j.Node).String(j.Address).Long(BitConverter.DoubleToInt64Bits(j.Weight)); break;
+            case RingLeave l: w.Int(l.Node); break;
+            case RingDrain d: w.Int(d.Node); break;
+            case RingWeight x: w.Int(x.Node).Long(BitConverter.DoubleToInt64Bits(x.Weight)); break;
             case JournalAppend a:
-                w.Byte(9).String(a.PersistenceId).Int(a.Events.Length);
+                w.String(a.PersistenceId).Int(a.Events.Length);
                 foreach (var e in a.Events) WriteEvent(w, e);
                 break;
-            case JournalDelete d: w.Byte(10).String(d.PersistenceId).Long(d.ToSequenceNr); break;
-            case SnapshotSave x: w.Byte(11).String(x.PersistenceId); WriteStoredSnapshot(w, x.Snapshot); break;
+            case JournalDelete d: w.String(d.PersistenceId).Long(d.ToSequenceNr); break;
+            case SnapshotSave x: w.String(x.PersistenceId); WriteStoredSnapshot(w, x.Snapshot); break;
             case SnapshotDelete x:
-                w.Byte(12).String(x.PersistenceId).Long(x.Range.MinSequenceNr).Long(x.Range.MaxSequenceNr).Long(x.Range.MinTimestamp).Long(x.Range.MaxTimestamp);
+                w.String(x.PersistenceId).Long(x.Range.MinSequenceNr).Long(x.Range.MaxSequenceNr).Long(x.Range.MinTimestamp).Long(x.Range.MaxTimestamp);
                 break;
-            case ReadBarrier: w.Byte(13); break;
+            case ReadBarrier: break;
             default: throw new SerializationException($"cannot serialize operation {c.Op.GetType().Name}");
         }
     }

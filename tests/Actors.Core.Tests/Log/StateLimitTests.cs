@@ -38,8 +38,8 @@ public sealed class StateLimitTests
         s.Apply(new LogCommand("~j", 3, new JournalDelete("p", 1)));
         s.Apply(new LogCommand("~j", 4, new SnapshotDelete("p", SnapshotRange.All)));
         Assert.Equal(0, s.Kv.Bytes);
-        Assert.Equal(restored.Journal.Bytes - EncodedSize.Of(new JournalEvent(1, 1, "m", new byte[50], "w"))
-                     - EncodedSize.Of(new StoredSnapshot(1, 1, 1, "s", new byte[30])), s.Journal.Bytes);
+        Assert.Equal(restored.Journal.Bytes - new JournalEvent(1, 1, "m", new byte[50], "w").EncodedBytes
+                     - new StoredSnapshot(1, 1, 1, "s", new byte[30]).EncodedBytes, s.Journal.Bytes);
     }
 
     [Fact]
