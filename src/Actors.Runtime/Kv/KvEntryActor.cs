@@ -32,16 +32,8 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         public static readonly FlushWrites Instance = new();
     }
 
-    private sealed class Waiter(IActorRef replyTo, long requestSeq, LogCommand command, DateTime deadline, DateTime sentAt, bool raw = false)
-    {
-        /// <summary>Answered with the <see cref="CommandResult"/> itself (a node-local <see cref="SubmitLogOp"/>), not a public reply.</summary>
-        public bool Raw { get; } = raw;
-        public IActorRef ReplyTo { get; } = replyTo;
-        public long RequestSeq { get; } = requestSeq;
-        public LogCommand Command { get; } = command;
-        public DateTime Deadline { get; } = deadline;
-        public DateTime SentAt { get; set; } = sentAt;
-    }
+    /// <summary>How often the entry's sweep ticks its waiters.</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>A command not applied after this long is submitted again (the leader may have changed).</summary>
     private static readonly TimeSpan Resubmit = TimeSpan.FromSeconds(1);
@@ -49,11 +41,8 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private readonly KvSettings _settings;
     private readonly PaxosTransport _transport;
     private readonly string _ephemeralPrefix;
-    /// <summary>
-    /// Waiters by (client id, seq). Two requests that share a pair with different commands (two processes configured with one
-    /// client id) wait side by side, and each is answered only with the reply to its own command.
-    /// </summary>
-    private readonly Dictionary<(string, long), List<Waiter>> _waiting = new();
+    /// <summary>The requests waiting for their commands, and the policy of resubmits and timeouts (<see cref="EntryWaiters{TRequester}"/>).</summary>
+    private readonly EntryWaiters<IActorRef> _waiting;
     private readonly ImmutableArray<LogCommand>.Builder _writes = ImmutableArray.CreateBuilder<LogCommand>();
     private long _ephemeralSeq;
 
@@ -65,6 +54,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         _settings = settings;
         _transport = transport;
         _ephemeralPrefix = ReplicatedState.EphemeralPrefix + Guid.NewGuid().ToString("N")[..12];
+        _waiting = new EntryWaiters<IActorRef>(Ticks(settings.RequestTimeout), Ticks(Resubmit));
 
         Receive<KvRequest>(OnRequest);
         Receive<GetNodeStatus>(_ => StatusOf(Context.System, _transport.Settings.Members).PipeTo(Sender));
@@ -87,7 +77,10 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new KvEntryActor(settings, transport));
 
     protected override void PreStart() =>
-        Timers.StartPeriodicTimer("sweep", Sweep.Instance, TimeSpan.FromMilliseconds(200));
+        Timers.StartPeriodicTimer("sweep", Sweep.Instance, SweepInterval);
+
+    /// <summary>Sweeps in <paramref name="time"/>, at least one.</summary>
+    private static long Ticks(TimeSpan time) => Math.Max(1, (long)Math.Ceiling(time / SweepInterval));
 
     private void OnRequest(KvRequest request)
     {
@@ -157,25 +150,14 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
         var command = string.IsNullOrEmpty(request.ClientId)
             ? new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
             : new LogCommand(request.ClientId, request.Seq, op, issued);
-        var now = DateTime.UtcNow;
-        Wait(new Waiter(Sender, request.Seq, command, now + _settings.RequestTimeout, now));
+        _waiting.Wait(Sender, request.Seq, command);
         Send([command]);
-    }
-
-    /// <summary>Holds <paramref name="waiter"/>; a retry of the same command from the same sender replaces the earlier waiter.</summary>
-    private void Wait(Waiter waiter)
-    {
-        var key = (waiter.Command.ClientId, waiter.Command.Seq);
-        if (!_waiting.TryGetValue(key, out var list)) _waiting[key] = list = new(1);
-        list.RemoveAll(w => w.ReplyTo.Equals(waiter.ReplyTo) && LogCommand.ContentEquals(w.Command, waiter.Command));
-        list.Add(waiter);
     }
 
     private void OnSubmitLogOp(SubmitLogOp request)
     {
         var command = new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, request.Op);
-        var now = DateTime.UtcNow;
-        Wait(new Waiter(Sender, 0, command, now + _settings.RequestTimeout, now, raw: true));
+        _waiting.Wait(Sender, 0, command, raw: true);
         Send([command]);
     }
 
@@ -188,19 +170,11 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
 
     private void Answer(IReadOnlyList<AppliedCommand> commands)
     {
-        if (_waiting.Count == 0) return;
         foreach (var applied in commands)
+        foreach (var waiter in _waiting.Answered(applied.Command))
         {
-            var key = (applied.Command.ClientId, applied.Command.Seq);
-            if (!_waiting.TryGetValue(key, out var list)) continue;
-            // Only the waiters of this very command: another command under the same pair gets its own reply when it is applied.
-            foreach (var waiter in list.Where(w => LogCommand.ContentEquals(w.Command, applied.Command)).ToList())
-            {
-                list.Remove(waiter);
-                if (waiter.Raw) waiter.ReplyTo.Tell(applied.Result);
-                else Answer(waiter.ReplyTo, waiter.RequestSeq, ToReply(applied.Result));
-            }
-            if (list.Count == 0) _waiting.Remove(key);
+            if (waiter.Raw) waiter.Requester.Tell(applied.Result);
+            else Answer(waiter.Requester, waiter.RequestSeq, ToReply(applied.Result));
         }
     }
 
@@ -248,39 +222,17 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
 
     private void Expire()
     {
-        if (_waiting.Count == 0) return;
-        var now = DateTime.UtcNow;
-        List<Waiter>? expired = null;
-        List<LogCommand>? again = null;
-        foreach (var list in _waiting.Values)
-        foreach (var w in list)
-        {
-            if (w.Deadline <= now)
-            {
-                (expired ??= new()).Add(w);
-            }
-            else if (now - w.SentAt >= Resubmit && (ReplicatedState.IsRead(w.Command.Op) || w.Command.Op.Idempotent || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
-            {
-                // Safe to repeat: a read changes nothing, ring and journal operations are idempotent, and the state machine applies a
-                // (client id, seq) once. Writes with single-use ids are not repeated: nothing would stop a second copy. A proposer
-                // holds one copy of a command however often it is resubmitted.
-                w.SentAt = now;
-                (again ??= new()).Add(w.Command);
-            }
-        }
-        if (again is not null) Send(again);
-        if (expired is null) return;
+        var (again, expired) = _waiting.Tick();
+        if (again.Count > 0) Send(again.ToList());
         foreach (var w in expired)
         {
-            var key = (w.Command.ClientId, w.Command.Seq);
-            if (_waiting.TryGetValue(key, out var list) && list.Remove(w) && list.Count == 0) _waiting.Remove(key);
             if (w.Raw)
             {
-                w.ReplyTo.Tell(new CommandResult(CommandStatus.Timeout, null,
+                w.Requester.Tell(new CommandResult(CommandStatus.Timeout, null,
                     $"not applied within {_settings.RequestTimeout.TotalSeconds:0.#}s (no leader or no quorum?); it may still be applied"));
                 continue;
             }
-            Answer(w.ReplyTo, w.RequestSeq, new KvReply(KvReplyStatus.Timeout, null,
+            Answer(w.Requester, w.RequestSeq, new KvReply(KvReplyStatus.Timeout, null,
                 $"not applied within {_settings.RequestTimeout.TotalSeconds:0.#}s (no leader or no quorum?); it may still be applied: retry with the same client id and seq"));
         }
     }
