@@ -8,10 +8,11 @@ namespace Actors.Core.Log;
 /// <item>Waiters are held by (client id, seq) and matched by command content: two requests that share a pair with
 /// different commands (two processes configured with one client id) each get the reply to their own command only.</item>
 /// <item>A retry of the same command from the same requester replaces its earlier waiter.</item>
-/// <item>A command unanswered for <c>resubmitTicks</c> is submitted again when that is safe: a read changes nothing,
+/// <item>A command unanswered for <c>resubmitTicks</c> whole ticks is submitted again when that is safe: a read changes nothing,
 /// idempotent operations may repeat, and the log applies a (client id, seq) once. A write with a single-use id is never
 /// repeated: nothing would stop a second copy.</item>
-/// <item>A waiter unanswered for <c>timeoutTicks</c> is removed and reported as timed out (its command may still apply).</item>
+/// <item>A waiter unanswered for <c>timeoutTicks</c> whole ticks is removed and reported as timed out (its command may still
+/// apply). Whole ticks: a request held between two ticks waits for at least the time the ticks stand for.</item>
 /// </list>
 /// </summary>
 /// <typeparam name="TRequester">Who gets the reply (an actor reference in the node).</typeparam>
@@ -46,7 +47,9 @@ public sealed class EntryWaiters<TRequester>(long timeoutTicks, long resubmitTic
         var key = (command.ClientId, command.Seq);
         if (!_waiting.TryGetValue(key, out var list)) _waiting[key] = list = new(1);
         list.RemoveAll(w => w.Requester.Equals(requester) && LogCommand.ContentEquals(w.Command, command));
-        list.Add(new Waiter(requester, requestSeq, command, raw, _now + timeoutTicks, _now));
+        // Held between two ticks: the first whole tick interval after it starts at the next tick, so it times out once
+        // timeoutTicks whole intervals have passed (never sooner than the time they stand for).
+        list.Add(new Waiter(requester, requestSeq, command, raw, _now + timeoutTicks + 1, _now));
     }
 
     /// <summary>
@@ -78,7 +81,7 @@ public sealed class EntryWaiters<TRequester>(long timeoutTicks, long resubmitTic
             {
                 (expired ??= new()).Add(w);
             }
-            else if (_now - w.SentAt >= resubmitTicks && (w.Command.Op.IsRead || w.Command.Op.Idempotent || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
+            else if (_now - w.SentAt > resubmitTicks && (w.Command.Op.IsRead || w.Command.Op.Idempotent || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
             {
                 w.SentAt = _now;
                 (again ??= new()).Add(w.Command);

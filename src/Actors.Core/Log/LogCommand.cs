@@ -35,6 +35,9 @@ public abstract record LogOp
 
     /// <summary>True when both operations are the same, compared by content (byte arrays byte by byte).</summary>
     public static bool ContentEquals(LogOp a, LogOp b) => a.SameContent(b);
+
+    /// <summary>An operation prints its own fields only (as in logs: <c>RingJoin { Node = 1, ... }</c>), not the log's properties.</summary>
+    protected virtual bool PrintMembers(System.Text.StringBuilder builder) => false;
 }
 
 /// <summary>

@@ -46,14 +46,17 @@ public sealed class EntryWaitersTests
         w.Wait("b", 0, single, raw: true);
         w.Wait("c", 0, read);
         w.Wait("d", 0, ring);
-        for (var i = 1; i < 5; i++) Assert.Empty(w.Tick().Again);
+        // Held before tick 1: five whole ticks pass at tick 6.
+        for (var i = 1; i <= 5; i++) Assert.Empty(w.Tick().Again);
         // A write with a client id, a read and an idempotent operation go again; a single-use write never does.
         var (again, expired) = w.Tick();
-        Assert.Equal([write, read, ring], again);
+        Assert.Equal(new HashSet<LogCommand> { write, read, ring }, again.ToHashSet());
         Assert.Empty(expired);
-        for (var i = 6; i < 10; i++) Assert.Empty(w.Tick().Again);
-        Assert.Equal(3, w.Tick().Again.Count);
-        Assert.Empty(w.Tick().Expired);
+        for (var i = 7; i <= 11; i++) Assert.Empty(w.Tick().Again);
+        // Tick 12: sent again; none timed out yet. Twelve whole ticks pass at tick 13.
+        (again, expired) = w.Tick();
+        Assert.Equal(3, again.Count);
+        Assert.Empty(expired);
         (again, expired) = w.Tick();
         Assert.Equal(["a", "b", "c", "d"], expired.Select(x => x.Requester).Order());
         Assert.True(expired.Single(x => x.Requester == "b").Raw);
@@ -62,10 +65,24 @@ public sealed class EntryWaitersTests
     }
 
     [Fact]
+    public void A_waiter_never_times_out_before_its_whole_ticks_have_passed_and_a_retry_starts_them_again()
+    {
+        var w = new EntryWaiters<string>(timeoutTicks: 1, resubmitTicks: 100);
+        w.Wait("a", 1, Put("c", 1, "x"));
+        // Held between ticks: the tick that follows at once is not a whole tick of waiting.
+        Assert.Empty(w.Tick().Expired);
+        // Its retry from the same requester replaces it, deadline and all.
+        w.Wait("a", 1, Put("c", 1, "x"));
+        Assert.Empty(w.Tick().Expired);
+        Assert.Single(w.Tick().Expired);
+    }
+
+    [Fact]
     public void An_answer_stops_the_resubmits_and_the_timeout()
     {
         var w = new EntryWaiters<string>(timeoutTicks: 3, resubmitTicks: 1);
         w.Wait("a", 1, Put("c", 1, "x"));
+        Assert.Empty(w.Tick().Again);
         Assert.Single(w.Tick().Again);
         Assert.Single(w.Answered(Put("c", 1, "x")));
         for (var i = 0; i < 5; i++)

@@ -45,6 +45,19 @@ public sealed class LogServiceTests
     }
 
     [Fact]
+    public void The_data_held_to_the_state_limit_is_the_stores_and_the_journals_not_the_ring()
+    {
+        var state = new ReplicatedState(LogRules.Default);
+        state.Apply(new LogCommand("~e", 1, new RingJoin(1, "akka.tcp://actors@127.0.0.1:4053", 1)));
+        Assert.Equal(0, state.DataBytes);
+        state.Apply(new LogCommand("~e", 2, new KvPut("k", [1, 2])));
+        state.Apply(new LogCommand("~e", 3, new JournalAppend("p", [new JournalEvent(1, 1, "m", [3], "w")])));
+        Assert.Equal(state.Kv.Bytes + state.Journal.Bytes, state.DataBytes);
+        Assert.True(state.Kv.Bytes > 0 && state.Journal.Bytes > 0);
+        Assert.Equal("RingLeave { Node = 4 }", new RingLeave(4).ToString());
+    }
+
+    [Fact]
     public void Reads_are_the_get_and_the_barrier_and_only_they_are_answered_off_the_log()
     {
         Assert.Equal(["KvGet", "ReadBarrier"], Samples.Where(s => s.IsRead).Select(s => s.GetType().Name).Order());
