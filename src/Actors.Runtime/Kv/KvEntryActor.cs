@@ -223,7 +223,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private void Expire()
     {
         var (again, expired) = _waiting.Tick();
-        if (again.Count > 0) Send(again.ToList());
+        if (again.Count > 0) Send(again);
         foreach (var w in expired)
         {
             if (w.Raw)
