@@ -12,13 +12,13 @@ public static class JournalLimits
     public const int MaxPayloadBytes = 1024 * 1024;
 
     /// <summary>
-    /// Largest encoded operation (<see cref="EncodedSize"/>): the payload limit plus room for ids, manifests and
+    /// Largest encoded operation (<see cref="LogOp.Encode"/>): the payload limit plus room for ids, manifests and
     /// sequence numbers. Many small events, or long manifests, cannot make one command larger than this.
     /// </summary>
     public const int MaxOperationBytes = MaxPayloadBytes + 64 * 1024;
 
     /// <summary>Why <paramref name="op"/> is not accepted, or null.</summary>
-    public static string? Validate(JournalOp op) => Check(op) ?? (EncodedSize.Of(op) is var size && size > MaxOperationBytes
+    public static string? Validate(JournalOp op) => Check(op) ?? (op.Encode().Length is var size && size > MaxOperationBytes
         ? $"journal: an operation of {size} encoded bytes is above the limit of {MaxOperationBytes}"
         : null);
 

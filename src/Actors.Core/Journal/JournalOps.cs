@@ -52,6 +52,10 @@ public readonly record struct SnapshotRange(long MinSequenceNr, long MaxSequence
 public abstract record JournalOp(string PersistenceId) : LogOp
 {
     public override bool Idempotent => true;
+
+    public override int Service => JournalStateMachine.ServiceId;
+
+    public override byte[] Encode() => JournalCodec.Encode(this);
 }
 
 /// <summary>
@@ -65,8 +69,6 @@ public sealed record JournalAppend(string PersistenceId, ImmutableArray<JournalE
 {
     public override byte Kind => 9;
 
-    public override long EncodedBytes => EncodedSize.String(PersistenceId) + 4 + Events.Sum(e => e.EncodedBytes);
-
     protected internal override void Digest(DigestFields fields)
     {
         fields.String(PersistenceId);
@@ -79,17 +81,12 @@ public sealed record JournalAppend(string PersistenceId, ImmutableArray<JournalE
             fields.String(e.WriterUuid);
         }
     }
-
-    protected override bool SameContent(LogOp other) => other is JournalAppend a && a.PersistenceId == PersistenceId
-        && a.Events.Length == Events.Length && a.Events.Zip(Events).All(p => JournalEvent.ContentEquals(p.First, p.Second));
 }
 
 /// <summary>Deletes the events of <see cref="JournalOp.PersistenceId"/> up to and including <see cref="ToSequenceNr"/>; the highest sequence number stays.</summary>
 public sealed record JournalDelete(string PersistenceId, long ToSequenceNr) : JournalOp(PersistenceId)
 {
     public override byte Kind => 10;
-
-    public override long EncodedBytes => EncodedSize.String(PersistenceId) + 8;
 
     protected internal override void Digest(DigestFields fields)
     {
@@ -108,8 +105,6 @@ public sealed record SnapshotSave(string PersistenceId, StoredSnapshot Snapshot)
 
     public override byte Kind => 11;
 
-    public override long EncodedBytes => EncodedSize.String(PersistenceId) + Snapshot.EncodedBytes;
-
     protected internal override void Digest(DigestFields fields)
     {
         fields.String(PersistenceId);
@@ -119,17 +114,12 @@ public sealed record SnapshotSave(string PersistenceId, StoredSnapshot Snapshot)
         fields.String(Snapshot.Manifest);
         fields.Bytes(Snapshot.Payload);
     }
-
-    protected override bool SameContent(LogOp other) =>
-        other is SnapshotSave s && s.PersistenceId == PersistenceId && StoredSnapshot.ContentEquals(s.Snapshot, Snapshot);
 }
 
 /// <summary>Deletes the snapshots of <see cref="JournalOp.PersistenceId"/> that <see cref="Range"/> selects.</summary>
 public sealed record SnapshotDelete(string PersistenceId, SnapshotRange Range) : JournalOp(PersistenceId)
 {
     public override byte Kind => 12;
-
-    public override long EncodedBytes => EncodedSize.String(PersistenceId) + 32;
 
     protected internal override void Digest(DigestFields fields)
     {

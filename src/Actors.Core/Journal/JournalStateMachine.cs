@@ -10,9 +10,14 @@ namespace Actors.Core.Journal;
 /// </summary>
 public sealed class JournalStateMachine : ILogService
 {
+    /// <summary>The journal service's id on the log.</summary>
+    public const int ServiceId = 3;
+
+    int ILogService.Id => ServiceId;
+
     string ILogService.Name => "journal";
 
-    bool ILogService.Owns(LogOp op) => op is JournalOp;
+    LogOp ILogService.Decode(ReadOnlySpan<byte> bytes) => JournalCodec.Decode(bytes);
 
     long ILogService.Growth(LogOp op) => op is JournalOp journal ? Growth(journal) : 0;
 

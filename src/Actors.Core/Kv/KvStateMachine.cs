@@ -9,9 +9,14 @@ namespace Actors.Core.Kv;
 /// </summary>
 public sealed class KvStateMachine : ILogService
 {
+    /// <summary>The key-value service's id on the log.</summary>
+    public const int ServiceId = 1;
+
+    int ILogService.Id => ServiceId;
+
     string ILogService.Name => "kv";
 
-    bool ILogService.Owns(LogOp op) => op is KvOp;
+    LogOp ILogService.Decode(ReadOnlySpan<byte> bytes) => KvCodec.Decode(bytes);
 
     long ILogService.Growth(LogOp op) => op is KvOp kv ? Growth(kv) : 0;
 

@@ -18,6 +18,17 @@ public static class CommandDigest
         op.Digest(new DigestFields(h));
         return h.GetCurrentHashAsUInt64();
     }
+
+    /// <summary>A digest of a command's encoded operation (its service and bytes), for the consensus, which never reads one.</summary>
+    public static ulong OfEncoding(LogCommand c)
+    {
+        var h = new XxHash64();
+        Span<byte> service = stackalloc byte[4];
+        BitConverter.TryWriteBytes(service, c.Service);
+        h.Append(service);
+        h.Append(c.Op);
+        return h.GetCurrentHashAsUInt64();
+    }
 }
 
 /// <summary>

@@ -17,11 +17,11 @@ public static class EncodedSize
     /// <summary>A length-prefixed byte array.</summary>
     public static long Bytes(byte[]? b) => 4 + (b?.Length ?? 0);
 
-    /// <summary>Client id, seq, the time the command was issued when set (a tag and 8 bytes), operation tag and operation.</summary>
-    public static long Of(LogCommand c) => String(c.ClientId) + 8 + (c.Issued != 0 ? 9 : 0) + 1 + Of(c.Op);
-
-    /// <summary>An operation without its tag.</summary>
-    public static long Of(LogOp op) => op.EncodedBytes;
+    /// <summary>
+    /// Client id, seq, the time the command was issued when set (a tag and 8 bytes), the service's tag and id, and the
+    /// operation's bytes with their length.
+    /// </summary>
+    public static long Of(LogCommand c) => String(c.ClientId) + 8 + (c.Issued != 0 ? 9 : 0) + 1 + 4 + Bytes(c.Op);
 
     /// <summary>A slot value: its stamp, the command count and the commands.</summary>
     public static long Of(SlotValue v) => 8 + 4 + (v.IsNoOp ? 0 : v.Commands.Sum(Of));

@@ -22,14 +22,16 @@ public sealed class EntryWaiters<TRequester>(long timeoutTicks, long resubmitTic
     /// <param name="requester">Who gets the reply.</param>
     /// <param name="requestSeq">The seq the reply names (the request's own).</param>
     /// <param name="command">The command it waits for.</param>
+    /// <param name="op">The command's operation (whether it is a read, whether it may repeat).</param>
     /// <param name="raw">True when the requester takes the <see cref="CommandResult"/> itself, not a public reply.</param>
     /// <param name="deadline">The tick it times out at.</param>
     /// <param name="sentAt">The tick its command was last submitted.</param>
-    public sealed class Waiter(TRequester requester, long requestSeq, LogCommand command, bool raw, long deadline, long sentAt)
+    public sealed class Waiter(TRequester requester, long requestSeq, LogCommand command, LogOp op, bool raw, long deadline, long sentAt)
     {
         public TRequester Requester { get; } = requester;
         public long RequestSeq { get; } = requestSeq;
         public LogCommand Command { get; } = command;
+        public LogOp Op { get; } = op;
         public bool Raw { get; } = raw;
         internal long Deadline { get; } = deadline;
         internal long SentAt { get; set; } = sentAt;
@@ -41,15 +43,15 @@ public sealed class EntryWaiters<TRequester>(long timeoutTicks, long resubmitTic
     /// <summary>Requests held.</summary>
     public int Count => _waiting.Values.Sum(l => l.Count);
 
-    /// <summary>Holds a request for <paramref name="command"/>; the caller submits the command.</summary>
-    public void Wait(TRequester requester, long requestSeq, LogCommand command, bool raw = false)
+    /// <summary>Holds a request for <paramref name="command"/>, whose operation is <paramref name="op"/>; the caller submits the command.</summary>
+    public void Wait(TRequester requester, long requestSeq, LogCommand command, LogOp op, bool raw = false)
     {
         var key = (command.ClientId, command.Seq);
         if (!_waiting.TryGetValue(key, out var list)) _waiting[key] = list = new(1);
         list.RemoveAll(w => w.Requester.Equals(requester) && LogCommand.ContentEquals(w.Command, command));
         // Held between two ticks: the first whole tick interval after it starts at the next tick, so it times out once
         // timeoutTicks whole intervals have passed (never sooner than the time they stand for).
-        list.Add(new Waiter(requester, requestSeq, command, raw, _now + timeoutTicks + 1, _now));
+        list.Add(new Waiter(requester, requestSeq, command, op, raw, _now + timeoutTicks + 1, _now));
     }
 
     /// <summary>
@@ -67,13 +69,13 @@ public sealed class EntryWaiters<TRequester>(long timeoutTicks, long resubmitTic
         return answered;
     }
 
-    /// <summary>One tick of time: the commands to submit again and the waiters that timed out (removed, to be answered so).</summary>
-    public (IReadOnlyList<LogCommand> Again, IReadOnlyList<Waiter> Expired) Tick()
+    /// <summary>One tick of time: the waiters whose commands to submit again and the waiters that timed out (removed, to be answered so).</summary>
+    public (IReadOnlyList<Waiter> Again, IReadOnlyList<Waiter> Expired) Tick()
     {
         _now++;
         if (_waiting.Count == 0) return ([], []);
         List<Waiter>? expired = null;
-        List<LogCommand>? again = null;
+        List<Waiter>? again = null;
         foreach (var list in _waiting.Values)
         foreach (var w in list)
         {
@@ -81,10 +83,10 @@ public sealed class EntryWaiters<TRequester>(long timeoutTicks, long resubmitTic
             {
                 (expired ??= new()).Add(w);
             }
-            else if (_now - w.SentAt > resubmitTicks && (w.Command.Op.IsRead || w.Command.Op.Idempotent || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
+            else if (_now - w.SentAt > resubmitTicks && (w.Op.IsRead || w.Op.Idempotent || !ReplicatedState.IsEphemeral(w.Command.ClientId)))
             {
                 w.SentAt = _now;
-                (again ??= new()).Add(w.Command);
+                (again ??= new()).Add(w);
             }
         }
         foreach (var w in expired ?? [])

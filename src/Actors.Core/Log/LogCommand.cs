@@ -1,21 +1,33 @@
+using System.IO.Hashing;
+using Actors.Core.Log.Schema;
+using Google.Protobuf;
+
 namespace Actors.Core.Log;
 
 /// <summary>
-/// An operation of one of the services on the log (<see cref="ILogService"/>). <see cref="ReplicatedState"/> routes each
-/// to the service that owns it.
+/// An operation of one of the services on the log (<see cref="ILogService"/>), as its service reads it. The log carries
+/// its encoding (<see cref="Encode"/>) in a <see cref="LogCommand"/>; <see cref="ReplicatedState"/> hands the bytes to
+/// the service with that id, which decodes and applies them.
 /// </summary>
 public abstract record LogOp
 {
+    /// <summary>The id of the service that owns the operation (<see cref="ILogService.Id"/>).</summary>
+    public abstract int Service { get; }
+
+    /// <summary>The operation's encoding by its service's schema, which the service's <see cref="ILogService.Decode"/> reads back.</summary>
+    public abstract byte[] Encode();
+
     /// <summary>
-    /// The operation's kind: a number that never changes, unique among all operations of the log, the first byte of its
-    /// digest and of its encoding.
+    /// The operation's kind within its service: the first byte of its digest (<see cref="CommandDigest"/>). The operations
+    /// of the first services (key-value, ring, journal, the log's own) have kinds 1 to 13 between them and keep them.
     /// </summary>
     public abstract byte Kind { get; }
 
-    /// <summary>Bytes of the operation's encoding after its kind byte, as the node's serializer writes it.</summary>
-    public abstract long EncodedBytes { get; }
-
-    /// <summary>Writes the operation's fields to its digest (<see cref="CommandDigest"/>); never change what an operation writes.</summary>
+    /// <summary>
+    /// Writes the operation's fields to its digest (<see cref="CommandDigest"/>); never change what an operation writes.
+    /// Fields, not the encoding: an entry point encodes a client's retry again, and a retry across an upgrade that
+    /// changed an encoding must still be known as the same command.
+    /// </summary>
     protected internal abstract void Digest(DigestFields fields);
 
     /// <summary>
@@ -26,15 +38,6 @@ public abstract record LogOp
 
     /// <summary>True for a read: answered off the log by read index (<see cref="ILogService.Read"/>), never applied.</summary>
     public virtual bool IsRead => false;
-
-    /// <summary>
-    /// True when <paramref name="other"/> is the same operation, compared by content. Records compare arrays by reference,
-    /// so an operation that carries bytes compares them byte by byte here.
-    /// </summary>
-    protected virtual bool SameContent(LogOp other) => Equals(other);
-
-    /// <summary>True when both operations are the same, compared by content (byte arrays byte by byte).</summary>
-    public static bool ContentEquals(LogOp a, LogOp b) => a.SameContent(b);
 
     /// <summary>An operation prints its own fields only (as in logs: <c>RingJoin { Node = 1, ... }</c>), not the log's properties.</summary>
     protected virtual bool PrintMembers(System.Text.StringBuilder builder) => false;
@@ -48,9 +51,11 @@ public sealed record ReadBarrier : LogOp
 {
     public static readonly ReadBarrier Instance = new();
 
-    public override byte Kind => 13;
+    public override int Service => BarrierService.ServiceId;
 
-    public override long EncodedBytes => 0;
+    public override byte[] Encode() => new LogOperation { ReadBarrier = new Schema.ReadBarrier() }.ToByteArray();
+
+    public override byte Kind => 13;
 
     protected internal override void Digest(DigestFields fields)
     {
@@ -60,22 +65,39 @@ public sealed record ReadBarrier : LogOp
 }
 
 /// <summary>
-/// A client command as it travels through the log. (<see cref="ClientId"/>, <see cref="Seq"/>) identifies
-/// it: a retry carries the same pair and is applied at most once.
+/// A client command as the log carries it: who sent it, and the encoded operation of one service. The consensus never
+/// looks inside <see cref="Op"/>: it sizes, compares and stores bytes. (<see cref="ClientId"/>, <see cref="Seq"/>)
+/// identifies the command: a retry carries the same pair and is applied at most once. Equality is by content (the
+/// operation byte by byte).
 /// </summary>
 /// <param name="ClientId">The client's id; ids starting with <see cref="ReplicatedState.EphemeralPrefix"/> are single-use.</param>
 /// <param name="Seq">The client's sequence number of this command, from 1.</param>
-/// <param name="Op">The operation.</param>
+/// <param name="Service">The id of the service the operation is for (<see cref="ILogService.Id"/>).</param>
+/// <param name="Op">The operation, as its service encodes it (<see cref="LogOp.Encode"/>). Never changed once made.</param>
 /// <param name="Issued">The log time its client knew when it first sent this seq, carried unchanged by every copy and retry
 /// (0: unknown, not checked; entry points stamp their node's log time, which is 0 only before a new log's first slot). The command's client cannot have been active after a log time below it, so a command whose client has no
 /// session and whose <see cref="Issued"/> is more than the session time to live behind the log is refused as
 /// <see cref="CommandStatus.SessionExpired"/>: a copy held past its session's expiry (by a node cut off, a paused
 /// process) is never applied again as new.</param>
-public sealed record LogCommand(string ClientId, long Seq, LogOp Op, long Issued = 0)
+public sealed record LogCommand(string ClientId, long Seq, int Service, byte[] Op, long Issued = 0)
 {
-    /// <summary>True when both commands have the same client id, sequence number, issue time and operation, compared by content.</summary>
-    public static bool ContentEquals(LogCommand a, LogCommand b) =>
-        a.ClientId == b.ClientId && a.Seq == b.Seq && a.Issued == b.Issued && LogOp.ContentEquals(a.Op, b.Op);
+    /// <summary>The command of <paramref name="op"/>, encoded.</summary>
+    public static LogCommand Of(string clientId, long seq, LogOp op, long issued = 0) => new(clientId, seq, op.Service, op.Encode(), issued);
+
+    public bool Equals(LogCommand? other) =>
+        other is not null && ClientId == other.ClientId && Seq == other.Seq && Service == other.Service && Issued == other.Issued
+        && Op.AsSpan().SequenceEqual(other.Op);
+
+    public override int GetHashCode() => HashCode.Combine(ClientId, Seq, Service, Issued, XxHash3.HashToUInt64(Op));
+
+    /// <summary>True when both commands have the same client id, sequence number, issue time, service and operation bytes.</summary>
+    public static bool ContentEquals(LogCommand a, LogCommand b) => a.Equals(b);
+
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"ClientId = {ClientId}, Seq = {Seq}, Service = {Service}, Op = {Op.Length} bytes, Issued = {Issued}");
+        return true;
+    }
 }
 
 /// <summary>Outcome of a command.</summary>

@@ -9,11 +9,20 @@ namespace Actors.Core.Log;
 /// </summary>
 public interface ILogService
 {
+    /// <summary>
+    /// The service's id, which every command for it carries (<see cref="LogCommand.Service"/>): unique among the services
+    /// of a log and never changed, since the log and its snapshots keep it.
+    /// </summary>
+    int Id { get; }
+
     /// <summary>A short stable name, used in errors and logs ("kv", "ring", "journal").</summary>
     string Name { get; }
 
-    /// <summary>True for the operations this service applies.</summary>
-    bool Owns(LogOp op);
+    /// <summary>
+    /// Reads an operation of this service from the bytes a command carries (what <see cref="LogOp.Encode"/> wrote).
+    /// Throws <see cref="LogFormatException"/> for bytes it cannot read; the command is then refused, the same on every replica.
+    /// </summary>
+    LogOp Decode(ReadOnlySpan<byte> bytes);
 
     /// <summary>Bytes of data the service holds, counted against <see cref="LogRules.MaxStateBytes"/>.</summary>
     long Bytes { get; }
@@ -37,9 +46,18 @@ public interface ILogService
 /// <summary>The log's own service: the <see cref="ReadBarrier"/>, answered with the slot applied through.</summary>
 public sealed class BarrierService : ILogService
 {
+    /// <summary>The log's own service id.</summary>
+    public const int ServiceId = 4;
+
+    public int Id => ServiceId;
+
     public string Name => "log";
 
-    public bool Owns(LogOp op) => op is ReadBarrier;
+    public LogOp Decode(ReadOnlySpan<byte> bytes)
+    {
+        var m = LogFormatException.Parse(Schema.LogOperation.Parser, bytes, Name);
+        return m.OpCase == Schema.LogOperation.OpOneofCase.ReadBarrier ? ReadBarrier.Instance : throw LogFormatException.UnknownOperation(Name);
+    }
 
     public long Bytes => 0;
 

@@ -24,8 +24,10 @@ public sealed class ReplicatedState
     private readonly RingStateMachine _ring;
     private readonly JournalStateMachine _journal;
 
-    /// <summary>The services, in the order they are asked whether they own an operation.</summary>
+    /// <summary>The services, in the order they were registered.</summary>
     private readonly ILogService[] _services;
+
+    private readonly Dictionary<int, ILogService> _byId = new();
     private long _slot;
 
     public ReplicatedState(LogRules rules, StateSnapshot? snapshot = null)
@@ -39,9 +41,12 @@ public sealed class ReplicatedState
         _ring = new RingStateMachine(rules.RingVirtualNodes, snapshot.Ring);
         _journal = new JournalStateMachine(snapshot.Journal);
         _services = [Kv, _ring, _journal, new BarrierService()];
+        foreach (var service in _services)
+            if (!_byId.TryAdd(service.Id, service))
+                throw new ArgumentException($"services {_byId[service.Id].Name} and {service.Name} both have id {service.Id}");
     }
 
-    /// <summary>The services on the log, in the order they are asked whether they own an operation.</summary>
+    /// <summary>The services on the log, in the order they were registered.</summary>
     public IReadOnlyList<ILogService> Services => _services;
 
     /// <summary>True for single-use client ids (see <see cref="EphemeralPrefix"/>).</summary>
@@ -88,11 +93,12 @@ public sealed class ReplicatedState
     /// <summary>Applies <paramref name="command"/> unless it is a retry, and returns its reply.</summary>
     public CommandResult Apply(LogCommand command)
     {
-        if (IsEphemeral(command.ClientId)) return Execute(command.Op);
+        if (Decode(command, out var service, out var refused) is not { } op) return refused!;
+        if (IsEphemeral(command.ClientId)) return Execute(service!, op);
         if (command.Seq < 1)
             return new CommandResult(CommandStatus.Rejected, null, $"client {command.ClientId}: seq must be at least 1 (got {command.Seq})");
 
-        var digest = CommandDigest.Of(command.Op);
+        var digest = CommandDigest.Of(op);
         if (_sessions.Find(command.ClientId) is { } session)
         {
             if (command.Seq < session.Seq) return CommandResult.StaleRetry;
@@ -103,7 +109,7 @@ public sealed class ReplicatedState
                         $"client {command.ClientId}: seq {command.Seq} was already used for another command; use a new seq");
                 _sessions.Record(session with { LastActive = LogTime });
                 // A read keeps no value: its retry reads again, at a point inside the retry's own interval.
-                return session.Result ?? Execute(command.Op);
+                return session.Result ?? Execute(service!, op);
             }
         }
 
@@ -117,8 +123,8 @@ public sealed class ReplicatedState
                 "it was not applied now, and may have been applied before its session expired");
         }
 
-        var result = Execute(command.Op);
-        _sessions.Record(new Session(command.ClientId, command.Seq, digest, command.Op.IsRead ? null : result, LogTime));
+        var result = Execute(service!, op);
+        _sessions.Record(new Session(command.ClientId, command.Seq, digest, op.IsRead ? null : result, LogTime));
         return result;
     }
 
@@ -127,9 +133,40 @@ public sealed class ReplicatedState
     /// <see cref="ReadBarrier"/> is answered with the slot applied through (8 bytes, little-endian), which the reader then
     /// requires of the replica it reads (<see cref="BarrierSlot"/>).
     /// </summary>
-    public CommandResult Read(LogCommand read) => read.Op.IsRead && ServiceOf(read.Op) is { } service
-        ? service.Read(read.Op, _slot)
-        : new CommandResult(CommandStatus.Rejected, null, $"{read.Op.GetType().Name} is not a read");
+    public CommandResult Read(LogCommand read)
+    {
+        if (Decode(read, out var service, out var refused) is not { } op) return refused!;
+        return op.IsRead ? service!.Read(op, _slot) : new CommandResult(CommandStatus.Rejected, null, $"{service!.Name}: {op.GetType().Name} is not a read");
+    }
+
+    /// <summary>
+    /// The operation <paramref name="command"/> carries, read by its service; null, with the reply that refuses it, when no
+    /// service has its id or the service cannot read its bytes (the same on every replica: the bytes are the log's).
+    /// </summary>
+    private LogOp? Decode(LogCommand command, out ILogService? service, out CommandResult? refused)
+    {
+        refused = null;
+        if (!_byId.TryGetValue(command.Service, out service))
+        {
+            refused = new CommandResult(CommandStatus.Rejected, null,
+                $"no service with id {command.Service} on this log (written by a newer version? upgrade this node)");
+            return null;
+        }
+        try
+        {
+            return service.Decode(command.Op);
+        }
+        catch (LogFormatException e)
+        {
+            refused = new CommandResult(CommandStatus.Rejected, null, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The operation <paramref name="command"/> carries, as its service reads it (for status, tests and tools).</summary>
+    /// <exception cref="LogFormatException">No service has its id, or its service cannot read it.</exception>
+    public LogOp Decode(LogCommand command) =>
+        Decode(command, out _, out var refused) ?? throw new LogFormatException(refused!.Error!);
 
     /// <summary>The slot a <see cref="ReadBarrier"/>'s answer names, or -1 for another answer.</summary>
     public static long BarrierSlot(CommandResult result) =>
@@ -138,30 +175,18 @@ public sealed class ReplicatedState
     /// <summary>The slot applied through.</summary>
     public long AppliedThrough => _slot;
 
-    /// <summary>True for the operations answered off the log by read index (<see cref="Read"/>).</summary>
-    public static bool IsRead(LogOp op) => op.IsRead;
-
     /// <summary>The whole state, tagged with <paramref name="appliedThrough"/>.</summary>
     public StateSnapshot Snapshot(long appliedThrough) =>
         new(appliedThrough, LogTime, Kv.Section(), new SessionsSection(_sessions.Snapshot()), _ring.Section(), _journal.Section());
 
     /// <summary>Applies an operation in its service, unless it would grow the data past the state's limit.</summary>
-    private CommandResult Execute(LogOp op)
+    private CommandResult Execute(ILogService service, LogOp op)
     {
-        if (ServiceOf(op) is not { } service) return new CommandResult(CommandStatus.Rejected, null, $"unknown operation {op.GetType().Name}");
         var growth = service.Growth(op);
         if (growth > 0 && DataBytes + growth > _rules.MaxStateBytes)
             return new CommandResult(CommandStatus.Rejected, null,
                 $"state full: the replicated state holds {DataBytes} bytes of data and this {op.GetType().Name} would add {growth}, over " +
                 $"actors.log.max-state-bytes ({_rules.MaxStateBytes}); delete keys or events to make room (deletes and reads still pass)");
         return service.Apply(op, _slot);
-    }
-
-    /// <summary>The service that owns <paramref name="op"/>, or null when none does.</summary>
-    private ILogService? ServiceOf(LogOp op)
-    {
-        foreach (var service in _services)
-            if (service.Owns(op)) return service;
-        return null;
     }
 }

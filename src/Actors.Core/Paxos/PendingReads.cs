@@ -61,7 +61,7 @@ public sealed class PendingReads
     /// </summary>
     public void Add(LogCommand read, long now)
     {
-        var held = new Held(read, CommandDigest.Of(read.Op), now);
+        var held = new Held(read, CommandDigest.OfEncoding(read), now);
         if (!_unaskedByKey.TryAdd(held.Key, held)) return;
         _unasked.Add(held);
         _count++;

@@ -9,6 +9,10 @@ namespace Actors.Core.Ring;
 public abstract record RingOp : LogOp
 {
     public override bool Idempotent => true;
+
+    public override int Service => RingStateMachine.ServiceId;
+
+    public override byte[] Encode() => RingCodec.Encode(this);
 }
 
 /// <summary>
@@ -18,8 +22,6 @@ public abstract record RingOp : LogOp
 public sealed record RingJoin(int Node, string Address, double Weight) : RingOp
 {
     public override byte Kind => 5;
-
-    public override long EncodedBytes => 4 + EncodedSize.String(Address) + 8;
 
     protected internal override void Digest(DigestFields fields)
     {
@@ -34,8 +36,6 @@ public sealed record RingLeave(int Node) : RingOp
 {
     public override byte Kind => 6;
 
-    public override long EncodedBytes => 4;
-
     protected internal override void Digest(DigestFields fields) => fields.Int(Node);
 }
 
@@ -44,8 +44,6 @@ public sealed record RingDrain(int Node) : RingOp
 {
     public override byte Kind => 7;
 
-    public override long EncodedBytes => 4;
-
     protected internal override void Digest(DigestFields fields) => fields.Int(Node);
 }
 
@@ -53,8 +51,6 @@ public sealed record RingDrain(int Node) : RingOp
 public sealed record RingWeight(int Node, double Weight) : RingOp
 {
     public override byte Kind => 8;
-
-    public override long EncodedBytes => 4 + 8;
 
     protected internal override void Digest(DigestFields fields)
     {

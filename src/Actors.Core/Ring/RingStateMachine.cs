@@ -9,9 +9,14 @@ namespace Actors.Core.Ring;
 /// </summary>
 public sealed class RingStateMachine : ILogService
 {
+    /// <summary>The ring service's id on the log.</summary>
+    public const int ServiceId = 2;
+
+    int ILogService.Id => ServiceId;
+
     string ILogService.Name => "ring";
 
-    bool ILogService.Owns(LogOp op) => op is RingOp;
+    LogOp ILogService.Decode(ReadOnlySpan<byte> bytes) => RingCodec.Decode(bytes);
 
     /// <summary>The ring is not held to the state's limit: it grows with the cluster, by commands of the nodes' own.</summary>
     long ILogService.Bytes => 0;

@@ -148,17 +148,17 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
             issued = Math.Min(request.Issued, _logTime);
         }
         var command = string.IsNullOrEmpty(request.ClientId)
-            ? new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, op)
-            : new LogCommand(request.ClientId, request.Seq, op, issued);
-        _waiting.Wait(Sender, request.Seq, command);
-        Send([command]);
+            ? LogCommand.Of(_ephemeralPrefix, ++_ephemeralSeq, op)
+            : LogCommand.Of(request.ClientId, request.Seq, op, issued);
+        _waiting.Wait(Sender, request.Seq, command, op);
+        Send(command, op.IsRead);
     }
 
     private void OnSubmitLogOp(SubmitLogOp request)
     {
-        var command = new LogCommand(_ephemeralPrefix, ++_ephemeralSeq, request.Op);
-        _waiting.Wait(Sender, 0, command, raw: true);
-        Send([command]);
+        var command = LogCommand.Of(_ephemeralPrefix, ++_ephemeralSeq, request.Op);
+        _waiting.Wait(Sender, 0, command, request.Op, raw: true);
+        Send(command, request.Op.IsRead);
     }
 
     private static async Task<NodeStatus> StatusOf(ActorSystem system, IReadOnlyList<string> members)
@@ -197,20 +197,16 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     /// Writes are collected and handed to the proposer in one <see cref="Submit"/> once every request already in the
     /// mailbox is handled (a marker sent to itself), so a burst of requests costs the proposer one step, not one each.
     /// </remarks>
-    private void Send(IReadOnlyCollection<LogCommand> commands)
+    private void Send(LogCommand command, bool read)
     {
-        var self = _transport.Settings.Self;
-        foreach (var c in commands)
+        if (read)
         {
-            if (ReplicatedState.IsRead(c.Op))
-            {
-                _transport.Send(new Outbound(self, PaxosRole.Replica, new LinearizableRead(c)));
-                continue;
-            }
-            _writes.Add(c);
-            if (_writes.Count > 1) continue; // the marker is on its way
-            Self.Tell(FlushWrites.Instance);
+            _transport.Send(new Outbound(_transport.Settings.Self, PaxosRole.Replica, new LinearizableRead(command)));
+            return;
         }
+        _writes.Add(command);
+        if (_writes.Count > 1) return; // the marker is on its way
+        Self.Tell(FlushWrites.Instance);
     }
 
     private void Flush()
@@ -223,7 +219,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     private void Expire()
     {
         var (again, expired) = _waiting.Tick();
-        if (again.Count > 0) Send(again);
+        foreach (var w in again) Send(w.Command, w.Op.IsRead);
         foreach (var w in expired)
         {
             if (w.Raw)

@@ -135,7 +135,7 @@ public sealed class RingActor : ReceiveActor, IWithTimers
         {
             if (_proposed.ContainsKey(op)) continue;
             _proposed[op] = now;
-            commands.Add(new LogCommand(_clientPrefix, ++_seq, op));
+            commands.Add(LogCommand.Of(_clientPrefix, ++_seq, op));
             _log.Info("ring: proposing {0}", op);
         }
         if (commands.Count > 0)

@@ -304,83 +304,40 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     /// </summary>
     private const byte IssuedTag = 0xFF;
 
+    /// <summary>
+    /// The operation tag of a command as this version writes it: the service id (4 bytes) and the operation's encoded bytes
+    /// (length-prefixed) follow, which the serializer never reads. A command written before services carried bytes has the
+    /// operation's kind (1 to 13) here instead, followed by its fields (<see cref="LegacyOperations"/>).
+    /// </summary>
+    private const byte ServiceTag = 0xFE;
+
     private static void WriteCommand(WireWriter w, LogCommand c)
     {
         w.String(c.ClientId).Long(c.Seq);
         if (c.Issued != 0) w.Byte(IssuedTag).Long(c.Issued);
-        // The operation's kind (LogOp.Kind) is its tag: one number per kind, the same in its digest.
-        w.Byte(c.Op.Kind);
-        switch (c.Op)
-        {
-            case KvPut p: w.String(p.Key).Bytes(p.Value); break;
-            case KvGet g: w.String(g.Key); break;
-            case KvCas cas: w.String(cas.Key).Bytes(cas.Expected).Bytes(cas.NewValue); break;
-            case KvDelete d: w.String(d.Key); break;
-            case RingJoin j: w.Int(j.Node).String(j.Address).Long(BitConverter.DoubleToInt64Bits(j.Weight)); break;
-            case RingLeave l: w.Int(l.Node); break;
-            case RingDrain d: w.Int(d.Node); break;
-            case RingWeight x: w.Int(x.Node).Long(BitConverter.DoubleToInt64Bits(x.Weight)); break;
-            case JournalAppend a:
-                w.String(a.PersistenceId).Int(a.Events.Length);
-                foreach (var e in a.Events) WriteEvent(w, e);
-                break;
-            case JournalDelete d: w.String(d.PersistenceId).Long(d.ToSequenceNr); break;
-            case SnapshotSave x: w.String(x.PersistenceId); WriteStoredSnapshot(w, x.Snapshot); break;
-            case SnapshotDelete x:
-                w.String(x.PersistenceId).Long(x.Range.MinSequenceNr).Long(x.Range.MaxSequenceNr).Long(x.Range.MinTimestamp).Long(x.Range.MaxTimestamp);
-                break;
-            case ReadBarrier: break;
-            default: throw new SerializationException($"cannot serialize operation {c.Op.GetType().Name}");
-        }
+        w.Byte(ServiceTag).Int(c.Service).Bytes(c.Op);
     }
 
     private static LogCommand ReadCommand(ref WireReader r)
     {
         var client = r.ReadString();
         var seq = r.ReadLong();
-        var kind = r.ReadByte();
+        var tag = r.ReadByte();
         long issued = 0;
-        if (kind == IssuedTag)
+        if (tag == IssuedTag)
         {
             issued = r.ReadLong();
-            kind = r.ReadByte();
+            tag = r.ReadByte();
         }
-        LogOp op = kind switch
-        {
-            1 => new KvPut(r.ReadString(), r.ReadBytes()),
-            2 => new KvGet(r.ReadString()),
-            3 => new KvCas(r.ReadString(), r.ReadBytesOrNull(), r.ReadBytes()),
-            4 => new KvDelete(r.ReadString()),
-            5 => new RingJoin(r.ReadInt(), r.ReadString(), BitConverter.Int64BitsToDouble(r.ReadLong())),
-            6 => new RingLeave(r.ReadInt()),
-            7 => new RingDrain(r.ReadInt()),
-            8 => new RingWeight(r.ReadInt(), BitConverter.Int64BitsToDouble(r.ReadLong())),
-            9 => new JournalAppend(r.ReadString(), ReadEvents(ref r)),
-            10 => new JournalDelete(r.ReadString(), r.ReadLong()),
-            11 => new SnapshotSave(r.ReadString(), ReadStoredSnapshot(ref r)),
-            12 => new SnapshotDelete(r.ReadString(), new SnapshotRange(r.ReadLong(), r.ReadLong(), r.ReadLong(), r.ReadLong())),
-            13 => ReadBarrier.Instance,
-            var t => throw new SerializationException($"operation {t} is unknown to this version (malformed, or written by a newer one: upgrade this node)"),
-        };
-        return new LogCommand(client, seq, op, issued);
+        if (tag == ServiceTag) return new LogCommand(client, seq, r.ReadInt(), r.ReadBytes(), issued);
+        return LogCommand.Of(client, seq, LegacyOperations.Read(tag, ref r), issued);
     }
 
     private static void WriteEvent(WireWriter w, JournalEvent e) =>
         w.Long(e.SequenceNr).Int(e.SerializerId).String(e.Manifest).Bytes(e.Payload).String(e.WriterUuid);
 
-    private static ImmutableArray<JournalEvent> ReadEvents(ref WireReader r)
-    {
-        var n = r.ReadCount(24);
-        var events = ImmutableArray.CreateBuilder<JournalEvent>(n);
-        for (var i = 0; i < n; i++) events.Add(new JournalEvent(r.ReadLong(), r.ReadInt(), r.ReadString(), r.ReadBytes(), r.ReadString()));
-        return events.MoveToImmutable();
-    }
-
     private static void WriteStoredSnapshot(WireWriter w, StoredSnapshot s) =>
         w.Long(s.SequenceNr).Long(s.Timestamp).Int(s.SerializerId).String(s.Manifest).Bytes(s.Payload);
-
-    private static StoredSnapshot ReadStoredSnapshot(ref WireReader r) =>
-        new(r.ReadLong(), r.ReadLong(), r.ReadInt(), r.ReadString(), r.ReadBytes());
 
     private static void WriteResult(WireWriter w, CommandResult res) => w.Byte((byte)res.Status).Bytes(res.Value).String(res.Error);
 
@@ -483,10 +440,10 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
                     {
                         var id = r.ReadString();
                         var highest = r.ReadLong();
-                        var events = ReadEvents(ref r);
+                        var events = LegacyOperations.ReadEvents(ref r);
                         var count = r.ReadCount(28);
                         var snapshots = ImmutableArray.CreateBuilder<StoredSnapshot>(count);
-                        for (var j = 0; j < count; j++) snapshots.Add(ReadStoredSnapshot(ref r));
+                        for (var j = 0; j < count; j++) snapshots.Add(LegacyOperations.ReadStoredSnapshot(ref r));
                         var deletedTo = r.ReadLong();
                         streams.Add(new JournalStreamSection(id, highest, events, snapshots.MoveToImmutable(), deletedTo, withWriters ? r.ReadString() : null));
                     }

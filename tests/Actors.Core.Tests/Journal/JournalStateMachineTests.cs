@@ -219,13 +219,13 @@ public sealed class JournalStateMachineTests
     {
         var rules = LogRules.Default;
         var state = new ReplicatedState(rules);
-        Assert.Equal(CommandStatus.Ok, state.Apply(new LogCommand("~x", 1, Append("p", 1, 2))).Status);
-        Assert.Equal(CommandStatus.Ok, state.Read(new LogCommand("~x", 2, ReadBarrier.Instance)).Status);
-        Assert.True(ReplicatedState.IsRead(ReadBarrier.Instance));
+        Assert.Equal(CommandStatus.Ok, state.Apply(LogCommand.Of("~x", 1, Append("p", 1, 2))).Status);
+        Assert.Equal(CommandStatus.Ok, state.Read(LogCommand.Of("~x", 2, ReadBarrier.Instance)).Status);
+        Assert.True(ReadBarrier.Instance.IsRead);
         var copy = new ReplicatedState(rules, state.Snapshot(7));
         Assert.Equal(2, copy.Journal.HighestSequenceNr("p"));
-        Assert.Equal(CommandStatus.Ok, copy.Apply(new LogCommand("~x", 3, Append("p", 2))).Status); // the same event: a retry
-        Assert.Equal(CommandStatus.Rejected, copy.Apply(new LogCommand("~x", 4, new JournalAppend("p", [Event(2, "other")]))).Status);
+        Assert.Equal(CommandStatus.Ok, copy.Apply(LogCommand.Of("~x", 3, Append("p", 2))).Status); // the same event: a retry
+        Assert.Equal(CommandStatus.Rejected, copy.Apply(LogCommand.Of("~x", 4, new JournalAppend("p", [Event(2, "other")]))).Status);
     }
 
     private static string Describe(JournalSection s) => string.Join("|", s.Streams.Select(x =>

@@ -7,7 +7,7 @@ namespace Actors.Core.Tests.Log;
 
 public sealed class EntryWaitersTests
 {
-    private static LogCommand Put(string client, long seq, string value) => new(client, seq, new KvPut("k", [(byte)value[0]]), 1);
+    private static LogCommand Put(string client, long seq, string value) => LogCommand.Of(client, seq, new KvPut("k", [(byte)value[0]]), 1);
 
     [Fact]
     public void Two_requests_that_share_a_pair_get_each_the_reply_to_their_own_command()
@@ -39,9 +39,9 @@ public sealed class EntryWaitersTests
     {
         var w = new EntryWaiters<string>(timeoutTicks: 12, resubmitTicks: 5);
         var write = Put("c", 1, "x");
-        var single = new LogCommand("~e1", 1, new KvPut("k", [1]));
-        var read = new LogCommand("~e1", 2, new KvGet("k"));
-        var ring = new LogCommand("~e1", 3, new RingLeave(4));
+        var single = LogCommand.Of("~e1", 1, new KvPut("k", [1]));
+        var read = LogCommand.Of("~e1", 2, new KvGet("k"));
+        var ring = LogCommand.Of("~e1", 3, new RingLeave(4));
         w.Wait("a", 1, write);
         w.Wait("b", 0, single, raw: true);
         w.Wait("c", 0, read);
@@ -50,7 +50,7 @@ public sealed class EntryWaitersTests
         for (var i = 1; i <= 5; i++) Assert.Empty(w.Tick().Again);
         // A write with a client id, a read and an idempotent operation go again; a single-use write never does.
         var (again, expired) = w.Tick();
-        Assert.Equal(new HashSet<LogCommand> { write, read, ring }, again.ToHashSet());
+        Assert.Equal(new HashSet<LogCommand> { write, read, ring }, again.Select(x => x.Command).ToHashSet());
         Assert.Empty(expired);
         for (var i = 7; i <= 11; i++) Assert.Empty(w.Tick().Again);
         // Tick 12: sent again; none timed out yet. Twelve whole ticks pass at tick 13.
@@ -92,4 +92,11 @@ public sealed class EntryWaitersTests
             Assert.Empty(expired);
         }
     }
+}
+
+/// <summary>Waits with the operation the command carries.</summary>
+internal static class EntryWaitersExtensions
+{
+    public static void Wait(this EntryWaiters<string> w, string requester, long requestSeq, LogCommand command, bool raw = false) =>
+        w.Wait(requester, requestSeq, command, command.Decoded(), raw);
 }

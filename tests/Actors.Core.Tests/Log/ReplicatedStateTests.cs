@@ -11,16 +11,16 @@ public sealed class ReplicatedStateTests
 
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
-    private static LogCommand Put(string client, long seq, string key, string value, long issued = 0) => new(client, seq, new KvPut(key, B(value)), issued);
+    private static LogCommand Put(string client, long seq, string key, string value, long issued = 0) => LogCommand.Of(client, seq, new KvPut(key, B(value)), issued);
 
     [Fact]
     public void A_retried_command_is_applied_once_and_answered_with_its_original_reply()
     {
         var m = new ReplicatedState(Rules);
-        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(LogCommand.Of("c", 1, new KvCas("k", null, B("1")))).Status);
         // Retrying the same cas: not applied again (it would fail now), original Ok returned.
-        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status);
-        Assert.Equal(CommandStatus.CasFailed, m.Apply(new LogCommand("d", 1, new KvCas("k", null, B("2")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(LogCommand.Of("c", 1, new KvCas("k", null, B("1")))).Status);
+        Assert.Equal(CommandStatus.CasFailed, m.Apply(LogCommand.Of("d", 1, new KvCas("k", null, B("2")))).Status);
         m.Apply(Put("c", 2, "k2", "x"));
         Assert.Equal(CommandStatus.Stale, m.Apply(Put("c", 1, "k", "old")).Status);
         Assert.Equal("1", Encoding.UTF8.GetString(m.Kv.Peek("k")!));
@@ -57,10 +57,10 @@ public sealed class ReplicatedStateTests
     {
         var m = new ReplicatedState(Rules);
         m.Apply(Put("w", 1, "k", "1"));
-        Assert.Equal("1", Encoding.UTF8.GetString(m.Apply(new LogCommand("r", 1, new KvGet("k"))).Value!));
+        Assert.Equal("1", Encoding.UTF8.GetString(m.Apply(LogCommand.Of("r", 1, new KvGet("k"))).Value!));
         Assert.Null(Assert.Single(m.Snapshot(0).Sessions.Sessions, s => s.ClientId == "r").Result);
         m.Apply(Put("w", 2, "k", "2"));
-        Assert.Equal("2", Encoding.UTF8.GetString(m.Apply(new LogCommand("r", 1, new KvGet("k"))).Value!));
+        Assert.Equal("2", Encoding.UTF8.GetString(m.Apply(LogCommand.Of("r", 1, new KvGet("k"))).Value!));
     }
 
     [Fact]
@@ -68,20 +68,20 @@ public sealed class ReplicatedStateTests
     {
         var m = new ReplicatedState(Rules);
         m.Advance(0, 100);
-        m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1"))));
+        m.Apply(LogCommand.Of("c", 1, new KvCas("k", null, B("1"))));
         m.Advance(0, 900);
-        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")))).Status); // within the TTL
+        Assert.Equal(CommandStatus.Ok, m.Apply(LogCommand.Of("c", 1, new KvCas("k", null, B("1")))).Status); // within the TTL
         m.Advance(0, 1500);
         m.Apply(Put("other", 1, "x", "y", issued: 1490));
         m.Advance(0, 1901); // c was last used at 900, other at 1500
         Assert.Equal(1, m.SessionCount);
         Assert.Equal("other", Assert.Single(m.Snapshot(0).Sessions.Sessions).ClientId);
         // After expiry a copy of that cas, issued when it first was (at 100), is refused: its session may have held it.
-        var copy = m.Apply(new LogCommand("c", 1, new KvCas("k", null, B("1")), Issued: 100));
+        var copy = m.Apply(LogCommand.Of("c", 1, new KvCas("k", null, B("1")), issued: 100));
         Assert.Equal(CommandStatus.SessionExpired, copy.Status);
         Assert.Contains("session expired", copy.Error);
         // A command of c issued within the TTL (c's session could not have expired since) starts a new session.
-        Assert.Equal(CommandStatus.CasFailed, m.Apply(new LogCommand("c", 2, new KvCas("k", null, B("1")), Issued: 1900)).Status);
+        Assert.Equal(CommandStatus.CasFailed, m.Apply(LogCommand.Of("c", 2, new KvCas("k", null, B("1")), issued: 1900)).Status);
         Assert.Equal(2, m.SessionCount);
     }
 
@@ -103,14 +103,16 @@ public sealed class ReplicatedStateTests
                 return r.Apply(command);
             }).ToList();
             slot++;
-            Assert.Equal(results[0], results[1]);
+            // Each replica reads its own copy of the bytes: equal replies, compared by content.
+            Assert.Equal(Describe(results[0]), Describe(results[1]));
             return results[0];
         }
+        static string Describe(CommandResult r) => $"{r.Status}/{(r.Value is { } v ? Convert.ToHexString(v) : "-")}/{r.Error}";
 
-        var held = new LogCommand("c", 1, new KvPut("k", B("a")), Issued: 200); // c knew log time 200 when it sent it
+        var held = LogCommand.Of("c", 1, new KvPut("k", B("a")), issued: 200); // c knew log time 200 when it sent it
         Assert.Equal(CommandStatus.Ok, Apply(250, held).Status); // c's retry through node 1
-        Assert.Equal(CommandStatus.Ok, Apply(300, new LogCommand("d", 1, new KvPut("k", B("b")), Issued: 280)).Status);
-        Apply(1400, new LogCommand("d", 2, new KvGet("k"), Issued: 1390)); // d keeps its session; c's (last active 250) expires
+        Assert.Equal(CommandStatus.Ok, Apply(300, LogCommand.Of("d", 1, new KvPut("k", B("b")), issued: 280)).Status);
+        Apply(1400, LogCommand.Of("d", 2, new KvGet("k"), issued: 1390)); // d keeps its session; c's (last active 250) expires
         Assert.All(replicas, r => Assert.Equal(1, r.SessionCount));
 
         var late = Apply(1450, held); // node 3's copy, after the heal
@@ -124,10 +126,10 @@ public sealed class ReplicatedStateTests
         var m = new ReplicatedState(Rules);
         m.Advance(0, 5000);
         // Issued exactly one TTL before the log's time: c's session, had it held this command, would still be there.
-        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 1, new KvPut("k", B("v")), Issued: 4000)).Status);
-        Assert.Equal(CommandStatus.SessionExpired, m.Apply(new LogCommand("e", 1, new KvPut("k", B("w")), Issued: 3999)).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(LogCommand.Of("c", 1, new KvPut("k", B("v")), issued: 4000)).Status);
+        Assert.Equal(CommandStatus.SessionExpired, m.Apply(LogCommand.Of("e", 1, new KvPut("k", B("w")), issued: 3999)).Status);
         // Single-use clients keep no session and are never refused.
-        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand(ReplicatedState.EphemeralPrefix + "x", 1, new KvPut("k", B("x")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(LogCommand.Of(ReplicatedState.EphemeralPrefix + "x", 1, new KvPut("k", B("x")))).Status);
     }
 
     [Fact]
@@ -179,13 +181,13 @@ public sealed class ReplicatedStateTests
     {
         var m = new ReplicatedState(Rules);
         m.Apply(Put("c", 1, "k", "a"));
-        var failed = m.Apply(new LogCommand("c", 2, new KvCas("k", B("b"), B("x"))));
+        var failed = m.Apply(LogCommand.Of("c", 2, new KvCas("k", B("b"), B("x"))));
         Assert.Equal(CommandStatus.CasFailed, failed.Status);
         Assert.Equal("a", Encoding.UTF8.GetString(failed.Value!));
-        Assert.Equal(CommandStatus.CasFailed, m.Apply(new LogCommand("c", 3, new KvCas("k", null, B("x")))).Status);
-        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 4, new KvCas("k", B("a"), B("x")))).Status);
-        Assert.Equal(CommandStatus.Ok, m.Apply(new LogCommand("c", 5, new KvDelete("k"))).Status);
-        Assert.Equal(CommandStatus.NotFound, m.Apply(new LogCommand("c", 6, new KvGet("k"))).Status);
+        Assert.Equal(CommandStatus.CasFailed, m.Apply(LogCommand.Of("c", 3, new KvCas("k", null, B("x")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(LogCommand.Of("c", 4, new KvCas("k", B("a"), B("x")))).Status);
+        Assert.Equal(CommandStatus.Ok, m.Apply(LogCommand.Of("c", 5, new KvDelete("k"))).Status);
+        Assert.Equal(CommandStatus.NotFound, m.Apply(LogCommand.Of("c", 6, new KvGet("k"))).Status);
     }
 
     [Theory]
@@ -195,7 +197,7 @@ public sealed class ReplicatedStateTests
     public void Commands_over_the_limits_are_rejected_without_changing_state(string key, int valueBytes, string message)
     {
         var m = new ReplicatedState(Rules with { Limits = new KvLimits(4, 8) });
-        var r = m.Apply(new LogCommand("c", 1, new KvPut(key, new byte[valueBytes])));
+        var r = m.Apply(LogCommand.Of("c", 1, new KvPut(key, new byte[valueBytes])));
         Assert.Equal(CommandStatus.Rejected, r.Status);
         Assert.Contains(message, r.Error);
         Assert.Equal(0, m.Kv.Count);
@@ -218,7 +220,7 @@ public sealed class ReplicatedStateTests
     public void Ephemeral_clients_keep_no_session()
     {
         var m = new ReplicatedState(Rules);
-        m.Apply(new LogCommand("~n1", 1, new KvPut("k", B("v"))));
+        m.Apply(LogCommand.Of("~n1", 1, new KvPut("k", B("v"))));
         Assert.Equal(0, m.SessionCount);
     }
 }

@@ -12,10 +12,10 @@ public sealed class StateLimitTests
     private static readonly LogRules Small = LogRules.Default with { MaxStateBytes = 1000 };
 
     private static CommandResult Put(ReplicatedState s, string key, int bytes) =>
-        s.Apply(new LogCommand("~c", 1, new KvPut(key, new byte[bytes])));
+        s.Apply(LogCommand.Of("~c", 1, new KvPut(key, new byte[bytes])));
 
     private static CommandResult Append(ReplicatedState s, string pid, long seq, int bytes) =>
-        s.Apply(new LogCommand("~j", 1, new JournalAppend(pid, [new JournalEvent(seq, 1, "m", new byte[bytes], "w")])));
+        s.Apply(LogCommand.Of("~j", 1, new JournalAppend(pid, [new JournalEvent(seq, 1, "m", new byte[bytes], "w")])));
 
     [Fact]
     public void The_state_counts_its_data_as_a_snapshot_encodes_it()
@@ -23,7 +23,7 @@ public sealed class StateLimitTests
         var s = new ReplicatedState(LogRules.Default);
         Put(s, "k", 100);
         Append(s, "p", 1, 50);
-        s.Apply(new LogCommand("~j", 2, new SnapshotSave("p", new StoredSnapshot(1, 1, 1, "s", new byte[30]))));
+        s.Apply(LogCommand.Of("~j", 2, new SnapshotSave("p", new StoredSnapshot(1, 1, 1, "s", new byte[30]))));
         Assert.Equal(4 + 1 + 4 + 100, s.Kv.Bytes);
         Assert.Equal(s.Kv.Bytes + s.Journal.Bytes, s.Bytes);
 
@@ -34,9 +34,9 @@ public sealed class StateLimitTests
         // Overwrites count the difference, deletes give back what they remove.
         Put(s, "k", 10);
         Assert.Equal(4 + 1 + 4 + 10, s.Kv.Bytes);
-        s.Apply(new LogCommand("~c", 1, new KvDelete("k")));
-        s.Apply(new LogCommand("~j", 3, new JournalDelete("p", 1)));
-        s.Apply(new LogCommand("~j", 4, new SnapshotDelete("p", SnapshotRange.All)));
+        s.Apply(LogCommand.Of("~c", 1, new KvDelete("k")));
+        s.Apply(LogCommand.Of("~j", 3, new JournalDelete("p", 1)));
+        s.Apply(LogCommand.Of("~j", 4, new SnapshotDelete("p", SnapshotRange.All)));
         Assert.Equal(0, s.Kv.Bytes);
         Assert.Equal(restored.Journal.Bytes - new JournalEvent(1, 1, "m", new byte[50], "w").EncodedBytes
                      - new StoredSnapshot(1, 1, 1, "s", new byte[30]).EncodedBytes, s.Journal.Bytes);
@@ -51,7 +51,7 @@ public sealed class StateLimitTests
         var data = s.Bytes;
         // A failed cas keeps the value it found in the client's session, until the session expires.
         s.Advance(1, 100);
-        Assert.Equal(CommandStatus.CasFailed, s.Apply(new LogCommand("client", 1, new KvCas("k", new byte[1], new byte[5]))).Status);
+        Assert.Equal(CommandStatus.CasFailed, s.Apply(LogCommand.Of("client", 1, new KvCas("k", new byte[1], new byte[5]))).Status);
         Assert.Equal(data + SessionTable.SizeOf(new Session("client", 1, 0, new CommandResult(CommandStatus.CasFailed, new byte[10]), 100)), s.Bytes);
         Assert.Equal(s.Bytes, new ReplicatedState(rules, s.Snapshot(1)).Bytes);
         s.Advance(2, 5000);
@@ -83,9 +83,9 @@ public sealed class StateLimitTests
         Put(s, "b", 400);
         Assert.Equal(CommandStatus.Rejected, Put(s, "c", 200).Status);
 
-        Assert.Equal(CommandStatus.Ok, s.Read(new LogCommand("~r", 1, new KvGet("a"))).Status);
+        Assert.Equal(CommandStatus.Ok, s.Read(LogCommand.Of("~r", 1, new KvGet("a"))).Status);
         Assert.Equal(CommandStatus.Ok, Put(s, "b", 100).Status); // an overwrite with less
-        Assert.Equal(CommandStatus.Ok, s.Apply(new LogCommand("~c", 1, new KvDelete("a"))).Status);
+        Assert.Equal(CommandStatus.Ok, s.Apply(LogCommand.Of("~c", 1, new KvDelete("a"))).Status);
         Assert.Equal(CommandStatus.Ok, Put(s, "c", 200).Status);
         Assert.Equal(200, s.Kv.Peek("c")!.Length);
     }
@@ -104,7 +104,7 @@ public sealed class StateLimitTests
         Assert.Equal(CommandStatus.Ok, Append(s, "p", 1, 400).Status);
         Assert.Equal(before, s.Bytes);
         // Another incarnation's append below the highest gets the fencing error, whatever room is left.
-        var fenced = s.Apply(new LogCommand("~j", 1, new JournalAppend("p", [new JournalEvent(1, 1, "m", new byte[400], "other")])));
+        var fenced = s.Apply(LogCommand.Of("~j", 1, new JournalAppend("p", [new JournalEvent(1, 1, "m", new byte[400], "other")])));
         Assert.Contains("another incarnation", fenced.Error);
     }
 

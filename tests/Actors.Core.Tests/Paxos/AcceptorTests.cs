@@ -9,7 +9,7 @@ namespace Actors.Core.Tests.Paxos;
 
 public sealed class AcceptorTests
 {
-    private static SlotValue V(string s) => new(ImmutableArray.Create(new LogCommand("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(s)))));
+    private static SlotValue V(string s) => new(ImmutableArray.Create(LogCommand.Of("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(s)))));
 
     [Fact]
     public void Acceptor_persists_a_higher_promise_before_replying()

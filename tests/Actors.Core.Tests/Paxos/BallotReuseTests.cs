@@ -1,3 +1,4 @@
+using Actors.Core.Tests.Log;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
@@ -17,7 +18,7 @@ public sealed class BallotReuseTests
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 4, MaxBatch: 10);
 
     private static SlotValue V(string s) =>
-        new(ImmutableArray.Create(new LogCommand("c-" + s, 1, new KvPut("k", Encoding.UTF8.GetBytes(s)))));
+        new(ImmutableArray.Create(LogCommand.Of("c-" + s, 1, new KvPut("k", Encoding.UTF8.GetBytes(s)))));
 
     private static Submit Submit(string s) => new(V(s).Commands, 0);
 
@@ -51,7 +52,7 @@ public sealed class BallotReuseTests
                 {
                     if (o.Message is Decision d)
                         (ChosenBySlot.TryGetValue(d.Slot, out var set) ? set : ChosenBySlot[d.Slot] = new())
-                            .Add(Encoding.UTF8.GetString(((KvPut)d.Value.Commands[0].Op).Value));
+                            .Add(Encoding.UTF8.GetString(((KvPut)d.Value.Commands[0].Decoded()).Value));
                     continue;
                 }
                 foreach (var m in next.Send) queue.Enqueue(m);
@@ -70,7 +71,7 @@ public sealed class BallotReuseTests
         /// <summary>What the acceptors hold for slot 0, by value.</summary>
         public IEnumerable<(int Acceptor, Ballot Ballot, string Value)> Slot0() =>
             Acceptors.Where(a => a.AcceptedSlots.ContainsKey(0)).Select(a =>
-                (a.Self, a.AcceptedSlots[0].Ballot, Encoding.UTF8.GetString(((KvPut)a.AcceptedSlots[0].Value.Commands[0].Op).Value)));
+                (a.Self, a.AcceptedSlots[0].Ballot, Encoding.UTF8.GetString(((KvPut)a.AcceptedSlots[0].Value.Commands[0].Decoded()).Value)));
     }
 
     [Fact]

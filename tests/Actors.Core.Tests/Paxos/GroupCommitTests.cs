@@ -11,7 +11,7 @@ public sealed class GroupCommitTests
 {
     private static readonly Ballot B = new(3, 1);
 
-    private static SlotValue V(string s) => new(ImmutableArray.Create(new LogCommand("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(s)))));
+    private static SlotValue V(string s) => new(ImmutableArray.Create(LogCommand.Of("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(s)))));
 
     private static Accept AcceptAt(long slot) => new(B, slot, V("v" + slot), 1);
 

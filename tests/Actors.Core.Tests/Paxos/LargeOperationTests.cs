@@ -15,7 +15,7 @@ public sealed class LargeOperationTests
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 4, MaxWindow: 4);
     private const int Appends = 40;
 
-    private static LogCommand Append(int i) => new("c" + i, 1, new JournalAppend("entity-" + i,
+    private static LogCommand Append(int i) => LogCommand.Of("c" + i, 1, new JournalAppend("entity-" + i,
         [new JournalEvent(1, 1, "m", new byte[JournalLimits.MaxPayloadBytes], "writer")]));
 
     private static long Bound => Config.MaxBatchBytes + 12;

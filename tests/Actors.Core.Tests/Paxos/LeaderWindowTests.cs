@@ -13,7 +13,7 @@ public sealed class LeaderWindowTests
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 2, MaxBatch: 4, MaxWindow: 8);
 
     private static ImmutableArray<LogCommand> Commands(int n, int from = 0) =>
-        Enumerable.Range(from, n).Select(i => new LogCommand("c", i + 1, new KvPut("k", Encoding.UTF8.GetBytes("v" + i)))).ToImmutableArray();
+        Enumerable.Range(from, n).Select(i => LogCommand.Of("c", i + 1, new KvPut("k", Encoding.UTF8.GetBytes("v" + i)))).ToImmutableArray();
 
     private static Proposer Leader()
     {

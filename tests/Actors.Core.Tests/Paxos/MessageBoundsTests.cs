@@ -11,7 +11,7 @@ public sealed class MessageBoundsTests
 {
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 2, MaxBatch: 10);
 
-    private static LogCommand Cmd(string client, long seq, int bytes = 10) => new(client, seq, new KvPut("k", new byte[bytes]));
+    private static LogCommand Cmd(string client, long seq, int bytes = 10) => LogCommand.Of(client, seq, new KvPut("k", new byte[bytes]));
 
     private static SlotValue V(int slot, int bytes) => new(ImmutableArray.Create(Cmd("c" + slot, 1, bytes)));
 

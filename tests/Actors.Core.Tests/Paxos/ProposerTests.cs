@@ -11,7 +11,7 @@ public sealed class ProposerTests
 {
     private static readonly PaxosConfig Config = new([0, 1, 2], Window: 2, MaxBatch: 10, MaxWindow: 2);
 
-    private static LogCommand Cmd(string client, long seq) => new(client, seq, new KvPut("k", Encoding.UTF8.GetBytes(client + seq)));
+    private static LogCommand Cmd(string client, long seq) => LogCommand.Of(client, seq, new KvPut("k", Encoding.UTF8.GetBytes(client + seq)));
 
     private static Proposer Elect(out Ballot ballot)
     {
@@ -428,7 +428,7 @@ public sealed class ProposerTests
 
         // Another command under the same pair (another process with this client id) is not a copy: it waits too, and the log
         // refuses whichever of the two comes second.
-        p.Step(new Submit([new LogCommand("a", 3, new KvDelete("k"))], 0));
+        p.Step(new Submit([LogCommand.Of("a", 3, new KvDelete("k"))], 0));
         Assert.Equal(3, p.PendingCount);
 
         // A copy issued again (a client refused as expired issues it at a later log time) is another command: held once too.

@@ -1,3 +1,4 @@
+using Actors.Core.Tests.Log;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
@@ -12,9 +13,9 @@ public sealed class ReadIndexTests
 {
     private static readonly PaxosConfig Config = new([1, 2, 3], Window: 4, MaxBatch: 10);
 
-    private static LogCommand Put(string key, string value, long seq) => new("w", seq, new KvPut(key, Encoding.UTF8.GetBytes(value)));
+    private static LogCommand Put(string key, string value, long seq) => LogCommand.Of("w", seq, new KvPut(key, Encoding.UTF8.GetBytes(value)));
 
-    private static LogCommand Read(string key, long seq) => new("r", seq, new KvGet(key));
+    private static LogCommand Read(string key, long seq) => LogCommand.Of("r", seq, new KvGet(key));
 
     /// <summary>A decision of leader 1 at ballot 1.1.</summary>
     private static Decision Chosen(long slot, SlotValue value) => new(slot, value, 1, new Ballot(1, 1));
@@ -135,7 +136,7 @@ public sealed class ReadIndexTests
         fx = r.Step(Chosen(1, new SlotValue([Put("k", "new", 2)])));
         var read = Assert.Single(fx.Reads);
         Assert.Equal("new", Encoding.UTF8.GetString(read.Result.Value!));
-        Assert.Empty(fx.Applied.Where(a => a.Command.Op is KvGet)); // never written to the log
+        Assert.Empty(fx.Applied.Where(a => a.Command.Decoded() is KvGet)); // never written to the log
         Assert.Equal(0, r.ReadsHeld);
     }
 
@@ -219,7 +220,7 @@ public sealed class ReadIndexTests
         for (var i = 0; i < 4 * Config.RetransmitTicks && reads.Count < 2; i++)
             Collect(requests.Count > 0 ? r.Step(new ReadIndexGrant(requests.Dequeue(), 0, 1)) : r.Step(Tick.Instance));
         Assert.Equal(2, reads.Count);
-        Assert.All(reads, x => Assert.Equal(((KvGet)x.Command.Op).Key == "a" ? "1" : "2", Encoding.UTF8.GetString(x.Result.Value!)));
+        Assert.All(reads, x => Assert.Equal(((KvGet)x.Command.Decoded()).Key == "a" ? "1" : "2", Encoding.UTF8.GetString(x.Result.Value!)));
     }
 
     [Fact]

@@ -74,9 +74,9 @@ public sealed class RingStateMachineTests
     {
         var state = new ReplicatedState(LogRules.Default);
         state.Advance(4, 100);
-        Assert.Equal(CommandStatus.Ok, state.Apply(new LogCommand("~leader", 1, Join1)).Status);
+        Assert.Equal(CommandStatus.Ok, state.Apply(LogCommand.Of("~leader", 1, Join1)).Status);
         state.Advance(5, 101);
-        state.Apply(new LogCommand("~leader", 2, new RingJoin(2, "akka.tcp://actors@127.0.0.1:4054", 2)));
+        state.Apply(LogCommand.Of("~leader", 2, new RingJoin(2, "akka.tcp://actors@127.0.0.1:4054", 2)));
         Assert.Equal(5, state.Ring.Version);
         Assert.Equal([1, 2], state.Ring.Members.Select(m => m.Node));
 

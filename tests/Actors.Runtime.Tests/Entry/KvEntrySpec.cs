@@ -85,8 +85,8 @@ public sealed class KvEntrySpec : TestKit
         var b = CreateTestProbe();
         _entry.Tell(new Get("a", "shared", 7), a.Ref);
         _entry.Tell(new Get("b", "shared", 7), b.Ref);
-        var readA = new LogCommand("shared", 7, new KvGet("a"));
-        var readB = new LogCommand("shared", 7, new KvGet("b"));
+        var readA = LogCommand.Of("shared", 7, new KvGet("a"));
+        var readB = LogCommand.Of("shared", 7, new KvGet("b"));
 
         // The replica answers b's read first: a's waiter must not take it.
         _entry.Tell(new ReadsAnswered([new AppliedCommand(readB, new CommandResult(CommandStatus.Ok, B("2")))]));

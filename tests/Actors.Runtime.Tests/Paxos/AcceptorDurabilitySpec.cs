@@ -1,3 +1,4 @@
+using Actors.Runtime.Tests.Serialization;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
@@ -34,7 +35,7 @@ public sealed class AcceptorDurabilitySpec : IDisposable
     }
 
     private static SlotValue Value(string v) =>
-        new(ImmutableArray.Create(new LogCommand("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(v)))));
+        new(ImmutableArray.Create(LogCommand.Of("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(v)))));
 
     [Fact]
     public void Acceptor_recovered_from_its_journal_honours_its_promise_and_accepted_values()
@@ -66,7 +67,7 @@ public sealed class AcceptorDurabilitySpec : IDisposable
             var slot = Assert.Single(promise.Accepted);
             Assert.Equal(3, slot.Slot);
             Assert.Equal(new Ballot(5, 1), slot.Ballot);
-            var put = Assert.IsType<KvPut>(Assert.Single(slot.Value.Commands).Op);
+            var put = Assert.IsType<KvPut>(Assert.Single(slot.Value.Commands).Decoded());
             Assert.Equal("durable", Encoding.UTF8.GetString(put.Value));
         }
         finally

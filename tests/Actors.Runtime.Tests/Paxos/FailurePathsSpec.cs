@@ -55,7 +55,7 @@ public sealed class FailurePathsSpec : TestKit
     private PaxosTransport Transport() => new(Sys, PaxosSettings.Create(Sys.Settings.Config));
 
     private static SlotValue Value(string v) =>
-        new(ImmutableArray.Create(new LogCommand("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(v)))));
+        new(ImmutableArray.Create(LogCommand.Of("c", 1, new KvPut("k", Encoding.UTF8.GetBytes(v)))));
 
     [Fact]
     public void An_acceptor_whose_write_is_rejected_restarts_from_its_journal_and_answers_from_it()

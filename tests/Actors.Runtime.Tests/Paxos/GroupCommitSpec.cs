@@ -34,7 +34,7 @@ public sealed class GroupCommitSpec : TestKit
     }
 
     private static SlotValue Value(long slot) =>
-        new(ImmutableArray.Create(new LogCommand("c", slot + 1, new KvPut("k", Encoding.UTF8.GetBytes("v" + slot)))));
+        new(ImmutableArray.Create(LogCommand.Of("c", slot + 1, new KvPut("k", Encoding.UTF8.GetBytes("v" + slot)))));
 
     [Fact]
     public void Accepts_that_wait_behind_a_write_are_persisted_in_one_write_and_a_crash_in_it_loses_them_unanswered()

@@ -90,7 +90,7 @@ public sealed class MessageGuardSpec
         // A node with a log of its own (a one-member list, as a node started without the cluster's members is) leads it as
         // node 1 and sends its decisions to the nodes it takes for learners: slots the cluster has not filled yet.
         var own = Runtime.Paxos.PaxosSettings.FingerprintOf(["127.0.0.1:1"]);
-        var forged = new SlotValue([new Actors.Core.Log.LogCommand("rogue", 1, new Actors.Core.Kv.KvPut("k", B("forged")))]);
+        var forged = new SlotValue([Actors.Core.Log.LogCommand.Of("rogue", 1, new Actors.Core.Kv.KvPut("k", B("forged")))]);
         using var rogue = Rogue();
         for (var i = 0; i < 3; i++)
         {

@@ -29,11 +29,11 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
     private static readonly SlotValue Batch = new(ImmutableArray.Create(
-        new LogCommand("c1", 1, new KvPut("k", B("v"))),
-        new LogCommand("c1", 2, new KvGet("k")),
-        new LogCommand("c2", 9, new KvCas("k", null, B("n"))),
-        new LogCommand("c2", 10, new KvCas("k", B("n"), B("m"))),
-        new LogCommand("~e", 1, new KvDelete("k"))));
+        LogCommand.Of("c1", 1, new KvPut("k", B("v"))),
+        LogCommand.Of("c1", 2, new KvGet("k")),
+        LogCommand.Of("c2", 9, new KvCas("k", null, B("n"))),
+        LogCommand.Of("c2", 10, new KvCas("k", B("n"), B("m"))),
+        LogCommand.Of("~e", 1, new KvDelete("k"))));
 
     private static readonly StateSnapshot RingSnap = new(9, 5, KvSection.Empty, SessionsSection.Empty,
         new RingSection(8, [new Core.Ring.RingMember(1, "akka.tcp://actors@127.0.0.1:4053", 1),
@@ -59,11 +59,11 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     public static IEnumerable<object[]> Messages() => new object[]
     {
         new Submit([
-            new LogCommand("~j", 1, new Core.Journal.JournalAppend("counter-c1", [new Core.Journal.JournalEvent(1, 1300, "counter.added", B("e"), "w1"), new Core.Journal.JournalEvent(2, 9, "", [], "")])),
-            new LogCommand("~j", 2, new Core.Journal.JournalDelete("counter-c1", 2)),
-            new LogCommand("~j", 3, new Core.Journal.SnapshotSave("p", new Core.Journal.StoredSnapshot(2, 99, 1300, "m", B("s")))),
-            new LogCommand("~j", 4, new Core.Journal.SnapshotDelete("p", new Core.Journal.SnapshotRange(1, 2, 3, 4))),
-            new LogCommand("~j", 5, ReadBarrier.Instance)], 0),
+            LogCommand.Of("~j", 1, new Core.Journal.JournalAppend("counter-c1", [new Core.Journal.JournalEvent(1, 1300, "counter.added", B("e"), "w1"), new Core.Journal.JournalEvent(2, 9, "", [], "")])),
+            LogCommand.Of("~j", 2, new Core.Journal.JournalDelete("counter-c1", 2)),
+            LogCommand.Of("~j", 3, new Core.Journal.SnapshotSave("p", new Core.Journal.StoredSnapshot(2, 99, 1300, "m", B("s")))),
+            LogCommand.Of("~j", 4, new Core.Journal.SnapshotDelete("p", new Core.Journal.SnapshotRange(1, 2, 3, 4))),
+            LogCommand.Of("~j", 5, ReadBarrier.Instance)], 0),
         JournalSnap,
         new Contracts.Counter.CounterAdd("c1", -5, "r1"),
         new Contracts.Counter.CounterGet("c1"),
@@ -90,9 +90,9 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new PreVoteReply(new Ballot(10, 3), true, 1),
         new PreVoteReply(new Ballot(10, 3), false, 2),
         new Submit(Batch.Commands, 1),
-        new Submit([new LogCommand("~ring", 1, new Core.Ring.RingJoin(4, "akka.tcp://actors@127.0.0.1:4056", 1.5)),
-            new LogCommand("~ring", 2, new Core.Ring.RingLeave(3)), new LogCommand("~ring", 3, new Core.Ring.RingDrain(2)),
-            new LogCommand("~ring", 4, new Core.Ring.RingWeight(1, 0.25))], 0),
+        new Submit([LogCommand.Of("~ring", 1, new Core.Ring.RingJoin(4, "akka.tcp://actors@127.0.0.1:4056", 1.5)),
+            LogCommand.Of("~ring", 2, new Core.Ring.RingLeave(3)), LogCommand.Of("~ring", 3, new Core.Ring.RingDrain(2)),
+            LogCommand.Of("~ring", 4, new Core.Ring.RingWeight(1, 0.25))], 0),
         new Decision(19, Batch),
         new Decision(19, Batch, 2, new Ballot(7, 2), 0xF00DCAFE12345678),
         new CatchUpResponse(null, ImmutableArray.Create(new DecidedSlot(42, Batch)), 3, ulong.MaxValue),
@@ -112,7 +112,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         new Put("k", B("v"), "c", 1),
         new Put("k", B("v"), "c", 2) { Issued = 1_765_000_000_000 },
         new Delete("k", "c", 3) { Issued = 1_765_000_000_001 },
-        new Submit([new LogCommand("c", 4, new KvPut("k", B("v")), Issued: 1_765_000_000_002), new LogCommand("c", 5, new KvDelete("k"))], 0),
+        new Submit([LogCommand.Of("c", 4, new KvPut("k", B("v")), issued: 1_765_000_000_002), LogCommand.Of("c", 5, new KvDelete("k"))], 0),
         new Get("k", "c", 2),
         new CompareAndSet("k", null, B("n"), "c", 3),
         new CompareAndSet("k", B("o"), B("n")),
@@ -176,8 +176,8 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         // Batches and pages are cut by EncodedSize: an operation larger on the wire than sized would let a message
         // grow past the transport's frame size.
         var commands = Messages().Select(m => m[0]).OfType<Submit>().SelectMany(s => s.Commands)
-            .Append(new LogCommand("ключ", 7, new KvCas("ключ", null, B("n"))))
-            .Append(new LogCommand("c", 8, new Core.Journal.JournalAppend("p", [new Core.Journal.JournalEvent(1, 1, "ü", new byte[1000], "w")])));
+            .Append(LogCommand.Of("ключ", 7, new KvCas("ключ", null, B("n"))))
+            .Append(LogCommand.Of("c", 8, new Core.Journal.JournalAppend("p", [new Core.Journal.JournalEvent(1, 1, "ü", new byte[1000], "w")])));
         // A decision: a version byte and the slot, the value, then its sender, ballot (round and node) and fingerprint.
         const int framing = 1 + 8, sender = 4 + 8 + 4 + 8;
         foreach (var command in commands)
@@ -186,7 +186,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
             var decision = new Decision(1, value, 1, new Ballot(3, 1), 7);
             var bytes = Sys.Serialization.FindSerializerFor(decision).ToBinary(decision);
             Assert.True(framing + value.EncodedSize() + sender == bytes.Length,
-                $"{command.Op.GetType().Name}: sized {value.EncodedSize()}, encoded {bytes.Length - framing - sender}");
+                $"{command.Decoded().GetType().Name}: sized {value.EncodedSize()}, encoded {bytes.Length - framing - sender}");
         }
         var noOp = new Decision(1, SlotValue.NoOp);
         Assert.Equal(framing + SlotValue.NoOp.EncodedSize() + sender, Sys.Serialization.FindSerializerFor(noOp).ToBinary(noOp).Length);
@@ -196,7 +196,7 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
     public void A_slot_value_is_encoded_once_for_every_accept_journal_event_and_decision_that_carries_it()
     {
         var bytes = B("first");
-        var value = new SlotValue(ImmutableArray.Create(new LogCommand("c1", 1, new KvPut("k", bytes))), 7);
+        var value = new SlotValue(ImmutableArray.Create(LogCommand.Of("c1", 1, new KvPut("k", bytes))), 7);
         var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new Decision(0, value));
         var accept = serializer.ToBinary(new Accept(new Ballot(3, 1), 19, value, 1));
 
@@ -205,8 +205,8 @@ public sealed class SerializerSpec(SerializationSystem fixture) : IClassFixture<
         bytes[0] = (byte)'F';
         var decision = (Decision)serializer.FromBinary(serializer.ToBinary(new Decision(19, value)), "px.decision");
         var journal = (ValueAccepted)serializer.FromBinary(serializer.ToBinary(new ValueAccepted(new Ballot(3, 1), 19, value)), "px.e.accepted");
-        Assert.Equal("first", Encoding.UTF8.GetString(((KvPut)decision.Value.Commands[0].Op).Value));
-        Assert.Equal("first", Encoding.UTF8.GetString(((KvPut)journal.Value.Commands[0].Op).Value));
+        Assert.Equal("first", Encoding.UTF8.GetString(((KvPut)decision.Value.Commands[0].Decoded()).Value));
+        Assert.Equal("first", Encoding.UTF8.GetString(((KvPut)journal.Value.Commands[0].Decoded()).Value));
 
         // An acceptor writes the value it received to its journal with the bytes it was read from.
         var received = (Accept)serializer.FromBinary(accept, "px.accept");

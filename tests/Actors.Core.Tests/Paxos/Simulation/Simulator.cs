@@ -1,3 +1,4 @@
+using Actors.Core.Tests.Log;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
@@ -288,7 +289,7 @@ public sealed class Simulator
         var n = _nodes[_rng.Next(_nodes.Length)];
         if (!n.Up) return;
         var slot = n.Replica.NextToApply + _rng.Next(4);
-        var value = new SlotValue([new LogCommand("foreign", slot + 1, new KvPut("k0", Encoding.UTF8.GetBytes("foreign")))], _now);
+        var value = new SlotValue([LogCommand.Of("foreign", slot + 1, new KvPut("k0", Encoding.UTF8.GetBytes("foreign")))], _now);
         IPaxosMessage m = _rng.Next(5) switch
         {
             0 => new Decision(slot, value, 0, new Ballot(99, 0), 0xBAD),
@@ -350,12 +351,7 @@ public sealed class Simulator
         {
             var list = commands.ToList();
             count = list.Count;
-            return list.Sum(c => (long)c.ClientId.Length + c.Op switch
-            {
-                KvPut p => p.Key.Length + p.Value.Length,
-                JournalAppend a => a.PersistenceId.Length + a.Events.Sum(e => (long)e.Payload.Length),
-                _ => 0,
-            });
+            return list.Sum(c => (long)c.ClientId.Length + c.Op.Length);
         }
         IEnumerable<LogCommand> Values(IEnumerable<SlotValue> values) => values.SelectMany(v => v.IsNoOp ? [] : v.Commands);
         var carried = m switch
@@ -518,7 +514,7 @@ public sealed class Simulator
                 if (c.Done >= _o.OpsPerClient) { c.Finished = true; continue; }
                 if (_rng.Next(3) != 0) continue; // think time
                 c.Seq++;
-                c.Current = new LogCommand(c.ClientId, c.Seq, _o.RingOps && _rng.Next(8) == 0 ? RandomRingOp()
+                c.Current = LogCommand.Of(c.ClientId, c.Seq, _o.RingOps && _rng.Next(8) == 0 ? RandomRingOp()
                     : _o.JournalOps && _rng.Next(3) == 0 ? RandomJournalOp(c)
                     : RandomOp());
                 c.Invoked = _now;
@@ -527,10 +523,10 @@ public sealed class Simulator
                 c.Target = _rng.Next(_nodes.Length);
                 // A write is issued at the log time the client knows (as ActorsClient does; reads need none), or the first node's
                 // when it knows none yet; before any node knows one (a new log), the write waits, as an entry point refuses it.
-                var issued = ReplicatedState.IsRead(c.Current.Op) ? 0
+                var issued = c.Current.Decoded().IsRead ? 0
                     : _o.IssueInTheFuture ? long.MaxValue / 4
                     : c.KnownLogTime > 0 ? c.KnownLogTime : _nodes[c.Target].Replica.State.LogTime;
-                if (issued == 0 && !ReplicatedState.IsRead(c.Current.Op))
+                if (issued == 0 && !c.Current.Decoded().IsRead)
                 {
                     c.Seq--;
                     c.Current = null;
@@ -559,7 +555,7 @@ public sealed class Simulator
         var n = _nodes[c.Target];
         if (!n.Up) return;
         // Reads stay off the log: the node's replica answers them by read index. Writes go to the node's proposer.
-        var message = ReplicatedState.IsRead(c.Current!.Op) && !_o.ReadsThroughLog
+        var message = c.Current!.Decoded().IsRead && !_o.ReadsThroughLog
             ? (IPaxosMessage)new LinearizableRead(c.Current)
             : new Submit(ImmutableArray.Create(c.Current), 0);
         Enqueue(-1, new Outbound(n.Id, message is LinearizableRead ? PaxosRole.Replica : PaxosRole.Proposer, message), Delay());
@@ -661,33 +657,33 @@ public sealed class Simulator
             return;
         }
         // A ring drain or reweigh of a node that is not on the ring is rightly rejected; nothing else a client sends is.
-        if (applied.Result.Status is CommandStatus.Stale || (applied.Result.Status == CommandStatus.Rejected && applied.Command.Op is not RingOp))
+        if (applied.Result.Status is CommandStatus.Stale || (applied.Result.Status == CommandStatus.Rejected && applied.Command.Decoded() is not RingOp))
         {
             _violations.Add($"client {c.ClientId} seq {c.Seq} got {applied.Result.Status} for its current command");
             return;
         }
-        if (applied.Command.Op is ReadBarrier) CheckBarrier(c, n, applied.Result);
+        if (applied.Command.Decoded() is ReadBarrier) CheckBarrier(c, n, applied.Result);
         Complete(c, KvOutcome.Ok, applied.Result);
     }
 
     private void Complete(Client c, KvOutcome outcome, CommandResult? result)
     {
         if (_deaf is not null && outcome == KvOutcome.Ok && c.Invoked > _o.DeafenLeaderAt && _now < _o.FaultPhase) _okAfterDeafened++;
-        if (c.Current!.Op is JournalAppend or ReadBarrier)
+        if (c.Current!.Decoded() is JournalAppend or ReadBarrier)
         {
-            if (c.Current.Op is JournalAppend && outcome == KvOutcome.Ok) c.Appended.Add((c.JournalNext++, _now));
+            if (c.Current.Decoded() is JournalAppend && outcome == KvOutcome.Ok) c.Appended.Add((c.JournalNext++, _now));
             c.Current = null;
             c.Done++;
             return;
         }
-        if (c.Current!.Op is RingOp)
+        if (c.Current!.Decoded() is RingOp)
         {
             // Ring changes are checked by the replicas agreeing on the ring, not by the key-value checker.
             c.Current = null;
             c.Done++;
             return;
         }
-        var op = c.Current!.Op;
+        var op = c.Current!.Decoded();
         string? S(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
         var (kind, value, expected) = op switch
         {
