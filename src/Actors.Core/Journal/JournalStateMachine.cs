@@ -17,7 +17,12 @@ public sealed class JournalStateMachine : ILogService
 
     string ILogService.Name => "journal";
 
+    public static readonly LogServiceRegistration Registration =
+        new(ServiceId, "journal", (_, section) => new JournalStateMachine(JournalSection.Decode(section)));
+
     LogOp ILogService.Decode(ReadOnlySpan<byte> bytes) => JournalCodec.Decode(bytes);
+
+    ServiceSection ILogService.Save() => Section().Encode();
 
     long ILogService.Growth(LogOp op) => op is JournalOp journal ? Growth(journal) : 0;
 
@@ -228,17 +233,4 @@ public sealed class JournalStateMachine : ILogService
         public List<JournalEvent> Events { get; } = events;
         public List<StoredSnapshot> Snapshots { get; } = snapshots;
     }
-}
-
-/// <summary>
-/// One persistence id in the journal's section of a snapshot; events up to <see cref="DeletedTo"/> were deleted, and
-/// <see cref="Writer"/> wrote the event at the highest sequence number (null: a section from before writers were kept).
-/// </summary>
-public sealed record JournalStreamSection(string PersistenceId, long HighestSequenceNr, ImmutableArray<JournalEvent> Events,
-    ImmutableArray<StoredSnapshot> Snapshots, long DeletedTo = 0, string? Writer = null);
-
-/// <summary>The journal service's section of a snapshot.</summary>
-public sealed record JournalSection(ImmutableArray<JournalStreamSection> Streams)
-{
-    public static readonly JournalSection Empty = new(ImmutableArray<JournalStreamSection>.Empty);
 }

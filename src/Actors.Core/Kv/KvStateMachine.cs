@@ -16,7 +16,12 @@ public sealed class KvStateMachine : ILogService
 
     string ILogService.Name => "kv";
 
+    public static readonly LogServiceRegistration Registration =
+        new(ServiceId, "kv", (rules, section) => new KvStateMachine(rules.Limits, KvSection.Decode(section)));
+
     LogOp ILogService.Decode(ReadOnlySpan<byte> bytes) => KvCodec.Decode(bytes);
+
+    ServiceSection ILogService.Save() => Section().Encode();
 
     long ILogService.Growth(LogOp op) => op is KvOp kv ? Growth(kv) : 0;
 

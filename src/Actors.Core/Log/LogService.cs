@@ -41,13 +41,30 @@ public interface ILogService
     /// nothing.
     /// </summary>
     CommandResult Read(LogOp op, long slot);
+
+    /// <summary>
+    /// The service's data as a snapshot section (its id, its section format, the bytes), which its registration's
+    /// <see cref="LogServiceRegistration.Create"/> reads back; null when it holds nothing to keep.
+    /// </summary>
+    ServiceSection? Save();
 }
+
+/// <summary>
+/// How the log makes a service: its id and a factory that builds it from the log's rules and its snapshot section (null:
+/// a new log, or a snapshot written before the service existed). One line in <see cref="ReplicatedState.BuiltIn"/>
+/// registers a service.
+/// </summary>
+public sealed record LogServiceRegistration(int Id, string Name, Func<LogRules, ServiceSection?, ILogService> Create);
 
 /// <summary>The log's own service: the <see cref="ReadBarrier"/>, answered with the slot applied through.</summary>
 public sealed class BarrierService : ILogService
 {
     /// <summary>The log's own service id.</summary>
     public const int ServiceId = 4;
+
+    public static readonly LogServiceRegistration Registration = new(ServiceId, "log", (_, _) => new BarrierService());
+
+    public ServiceSection? Save() => null;
 
     public int Id => ServiceId;
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Actors.Core.Journal;
 using Actors.Core.Kv;
 using Actors.Core.Ring;
@@ -19,6 +20,21 @@ public sealed class ReplicatedState
     /// </summary>
     public const string EphemeralPrefix = "~";
 
+    /// <summary>The id of the client sessions' section in a snapshot (no service has it).</summary>
+    public const int SessionsSectionId = 0;
+
+    /// <summary>
+    /// The services of every log, in the order they are registered. Adding a service is its folder and one line here:
+    /// its id, its operations and its section are its own.
+    /// </summary>
+    public static readonly ImmutableArray<LogServiceRegistration> BuiltIn =
+    [
+        KvStateMachine.Registration,
+        RingStateMachine.Registration,
+        JournalStateMachine.Registration,
+        BarrierService.Registration,
+    ];
+
     private readonly LogRules _rules;
     private readonly SessionTable _sessions;
     private readonly RingStateMachine _ring;
@@ -30,21 +46,41 @@ public sealed class ReplicatedState
     private readonly Dictionary<int, ILogService> _byId = new();
     private long _slot;
 
-    public ReplicatedState(LogRules rules, StateSnapshot? snapshot = null)
+    /// <param name="rules">The rules commands apply with (equal on every node).</param>
+    /// <param name="snapshot">The state to start from, or null for a new log.</param>
+    /// <param name="more">Services beyond <see cref="BuiltIn"/> (a log of an application's own, tests), after them in order.</param>
+    /// <exception cref="LogFormatException">The snapshot has a section this node cannot read: of a service it does not
+    /// run, or in a format it does not know.</exception>
+    public ReplicatedState(LogRules rules, StateSnapshot? snapshot = null, IEnumerable<LogServiceRegistration>? more = null)
     {
         _rules = rules.Validate();
         snapshot ??= StateSnapshot.Empty;
         LogTime = snapshot.LogTime;
         _slot = snapshot.AppliedThrough;
-        Kv = new KvStateMachine(rules.Limits, snapshot.Kv);
-        _sessions = new SessionTable(rules, snapshot.Sessions.Sessions);
-        _ring = new RingStateMachine(rules.RingVirtualNodes, snapshot.Ring);
-        _journal = new JournalStateMachine(snapshot.Journal);
-        _services = [Kv, _ring, _journal, new BarrierService()];
-        foreach (var service in _services)
-            if (!_byId.TryAdd(service.Id, service))
-                throw new ArgumentException($"services {_byId[service.Id].Name} and {service.Name} both have id {service.Id}");
+        var registrations = BuiltIn.Concat(more ?? []).ToList();
+        foreach (var section in snapshot.Sections.IsDefault ? [] : snapshot.Sections)
+            if (section.Service != SessionsSectionId && registrations.All(r => r.Id != section.Service))
+                throw new LogFormatException(
+                    $"the snapshot at slot {snapshot.AppliedThrough} has a section of service {section.Service}, which this node does not run (upgrade this node)");
+        _sessions = new SessionTable(rules, SessionsSection.Decode(snapshot.Section(SessionsSectionId)).Sessions);
+        _services = new ILogService[registrations.Count];
+        for (var i = 0; i < registrations.Count; i++)
+        {
+            var r = registrations[i];
+            if (r.Id <= SessionsSectionId) throw new ArgumentException($"service {r.Name}: ids start at {SessionsSectionId + 1} (got {r.Id})");
+            var service = r.Create(rules, snapshot.Section(r.Id));
+            if (service.Id != r.Id) throw new ArgumentException($"service {r.Name} is registered with id {r.Id} but has id {service.Id}");
+            if (!_byId.TryAdd(r.Id, service))
+                throw new ArgumentException($"services {_byId[r.Id].Name} and {service.Name} both have id {r.Id}");
+            _services[i] = service;
+        }
+        Kv = Service<KvStateMachine>();
+        _ring = Service<RingStateMachine>();
+        _journal = Service<JournalStateMachine>();
     }
+
+    /// <summary>The registered service of type <typeparamref name="T"/>.</summary>
+    public T Service<T>() where T : ILogService => _services.OfType<T>().Single();
 
     /// <summary>The services on the log, in the order they were registered.</summary>
     public IReadOnlyList<ILogService> Services => _services;
@@ -175,9 +211,15 @@ public sealed class ReplicatedState
     /// <summary>The slot applied through.</summary>
     public long AppliedThrough => _slot;
 
-    /// <summary>The whole state, tagged with <paramref name="appliedThrough"/>.</summary>
-    public StateSnapshot Snapshot(long appliedThrough) =>
-        new(appliedThrough, LogTime, Kv.Section(), new SessionsSection(_sessions.Snapshot()), _ring.Section(), _journal.Section());
+    /// <summary>The whole state, tagged with <paramref name="appliedThrough"/>: the sessions' section, then each service's in order.</summary>
+    public StateSnapshot Snapshot(long appliedThrough)
+    {
+        var sections = ImmutableArray.CreateBuilder<ServiceSection>(_services.Length + 1);
+        sections.Add(new SessionsSection(_sessions.Snapshot()).Encode());
+        foreach (var service in _services)
+            if (service.Save() is { } section) sections.Add(section);
+        return new(appliedThrough, LogTime, sections.ToImmutable());
+    }
 
     /// <summary>Applies an operation in its service, unless it would grow the data past the state's limit.</summary>
     private CommandResult Execute(ILogService service, LogOp op)

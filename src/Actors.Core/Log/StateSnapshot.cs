@@ -1,35 +1,51 @@
 using System.Collections.Immutable;
-using Actors.Core.Journal;
-using Actors.Core.Kv;
-using Actors.Core.Ring;
 
 namespace Actors.Core.Log;
 
-/// <summary>The key-value service's section of a snapshot.</summary>
-public sealed record KvSection(ImmutableArray<KvEntry> Entries)
+/// <summary>
+/// One service's part of a snapshot, as the service encoded it: the log carries and stores it without reading it.
+/// </summary>
+/// <param name="Service">The service's id (<see cref="ILogService.Id"/>), or <see cref="ReplicatedState.SessionsSectionId"/> for the client sessions.</param>
+/// <param name="Format">The version of the service's section encoding, so that a later version reads what an earlier one wrote.</param>
+/// <param name="Bytes">The encoded section. Never changed once made.</param>
+public sealed record ServiceSection(int Service, int Format, byte[] Bytes)
 {
-    public static readonly KvSection Empty = new(ImmutableArray<KvEntry>.Empty);
-}
+    public bool Equals(ServiceSection? other) =>
+        other is not null && Service == other.Service && Format == other.Format && Bytes.AsSpan().SequenceEqual(other.Bytes);
 
-/// <summary>The sessions' section of a snapshot.</summary>
-public sealed record SessionsSection(ImmutableArray<Session> Sessions)
-{
-    public static readonly SessionsSection Empty = new(ImmutableArray<Session>.Empty);
-}
+    public override int GetHashCode() => HashCode.Combine(Service, Format, Bytes.Length);
 
-/// <summary>The ring-membership service's section of a snapshot: the ring's version and its members.</summary>
-public sealed record RingSection(long Version, ImmutableArray<RingMember> Members)
-{
-    public static readonly RingSection Empty = new(-1, ImmutableArray<RingMember>.Empty);
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Service = {Service}, Format = {Format}, Bytes = {Bytes.Length}");
+        return true;
+    }
 }
 
 /// <summary>
 /// The whole replicated state after applying every slot up to and including <see cref="AppliedThrough"/> (-1: nothing
-/// applied): the log time reached and one section per service. A new service adds a section; a snapshot written before
-/// a service existed reads with that service's section empty.
+/// applied): the log time reached, and one section per service that holds data (and one for the client sessions), in
+/// the order the services are registered. A snapshot written before a service existed has no section for it: the
+/// service starts empty.
 /// </summary>
-public sealed record StateSnapshot(long AppliedThrough, long LogTime, KvSection Kv, SessionsSection Sessions, RingSection? Ring = null,
-    JournalSection? Journal = null)
+public sealed record StateSnapshot(long AppliedThrough, long LogTime, ImmutableArray<ServiceSection> Sections)
 {
-    public static readonly StateSnapshot Empty = new(-1, 0, KvSection.Empty, SessionsSection.Empty, RingSection.Empty, JournalSection.Empty);
+    public static readonly StateSnapshot Empty = new(-1, 0, ImmutableArray<ServiceSection>.Empty);
+
+    /// <summary>The section of <paramref name="service"/>, or null.</summary>
+    public ServiceSection? Section(int service)
+    {
+        foreach (var s in Sections.IsDefault ? [] : Sections)
+            if (s.Service == service) return s;
+        return null;
+    }
+
+    /// <summary>Bytes of the sections.</summary>
+    public long Bytes => Sections.IsDefault ? 0 : Sections.Sum(s => (long)s.Bytes.Length);
+
+    public bool Equals(StateSnapshot? other) =>
+        other is not null && AppliedThrough == other.AppliedThrough && LogTime == other.LogTime
+        && (Sections.IsDefault ? [] : Sections).SequenceEqual(other.Sections.IsDefault ? [] : other.Sections);
+
+    public override int GetHashCode() => HashCode.Combine(AppliedThrough, LogTime, Sections.IsDefault ? 0 : Sections.Length);
 }

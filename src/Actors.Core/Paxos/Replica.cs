@@ -14,6 +14,7 @@ public sealed class Replica
 {
     private readonly PaxosConfig _config;
     private readonly LogRules _rules;
+    private readonly IReadOnlyList<LogServiceRegistration> _more;
     private readonly int[] _peers;
     private readonly SortedDictionary<long, SlotValue> _log = new();
     private ReplicatedState _state;
@@ -32,14 +33,17 @@ public sealed class Replica
     /// <param name="readIdStart">Where this incarnation's read-index request ids start: a random 64-bit value drawn
     /// anew for every incarnation (the driver's randomness), so no grant to a request of an earlier incarnation of this
     /// node can answer a read of this one at an index older than the read.</param>
-    public Replica(PaxosConfig config, int self, LogRules rules, StateSnapshot? recovered = null, long readIdStart = 0)
+    /// <param name="more">Services of the log beyond the built-in ones (<see cref="ReplicatedState.BuiltIn"/>).</param>
+    public Replica(PaxosConfig config, int self, LogRules rules, StateSnapshot? recovered = null, long readIdStart = 0,
+        IReadOnlyList<LogServiceRegistration>? more = null)
     {
         _config = config.Validate();
         _rules = rules;
+        _more = more ?? [];
         Self = self;
         _peers = _config.Members.Where(m => m != self).ToArray();
         _lastSnapshot = recovered ?? StateSnapshot.Empty;
-        _state = new ReplicatedState(rules, _lastSnapshot);
+        _state = new ReplicatedState(rules, _lastSnapshot, _more);
         NextToApply = _lastSnapshot.AppliedThrough + 1;
         _reads = new PendingReads(ReadHoldTicks(_config), readIdStart);
     }
@@ -212,7 +216,7 @@ public sealed class Replica
     {
         if (r.Snapshot is { } snap && snap.AppliedThrough >= NextToApply)
         {
-            _state = new ReplicatedState(_rules, snap);
+            _state = new ReplicatedState(_rules, snap, _more);
             _lastSnapshot = snap;
             NextToApply = snap.AppliedThrough + 1;
             foreach (var stale in _log.Keys.Where(s => s < NextToApply).ToList()) _log.Remove(stale);

@@ -16,7 +16,12 @@ public sealed class RingStateMachine : ILogService
 
     string ILogService.Name => "ring";
 
+    public static readonly LogServiceRegistration Registration =
+        new(ServiceId, "ring", (rules, section) => new RingStateMachine(rules.RingVirtualNodes, section is null ? null : RingSection.Decode(section)));
+
     LogOp ILogService.Decode(ReadOnlySpan<byte> bytes) => RingCodec.Decode(bytes);
+
+    ServiceSection ILogService.Save() => Section().Encode();
 
     /// <summary>The ring is not held to the state's limit: it grows with the cluster, by commands of the nodes' own.</summary>
     long ILogService.Bytes => 0;

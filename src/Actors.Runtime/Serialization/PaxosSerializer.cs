@@ -32,13 +32,6 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     /// <summary>The format of the bodies this version writes; it reads this one only.</summary>
     public const byte FormatVersion = 1;
 
-    // Snapshot sections, by service.
-    private const byte KvSectionId = 1;
-    private const byte SessionsSectionId = 2;
-    private const byte RingSectionId = 3;
-    /// <summary>The journal section as written before streams kept their writer; still read.</summary>
-    private const byte JournalSectionWithoutWritersId = 4;
-    private const byte JournalSectionId = 5;
     /// <summary>Manifests of local-only messages that earlier versions put on the wire; refused when read.</summary>
     private static readonly HashSet<string> LocalOnlyManifests = ["px.compact", "px.tick", "px.commit", "px.snapsaved", "px.applied"];
 
@@ -307,7 +300,7 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     /// <summary>
     /// The operation tag of a command as this version writes it: the service id (4 bytes) and the operation's encoded bytes
     /// (length-prefixed) follow, which the serializer never reads. A command written before services carried bytes has the
-    /// operation's kind (1 to 13) here instead, followed by its fields (<see cref="LegacyOperations"/>).
+    /// operation's kind (1 to 13) here instead, followed by its fields (<see cref="LegacyFormat"/>).
     /// </summary>
     private const byte ServiceTag = 0xFE;
 
@@ -330,130 +323,34 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             tag = r.ReadByte();
         }
         if (tag == ServiceTag) return new LogCommand(client, seq, r.ReadInt(), r.ReadBytes(), issued);
-        return LogCommand.Of(client, seq, LegacyOperations.Read(tag, ref r), issued);
+        return LogCommand.Of(client, seq, LegacyFormat.Read(tag, ref r), issued);
     }
 
-    private static void WriteEvent(WireWriter w, JournalEvent e) =>
-        w.Long(e.SequenceNr).Int(e.SerializerId).String(e.Manifest).Bytes(e.Payload).String(e.WriterUuid);
-
-    private static void WriteStoredSnapshot(WireWriter w, StoredSnapshot s) =>
-        w.Long(s.SequenceNr).Long(s.Timestamp).Int(s.SerializerId).String(s.Manifest).Bytes(s.Payload);
-
-    private static void WriteResult(WireWriter w, CommandResult res) => w.Byte((byte)res.Status).Bytes(res.Value).String(res.Error);
-
-    private static CommandResult ReadResult(ref WireReader r)
-    {
-        var s = r.ReadByte();
-        if (!Enum.IsDefined(typeof(CommandStatus), (int)s)) throw new SerializationException($"malformed message: unknown status {s}");
-        return new CommandResult((CommandStatus)s, r.ReadBytesOrNull(), r.ReadStringOrNull());
-    }
+    /// <summary>
+    /// Before a snapshot section as this version writes it: the service id, the section's format (4 bytes each) and its
+    /// bytes (length-prefixed) follow, which the serializer never reads. A snapshot written before services encoded their
+    /// own sections has a section id (1 to 5) here instead, followed by its fields (<see cref="LegacyFormat"/>).
+    /// </summary>
+    private const byte SectionTag = 0xFE;
 
     private static void WriteSnapshot(WireWriter w, StateSnapshot s)
     {
-        w.Long(s.AppliedThrough).Long(s.LogTime).Int(4);
-        w.Byte(KvSectionId).Int(s.Kv.Entries.Length);
-        foreach (var e in s.Kv.Entries) w.String(e.Key).Bytes(e.Value);
-        w.Byte(SessionsSectionId).Int(s.Sessions.Sessions.Length);
-        foreach (var x in s.Sessions.Sessions)
-        {
-            w.String(x.ClientId).Long(x.Seq).Long(unchecked((long)x.Digest)).Long(x.LastActive).Bool(x.Result is not null);
-            if (x.Result is not null) WriteResult(w, x.Result);
-        }
-        var ring = s.Ring ?? RingSection.Empty;
-        w.Byte(RingSectionId).Long(ring.Version).Int(ring.Members.Length);
-        foreach (var m in ring.Members)
-            w.Int(m.Node).String(m.Address).Long(BitConverter.DoubleToInt64Bits(m.Weight)).Byte((byte)m.Status);
-        var journal = s.Journal ?? JournalSection.Empty;
-        w.Byte(JournalSectionId).Int(journal.Streams.Length);
-        foreach (var stream in journal.Streams)
-        {
-            w.String(stream.PersistenceId).Long(stream.HighestSequenceNr).Int(stream.Events.Length);
-            foreach (var e in stream.Events) WriteEvent(w, e);
-            w.Int(stream.Snapshots.Length);
-            foreach (var x in stream.Snapshots) WriteStoredSnapshot(w, x);
-            w.Long(stream.DeletedTo).String(stream.Writer ?? "");
-        }
+        var sections = s.Sections.IsDefault ? [] : s.Sections;
+        w.Long(s.AppliedThrough).Long(s.LogTime).Int(sections.Length);
+        foreach (var section in sections) w.Byte(SectionTag).Int(section.Service).Int(section.Format).Bytes(section.Bytes);
     }
 
     private static StateSnapshot ReadSnapshot(ref WireReader r)
     {
         var applied = r.ReadLong();
         var logTime = r.ReadLong();
-        var sections = r.ReadCount(5);
-        var kv = KvSection.Empty;
-        var sessions = SessionsSection.Empty;
-        var ring = RingSection.Empty;
-        var journal = JournalSection.Empty;
-        for (var s = 0; s < sections; s++)
+        var count = r.ReadCount(5);
+        var sections = ImmutableArray.CreateBuilder<ServiceSection>(count);
+        for (var i = 0; i < count; i++)
         {
-            var sectionId = r.ReadByte();
-            switch (sectionId)
-            {
-                case KvSectionId:
-                {
-                    var n = r.ReadCount(8);
-                    var entries = ImmutableArray.CreateBuilder<KvEntry>(n);
-                    for (var i = 0; i < n; i++) entries.Add(new KvEntry(r.ReadString(), r.ReadBytes()));
-                    kv = new KvSection(entries.MoveToImmutable());
-                    break;
-                }
-                case SessionsSectionId:
-                {
-                    var m = r.ReadCount(29);
-                    var list = ImmutableArray.CreateBuilder<Session>(m);
-                    for (var i = 0; i < m; i++)
-                    {
-                        var id = r.ReadString();
-                        var seq = r.ReadLong();
-                        var digest = unchecked((ulong)r.ReadLong());
-                        var lastActive = r.ReadLong();
-                        var result = r.ReadBool() ? ReadResult(ref r) : null;
-                        list.Add(new Session(id, seq, digest, result, lastActive));
-                    }
-                    sessions = new SessionsSection(list.MoveToImmutable());
-                    break;
-                }
-                case RingSectionId:
-                {
-                    var version = r.ReadLong();
-                    var n = r.ReadCount(17);
-                    var members = ImmutableArray.CreateBuilder<RingMember>(n);
-                    for (var i = 0; i < n; i++)
-                    {
-                        var node = r.ReadInt();
-                        var address = r.ReadString();
-                        var weight = BitConverter.Int64BitsToDouble(r.ReadLong());
-                        var status = r.ReadByte();
-                        if (!Enum.IsDefined(typeof(RingMemberStatus), (int)status))
-                            throw new SerializationException($"malformed snapshot: unknown ring member status {status}");
-                        members.Add(new RingMember(node, address, weight, (RingMemberStatus)status));
-                    }
-                    ring = new RingSection(version, members.MoveToImmutable());
-                    break;
-                }
-                case JournalSectionId or JournalSectionWithoutWritersId:
-                {
-                    var withWriters = sectionId == JournalSectionId;
-                    var n = r.ReadCount(28);
-                    var streams = ImmutableArray.CreateBuilder<JournalStreamSection>(n);
-                    for (var i = 0; i < n; i++)
-                    {
-                        var id = r.ReadString();
-                        var highest = r.ReadLong();
-                        var events = LegacyOperations.ReadEvents(ref r);
-                        var count = r.ReadCount(28);
-                        var snapshots = ImmutableArray.CreateBuilder<StoredSnapshot>(count);
-                        for (var j = 0; j < count; j++) snapshots.Add(LegacyOperations.ReadStoredSnapshot(ref r));
-                        var deletedTo = r.ReadLong();
-                        streams.Add(new JournalStreamSection(id, highest, events, snapshots.MoveToImmutable(), deletedTo, withWriters ? r.ReadString() : null));
-                    }
-                    journal = new JournalSection(streams.MoveToImmutable());
-                    break;
-                }
-                case var id:
-                    throw new SerializationException($"snapshot section {id} is unknown to this version; upgrade this node");
-            }
+            var tag = r.ReadByte();
+            sections.Add(tag == SectionTag ? new ServiceSection(r.ReadInt(), r.ReadInt(), r.ReadBytes()) : LegacyFormat.ReadSection(tag, ref r));
         }
-        return new StateSnapshot(applied, logTime, kv, sessions, ring, journal);
+        return new StateSnapshot(applied, logTime, sections.MoveToImmutable());
     }
 }

@@ -1,3 +1,4 @@
+using Actors.Tests.Shared;
 using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Ring;

@@ -1,3 +1,4 @@
+using Actors.Tests.Shared;
 using System.Collections.Immutable;
 using Actors.Core.Journal;
 using Actors.Core.Kv;

@@ -1,3 +1,4 @@
+using Actors.Tests.Shared;
 using System.Text;
 using Actors.Core.Kv;
 using Actors.Core.Log;

@@ -1,3 +1,4 @@
+using Actors.Tests.Shared;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
@@ -186,85 +187,6 @@ public sealed class ProposerTests
         Assert.Equal("new1", Encoding.UTF8.GetString(Assert.Single(cluster.Replicas[0].State.Snapshot(4).Kv.Entries).Value));
         // The leader learned slots 0..3 through catch-up; it decided only the slot it filled itself.
         Assert.Equal([4L], cluster.DecisionsBy(0).Select(d => d.Slot).Distinct());
-    }
-
-    /// <summary>Three nodes' roles wired by a reliable FIFO network; only <c>leader</c> runs a proposer.</summary>
-    private sealed class MiniCluster
-    {
-        private readonly Queue<(int From, Outbound Out)> _queue = new();
-        private readonly List<(int From, Decision Decision)> _decisions = new();
-
-        public MiniCluster(PaxosConfig config, int leader)
-        {
-            Acceptors = config.Members.Select(m => new Acceptor(m)).ToArray();
-            Replicas = config.Members.Select(m => new Replica(config, m, Actors.Core.Log.LogRules.Default)).ToArray();
-            Leader = new Proposer(config, leader, new Random(1));
-        }
-
-        public Acceptor[] Acceptors { get; }
-        public Replica[] Replicas { get; }
-        public Proposer Leader { get; }
-
-        public IEnumerable<Decision> DecisionsBy(int node) => _decisions.Where(d => d.From == node).Select(d => d.Decision);
-
-        public Effects TickLeaderUntil(ProposerRole role)
-        {
-            if (role == ProposerRole.Candidate) return Leader.TickUntilCandidate();
-            Effects fx;
-            do fx = Leader.Step(Tick.Instance); while (Leader.Role != role);
-            return fx;
-        }
-
-        public void Deliver(int from, Outbound o) => _queue.Enqueue((from, o));
-
-        public List<(int From, Outbound Out)> TakeQueued()
-        {
-            var all = _queue.ToList();
-            _queue.Clear();
-            return all;
-        }
-
-        /// <summary>Delivers queued messages that match <paramref name="deliver"/>, and those they cause, until none is left; keeps the rest queued.</summary>
-        public void RunWhile(Func<Outbound, bool> deliver)
-        {
-            while (_queue.Any(q => deliver(q.Out)))
-                foreach (var (from, o) in TakeQueued())
-                {
-                    if (deliver(o)) Handle(o);
-                    else _queue.Enqueue((from, o));
-                }
-        }
-
-        public void RunUntilQuiet()
-        {
-            while (_queue.TryDequeue(out var next)) Handle(next.Out);
-        }
-
-        public void TickAll()
-        {
-            Handle(new Outbound(Leader.Self, PaxosRole.Proposer, Tick.Instance));
-            foreach (var r in Replicas) Handle(new Outbound(r.Self, PaxosRole.Replica, Tick.Instance));
-            RunUntilQuiet();
-        }
-
-        private void Handle(Outbound o)
-        {
-            Effects fx;
-            switch (o.Role)
-            {
-                case PaxosRole.Acceptor: fx = Acceptors[o.To].Step(o.Message); break;
-                case PaxosRole.Replica: fx = Replicas[o.To].Step(o.Message); break;
-                case PaxosRole.Proposer when o.To == Leader.Self: fx = Leader.Step(o.Message); break;
-                default: return; // nodes without a proposer
-            }
-            // A snapshot is durable at once here.
-            if (fx.SaveSnapshot is { } snap) _queue.Enqueue((o.To, new Outbound(o.To, PaxosRole.Replica, new SnapshotSaved(snap.AppliedThrough))));
-            foreach (var m in fx.Send)
-            {
-                if (m.Message is Decision d) _decisions.Add((o.To, d));
-                _queue.Enqueue((o.To, m));
-            }
-        }
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Actors.Core.Tests.Log;
+using Actors.Tests.Shared;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;

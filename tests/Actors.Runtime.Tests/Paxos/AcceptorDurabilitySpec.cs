@@ -1,4 +1,4 @@
-using Actors.Runtime.Tests.Serialization;
+using Actors.Tests.Shared;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;

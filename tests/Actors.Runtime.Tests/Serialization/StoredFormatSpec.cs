@@ -1,3 +1,4 @@
+using Actors.Tests.Shared;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Journal;
@@ -56,7 +57,7 @@ public sealed class StoredFormatSpec(SerializationSystem fixture) : IClassFixtur
         LogCommand.Of("j", 4, new SnapshotDelete("counter-c1", new SnapshotRange(0, 4, 0, long.MaxValue)), 1_700_000_000_006),
         LogCommand.Of("~b", 1, ReadBarrier.Instance)), 1_700_000_000_456);
 
-    private static readonly StateSnapshot FullState = new(41, 1_700_000_000_123,
+    private static readonly StateSnapshot FullState = LogViews.Snapshot(41, 1_700_000_000_123,
         new KvSection([new KvEntry("a", B("1")), new KvEntry("ключ", [0, 255])]),
         new SessionsSection([
             new Session("c1", 3, 0xFEDC_BA98_7654_3210, new CommandResult(CommandStatus.CasFailed, B("x")), 17),

@@ -88,6 +88,11 @@ public sealed record SimOptions
     /// sender that is no acceptor, a ballot of another node, or none of these fields at all.
     /// </summary>
     public double ForeignDecisionRatePerTick { get; init; }
+    /// <summary>
+    /// Chance per tick that a sender outside the clients (a buggy or newer client) submits, through a random node, a command
+    /// the log cannot read: a service no node runs, or random bytes for one that does. Every replica must refuse it alike.
+    /// </summary>
+    public double UnreadableRatePerTick { get; init; }
     /// <summary>Failpoint: clients issue every command far in the future, so no copy is ever refused as expired (as before sessions could refuse).</summary>
     public bool IssueInTheFuture { get; init; }
     /// <summary>Client commands a proposer may hold (leading or not); the run checks that none ever holds more.</summary>

@@ -238,6 +238,19 @@ public sealed class SimulationTests(ITestOutputHelper output)
         RunSeeds(new SimOptions { Nodes = 3, ForeignDecisionRatePerTick = 0.3 }, 1000);
 
     /// <summary>
+    /// A sender outside the clients submits commands the log cannot read (a service no node runs, random bytes for one that
+    /// does) about once a second through any node: every replica refuses or applies each alike, none stops, and the clients'
+    /// history stays linearizable.
+    /// </summary>
+    [Fact]
+    public void Commands_the_log_cannot_read_are_refused_alike_everywhere_and_stop_no_replica()
+    {
+        var options = new SimOptions { Nodes = 3, UnreadableRatePerTick = 0.1 };
+        RunSeeds(options, 1000);
+        Assert.True(Seeds(20).Sum(seed => new Simulator(seed, options).Run().UnreadableApplied) > 0, "no unreadable command reached a replica");
+    }
+
+    /// <summary>
     /// Sessions live 500 units (50 ticks) while partitions last up to 1,000: nodes cut off from the leader hold client commands
     /// past their session's expiry and forward them after the heal, often after their client has moved on or finished.
     /// </summary>

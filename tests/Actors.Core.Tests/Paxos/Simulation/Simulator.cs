@@ -1,4 +1,4 @@
-using Actors.Core.Tests.Log;
+using Actors.Tests.Shared;
 using System.Collections.Immutable;
 using System.Text;
 using Actors.Core.Kv;
@@ -20,7 +20,8 @@ public sealed record SimReport(
     int ProposerRestarts = 0,
     int ClusterRestarts = 0,
     int Elections = 0,
-    int OkAfterDeafened = 0);
+    int OkAfterDeafened = 0,
+    int UnreadableApplied = 0);
 
 /// <summary>
 /// A seeded discrete-event simulation of a Paxos cluster: every node runs an acceptor, a proposer and a
@@ -184,7 +185,7 @@ public sealed class Simulator
                             $"leaders: {string.Join(", ", _nodes.Select(n => $"{n.Id}:{n.Proposer.Role}/{n.Proposer.Leader}/{n.Proposer.Ballot}/fu{n.Proposer.FirstUnchosen}/if{n.Proposer.InFlightCount}/p{n.Proposer.PendingCount}/next{n.Replica.NextToApply}/commit{n.Replica.KnownCommit}/promised{n.Acceptor.Promised}/compacted{n.Acceptor.CompactedThrough}"))}");
         if (_violations.Count == 0) CheckConvergence();
 
-        return new SimReport(_history, _violations, _crashes, _partitions, _delivered, _proposerRestarts, _clusterRestarts, _elections, _okAfterDeafened);
+        return new SimReport(_history, _violations, _crashes, _partitions, _delivered, _proposerRestarts, _clusterRestarts, _elections, _okAfterDeafened, _unreadableApplied);
     }
 
     private void CheckConvergence()
@@ -269,6 +270,7 @@ public sealed class Simulator
             }
         }
         if (_o.ForeignDecisionRatePerTick > 0 && _rng.NextDouble() < _o.ForeignDecisionRatePerTick) SendForeignDecision();
+        if (_o.UnreadableRatePerTick > 0 && _rng.NextDouble() < _o.UnreadableRatePerTick) SubmitUnreadable();
         if (_now >= _cutUntil && _cut.Count > 0) _cut.Clear();
         if (_cut.Count == 0 && _rng.NextDouble() < _o.PartitionRatePerTick)
         {
@@ -299,6 +301,24 @@ public sealed class Simulator
             _ => new CatchUpResponse(null, [new DecidedSlot(slot, value)], 0, 0xBAD),
         };
         Enqueue(-1, new Outbound(n.Id, PaxosRole.Replica, m), Delay());
+    }
+
+    /// <summary>Prefix of the client ids of commands the log cannot read (single-use ids: they keep no session).</summary>
+    private const string UnreadablePrefix = "~unreadable";
+
+    private int _unreadable;
+    private int _unreadableApplied;
+
+    /// <summary>A command for a service no node runs, or random bytes for a service that runs, submitted through a random node.</summary>
+    private void SubmitUnreadable()
+    {
+        var n = _nodes[_rng.Next(_nodes.Length)];
+        if (!n.Up) return;
+        int[] services = [KvStateMachine.ServiceId, RingStateMachine.ServiceId, JournalStateMachine.ServiceId, BarrierService.ServiceId, 99];
+        var bytes = new byte[_rng.Next(40)];
+        _rng.NextBytes(bytes);
+        var command = new LogCommand(UnreadablePrefix + ++_unreadable, 1, services[_rng.Next(services.Length)], bytes);
+        Enqueue(-1, new Outbound(n.Id, PaxosRole.Proposer, new Submit([command], 0)), Delay());
     }
 
     private void Heal()
@@ -640,6 +660,15 @@ public sealed class Simulator
 
     private void OnApplied(Node n, AppliedCommand applied)
     {
+        // Random bytes may read as a valid operation now and then; whatever they do, every replica does the same (the
+        // states are compared at the end), and a command of no service is always refused.
+        if (applied.Command.ClientId.StartsWith(UnreadablePrefix, StringComparison.Ordinal))
+        {
+            _unreadableApplied++;
+            if (applied.Command.Service == 99 && applied.Result.Status != CommandStatus.Rejected)
+                _violations.Add($"a command of no service was answered {applied.Result.Status} at node {n.Id}");
+            return;
+        }
         var c = _clients.FirstOrDefault(x => x.ClientId == applied.Command.ClientId);
         if (c?.Current is null || !LogCommand.ContentEquals(c.Current, applied.Command) || c.Target != n.Id) return;
         c.KnownLogTime = Math.Max(c.KnownLogTime, n.Replica.State.LogTime);

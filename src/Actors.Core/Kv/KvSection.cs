@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+using Actors.Core.Log;
+
+namespace Actors.Core.Kv;
+
+/// <summary>The key-value service's section of a snapshot, as the service reads it.</summary>
+public sealed record KvSection(ImmutableArray<KvEntry> Entries)
+{
+    public static readonly KvSection Empty = new(ImmutableArray<KvEntry>.Empty);
+
+    /// <summary>The format this version writes (kv.proto: a sequence of length-delimited entries).</summary>
+    public const int Format = 1;
+
+    public ServiceSection Encode() => new(KvStateMachine.ServiceId, Format,
+        LogFormat.Delimited(Entries.Select(e => new Schema.Entry { Key = e.Key, Value = LogFormat.Wrap(e.Value) })));
+
+    /// <exception cref="LogFormatException">A format this version does not know, or malformed bytes.</exception>
+    public static KvSection Decode(ServiceSection? section)
+    {
+        if (section is null) return Empty;
+        LogFormat.Expect(section, Format, "kv");
+        return new([.. LogFormat.ReadDelimited(section.Bytes, Schema.Entry.Parser, "kv").Select(e => new KvEntry(e.Key, e.Value.ToByteArray()))]);
+    }
+}
