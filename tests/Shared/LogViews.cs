@@ -13,7 +13,7 @@ internal static class LogViews
 {
     private static readonly ReplicatedState Reader = new(LogRules.Default);
 
-    public static LogOp Decoded(this LogCommand command) => Reader.Decode(command);
+    public static LogOp Decoded(this LogCommand command) => Reader.Operation(command);
 
     extension(StateSnapshot s)
     {

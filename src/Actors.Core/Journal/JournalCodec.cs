@@ -33,7 +33,7 @@ public static class JournalCodec
     /// <exception cref="LogFormatException">The bytes are not a journal operation this version knows.</exception>
     public static JournalOp Decode(ReadOnlySpan<byte> bytes)
     {
-        var m = LogFormatException.Parse(JournalOperation.Parser, bytes, "journal");
+        var m = LogFormatException.Parse<JournalOperation>(bytes, "journal");
         return m.OpCase switch
         {
             JournalOperation.OpOneofCase.Append => new JournalAppend(m.Append.PersistenceId, [.. m.Append.Events.Select(FromMessage)]),
@@ -42,7 +42,7 @@ public static class JournalCodec
                 FromMessage(m.SaveSnapshot.Snapshot ?? throw new LogFormatException("journal: a snapshot save without its snapshot"))),
             JournalOperation.OpOneofCase.DeleteSnapshots => new SnapshotDelete(m.DeleteSnapshots.PersistenceId, new SnapshotRange(
                 m.DeleteSnapshots.MinSequenceNr, m.DeleteSnapshots.MaxSequenceNr, m.DeleteSnapshots.MinTimestamp, m.DeleteSnapshots.MaxTimestamp)),
-            _ => throw LogFormatException.UnknownOperation("journal"),
+            _ => throw LogFormatException.NoOperation("journal"),
         };
     }
 

@@ -12,15 +12,29 @@ public static class JournalLimits
     public const int MaxPayloadBytes = 1024 * 1024;
 
     /// <summary>
-    /// Largest encoded operation (<see cref="LogOp.Encode"/>): the payload limit plus room for ids, manifests and
-    /// sequence numbers. Many small events, or long manifests, cannot make one command larger than this.
+    /// Largest operation, sized by <see cref="SizeOf"/>: the payload limit plus room for ids, manifests and sequence
+    /// numbers. Many small events, or long manifests, cannot make one command larger than this.
     /// </summary>
     public const int MaxOperationBytes = MaxPayloadBytes + 64 * 1024;
 
     /// <summary>Why <paramref name="op"/> is not accepted, or null.</summary>
-    public static string? Validate(JournalOp op) => Check(op) ?? (op.Encode().Length is var size && size > MaxOperationBytes
+    public static string? Validate(JournalOp op) => Check(op) ?? (SizeOf(op) is var size && size > MaxOperationBytes
         ? $"journal: an operation of {size} encoded bytes is above the limit of {MaxOperationBytes}"
         : null);
+
+    /// <summary>
+    /// An operation's size by a fixed rule (every string and byte array with a 4-byte length, every number at its width),
+    /// not by its encoding: replicas apply the limit to the same operation whatever encoder their version has, and a slot
+    /// replayed after an upgrade gets the verdict it got before. Within a few bytes per field of the encoded size.
+    /// </summary>
+    public static long SizeOf(JournalOp op) => EncodedSize.String(op.PersistenceId) + op switch
+    {
+        JournalAppend a => 4 + a.Events.Sum(e => e.EncodedBytes),
+        JournalDelete => 8,
+        SnapshotSave x => x.Snapshot.EncodedBytes,
+        SnapshotDelete => 32,
+        _ => 0,
+    };
 
     private static string? Check(JournalOp op)
     {

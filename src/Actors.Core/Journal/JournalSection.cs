@@ -25,7 +25,7 @@ public sealed record JournalSection(ImmutableArray<JournalStreamSection> Streams
     {
         if (section is null) return Empty;
         LogFormat.Expect(section, Format, "journal");
-        return new([.. LogFormat.ReadDelimited(section.Bytes, Schema.Stream.Parser, "journal").Select(FromMessage)]);
+        return new([.. LogFormat.ReadDelimited<Schema.Stream>(section.Bytes, "journal").Select(FromMessage)]);
     }
 
     private static Schema.Stream ToMessage(JournalStreamSection s)

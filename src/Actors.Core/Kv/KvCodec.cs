@@ -19,14 +19,14 @@ public static class KvCodec
     /// <exception cref="LogFormatException">The bytes are not a key-value operation this version knows.</exception>
     public static KvOp Decode(ReadOnlySpan<byte> bytes)
     {
-        var m = LogFormatException.Parse(KvOperation.Parser, bytes, "kv");
+        var m = LogFormatException.Parse<KvOperation>(bytes, "kv");
         return m.OpCase switch
         {
             KvOperation.OpOneofCase.Put => new KvPut(m.Put.Key, m.Put.Value.ToByteArray()),
             KvOperation.OpOneofCase.Get => new KvGet(m.Get.Key),
             KvOperation.OpOneofCase.Cas => new KvCas(m.Cas.Key, m.Cas.HasExpected ? m.Cas.Expected.ToByteArray() : null, m.Cas.NewValue.ToByteArray()),
             KvOperation.OpOneofCase.Delete => new KvDelete(m.Delete.Key),
-            _ => throw LogFormatException.UnknownOperation("kv"),
+            _ => throw LogFormatException.NoOperation("kv"),
         };
     }
 

@@ -19,6 +19,6 @@ public sealed record KvSection(ImmutableArray<KvEntry> Entries)
     {
         if (section is null) return Empty;
         LogFormat.Expect(section, Format, "kv");
-        return new([.. LogFormat.ReadDelimited(section.Bytes, Schema.Entry.Parser, "kv").Select(e => new KvEntry(e.Key, e.Value.ToByteArray()))]);
+        return new([.. LogFormat.ReadDelimited<Schema.Entry>(section.Bytes, "kv").Select(e => new KvEntry(e.Key, e.Value.ToByteArray()))]);
     }
 }

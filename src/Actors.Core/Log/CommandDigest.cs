@@ -4,7 +4,7 @@ using System.Text;
 namespace Actors.Core.Log;
 
 /// <summary>
-/// A stable 64-bit digest (XxHash64) of an operation's kind (<see cref="LogOp.Kind"/>) and fields (written by the
+/// A stable 64-bit digest (XxHash64) of an operation's service (for services after the first four), kind (<see cref="LogOp.Kind"/>) and fields (written by the
 /// operation itself, <see cref="LogOp.Digest"/>); equal on every node and version. Sessions keep it to tell a retry from
 /// another command under the same (client id, seq), in every snapshot: it must never change for an operation.
 /// </summary>
@@ -13,6 +13,14 @@ public static class CommandDigest
     public static ulong Of(LogOp op)
     {
         var h = new XxHash64();
+        // The first services' kinds are unique among them (1 to 13) and their digests are kept in snapshots as they are;
+        // a later service's kinds start at 1 again, so its id goes in too.
+        if (op.Service > BarrierService.ServiceId)
+        {
+            Span<byte> service = stackalloc byte[4];
+            BitConverter.TryWriteBytes(service, op.Service);
+            h.Append(service);
+        }
         Span<byte> kind = [op.Kind];
         h.Append(kind);
         op.Digest(new DigestFields(h));

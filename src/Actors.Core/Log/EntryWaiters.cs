@@ -1,7 +1,7 @@
 namespace Actors.Core.Log;
 
 /// <summary>
-/// The requests an entry point (a node's <c>/user/kv</c>) holds until this node's replica applies or answers their
+/// The requests an entry point (a node's <c>/user/log</c>) holds until this node's replica applies or answers their
 /// commands: which waiter a reply goes to, when a command is submitted again, and when a waiter is told it timed out.
 /// Pure and driven by ticks (the entry's sweep), so the policy is tested without clocks.
 /// <list type="bullet">

@@ -2,24 +2,52 @@ using Google.Protobuf;
 
 namespace Actors.Core.Log;
 
-/// <summary>Bytes of the log (an operation, a snapshot section) that this version cannot read: malformed, or written by a newer one.</summary>
-public sealed class LogFormatException(string message, Exception? inner = null) : Exception(message, inner)
+/// <summary>
+/// Bytes of the log (an operation, a snapshot section) that this version cannot read. <see cref="Newer"/> tells the two
+/// cases apart: malformed bytes, which every version refuses alike (a command of them is refused on every replica), and
+/// bytes that may be well formed for a newer version (an operation, a field, a service or a section format this one does
+/// not know), which this version must not apply at all: a replica that skipped or half-read them would differ from one
+/// that knows them.
+/// </summary>
+public sealed class LogFormatException(string message, bool newer = false, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>An operation whose kind this version does not know.</summary>
-    public static LogFormatException UnknownOperation(string service) =>
-        new($"{service}: an operation unknown to this version (malformed, or written by a newer one: upgrade this node)");
+    /// <summary>True when the bytes may come from a newer version; false when they are malformed for every version.</summary>
+    public bool Newer { get; } = newer;
 
-    /// <summary>Parses <paramref name="bytes"/> as a <typeparamref name="T"/>, or throws a <see cref="LogFormatException"/> naming <paramref name="service"/>.</summary>
-    public static T Parse<T>(MessageParser<T> parser, ReadOnlySpan<byte> bytes, string service) where T : IMessage<T>
+    /// <summary>
+    /// An operation of no kind: empty bytes, which no version writes (an operation a newer version added shows as fields
+    /// this one does not know, <see cref="UnknownFields"/>).
+    /// </summary>
+    public static LogFormatException NoOperation(string service) => new($"{service}: an operation of no kind (empty bytes)");
+
+    /// <summary>
+    /// Parses <paramref name="bytes"/> as a <typeparamref name="T"/>, or throws a <see cref="LogFormatException"/> naming
+    /// <paramref name="service"/>: malformed bytes, or fields this version does not know (it would drop them, and apply
+    /// something else than a version that knows them).
+    /// </summary>
+    public static T Parse<T>(ReadOnlySpan<byte> bytes, string service) where T : IMessage<T>, new()
     {
+        T message;
         try
         {
-            return parser.ParseFrom(bytes);
+            message = Discarding<T>.Parser.ParseFrom(bytes);
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new LogFormatException($"{service}: malformed bytes ({e.Message})", e);
+            throw new LogFormatException($"{service}: malformed bytes ({e.Message})", inner: e);
         }
+        if (message.CalculateSize() != bytes.Length) throw UnknownFields(service);
+        return message;
+    }
+
+    /// <summary>Fields this version does not know (or an encoding no version writes).</summary>
+    public static LogFormatException UnknownFields(string service) =>
+        new($"{service}: fields unknown to this version (written by a newer one? upgrade this node)", newer: true);
+
+    /// <summary>Parsers that drop unknown fields, so that what they drop shows in the size of what they read.</summary>
+    internal static class Discarding<T> where T : IMessage<T>, new()
+    {
+        public static readonly MessageParser<T> Parser = new MessageParser<T>(() => new T()).WithDiscardUnknownFields(true);
     }
 }
 
@@ -42,18 +70,28 @@ public static class LogFormat
 
     /// <summary>Reads what <see cref="Delimited{T}"/> wrote.</summary>
     /// <exception cref="LogFormatException">Malformed bytes, named after <paramref name="service"/>.</exception>
-    public static List<T> ReadDelimited<T>(byte[] bytes, MessageParser<T> parser, string service) where T : IMessage<T>
+    /// <exception cref="LogFormatException">Malformed bytes, or fields this version does not know, named after <paramref name="service"/>.</exception>
+    public static List<T> ReadDelimited<T>(byte[] bytes, string service) where T : IMessage<T>, new()
     {
         var stream = new MemoryStream(bytes, writable: false);
         var list = new List<T>();
+        long read = 0;
         try
         {
-            while (stream.Position < stream.Length) list.Add(parser.ParseDelimitedFrom(stream));
+            while (stream.Position < stream.Length)
+            {
+                var item = LogFormatException.Discarding<T>.Parser.ParseDelimitedFrom(stream);
+                var size = item.CalculateSize();
+                read += CodedOutputStream.ComputeLengthSize(size) + size;
+                list.Add(item);
+            }
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or IOException)
         {
-            throw new LogFormatException($"{service}: malformed snapshot section ({e.Message})", e);
+            throw new LogFormatException($"{service}: malformed snapshot section ({e.Message})", inner: e);
         }
+        // What the parser dropped (or an encoding no version writes) shows as bytes read that the items do not account for.
+        if (read != bytes.Length) throw LogFormatException.UnknownFields(service);
         return list;
     }
 
@@ -61,6 +99,6 @@ public static class LogFormat
     public static void Expect(ServiceSection section, int format, string service)
     {
         if (section.Format != format)
-            throw new LogFormatException($"{service}: snapshot section format {section.Format} is unknown to this version, which reads {format} (upgrade this node)");
+            throw new LogFormatException($"{service}: snapshot section format {section.Format} is unknown to this version, which reads {format} (upgrade this node)", newer: true);
     }
 }

@@ -72,8 +72,8 @@ public sealed class BarrierService : ILogService
 
     public LogOp Decode(ReadOnlySpan<byte> bytes)
     {
-        var m = LogFormatException.Parse(Schema.LogOperation.Parser, bytes, Name);
-        return m.OpCase == Schema.LogOperation.OpOneofCase.ReadBarrier ? ReadBarrier.Instance : throw LogFormatException.UnknownOperation(Name);
+        var m = LogFormatException.Parse<Schema.LogOperation>(bytes, Name);
+        return m.OpCase == Schema.LogOperation.OpOneofCase.ReadBarrier ? ReadBarrier.Instance : throw LogFormatException.NoOperation(Name);
     }
 
     public long Bytes => 0;

@@ -61,7 +61,8 @@ public sealed class ReplicatedState
         foreach (var section in snapshot.Sections.IsDefault ? [] : snapshot.Sections)
             if (section.Service != SessionsSectionId && registrations.All(r => r.Id != section.Service))
                 throw new LogFormatException(
-                    $"the snapshot at slot {snapshot.AppliedThrough} has a section of service {section.Service}, which this node does not run (upgrade this node)");
+                    $"the snapshot at slot {snapshot.AppliedThrough} has a section of service {section.Service}, which this node does not run (upgrade this node)",
+                    newer: true);
         _sessions = new SessionTable(rules, SessionsSection.Decode(snapshot.Section(SessionsSectionId)).Sessions);
         _services = new ILogService[registrations.Count];
         for (var i = 0; i < registrations.Count; i++)
@@ -126,10 +127,64 @@ public sealed class ReplicatedState
         _sessions.Advance(before, stamp);
     }
 
-    /// <summary>Applies <paramref name="command"/> unless it is a retry, and returns its reply.</summary>
-    public CommandResult Apply(LogCommand command)
+    /// <summary>
+    /// A command as this version reads it: the service it is for and its operation, or the reply that refuses it (malformed
+    /// bytes, refused alike by every version).
+    /// </summary>
+    public readonly record struct Readable(LogCommand Command, ILogService? Service, LogOp? Op, CommandResult? Refused);
+
+    /// <summary>
+    /// Reads <paramref name="command"/> for <see cref="Apply(Readable)"/>.
+    /// </summary>
+    /// <exception cref="LogFormatException">With <see cref="LogFormatException.Newer"/>: the command is for a service this
+    /// node does not run, or carries an operation or fields this version does not know (written by a newer version). It
+    /// must not be applied by this version, nor refused: a replica that knows it applies it.</exception>
+    public Readable Decode(LogCommand command)
     {
-        if (Decode(command, out var service, out var refused) is not { } op) return refused!;
+        if (!_byId.TryGetValue(command.Service, out var service))
+            throw new LogFormatException($"no service with id {command.Service} on this node (written by a newer version? upgrade this node)", newer: true);
+        try
+        {
+            return new Readable(command, service, service.Decode(command.Op), null);
+        }
+        catch (LogFormatException e) when (!e.Newer)
+        {
+            return new Readable(command, service, null, new CommandResult(CommandStatus.Rejected, null, e.Message));
+        }
+    }
+
+    /// <summary>
+    /// Reads every command of a slot, or says why this version cannot apply the slot at all (<see cref="Decode(LogCommand)"/>):
+    /// the slot is applied whole or not at all.
+    /// </summary>
+    public IReadOnlyList<Readable>? DecodeAll(IReadOnlyList<LogCommand> commands, out string? unknown)
+    {
+        unknown = null;
+        var read = new Readable[commands.Count];
+        for (var i = 0; i < read.Length; i++)
+        {
+            try
+            {
+                read[i] = Decode(commands[i]);
+            }
+            catch (LogFormatException e)
+            {
+                unknown = $"command {commands[i].ClientId}/{commands[i].Seq}: {e.Message}";
+                return null;
+            }
+        }
+        return read;
+    }
+
+    /// <summary>Applies <paramref name="command"/> unless it is a retry, and returns its reply.</summary>
+    /// <exception cref="LogFormatException">The command is unknown to this version (<see cref="Decode(LogCommand)"/>).</exception>
+    public CommandResult Apply(LogCommand command) => Apply(Decode(command));
+
+    /// <summary>Applies a command read by <see cref="Decode(LogCommand)"/> unless it is a retry, and returns its reply.</summary>
+    public CommandResult Apply(Readable readable)
+    {
+        var (command, service, op, refused) = readable;
+        if (op is null) return refused!;
         if (IsEphemeral(command.ClientId)) return Execute(service!, op);
         if (command.Seq < 1)
             return new CommandResult(CommandStatus.Rejected, null, $"client {command.ClientId}: seq must be at least 1 (got {command.Seq})");
@@ -167,42 +222,27 @@ public sealed class ReplicatedState
     /// <summary>
     /// A read off the log (by read index): answered from the state as it is, changing nothing. A
     /// <see cref="ReadBarrier"/> is answered with the slot applied through (8 bytes, little-endian), which the reader then
-    /// requires of the replica it reads (<see cref="BarrierSlot"/>).
+    /// requires of the replica it reads (<see cref="BarrierSlot"/>). A read this node cannot read is refused (reads come
+    /// from this node's own entry point, and never enter the log).
     /// </summary>
     public CommandResult Read(LogCommand read)
     {
-        if (Decode(read, out var service, out var refused) is not { } op) return refused!;
-        return op.IsRead ? service!.Read(op, _slot) : new CommandResult(CommandStatus.Rejected, null, $"{service!.Name}: {op.GetType().Name} is not a read");
-    }
-
-    /// <summary>
-    /// The operation <paramref name="command"/> carries, read by its service; null, with the reply that refuses it, when no
-    /// service has its id or the service cannot read its bytes (the same on every replica: the bytes are the log's).
-    /// </summary>
-    private LogOp? Decode(LogCommand command, out ILogService? service, out CommandResult? refused)
-    {
-        refused = null;
-        if (!_byId.TryGetValue(command.Service, out service))
-        {
-            refused = new CommandResult(CommandStatus.Rejected, null,
-                $"no service with id {command.Service} on this log (written by a newer version? upgrade this node)");
-            return null;
-        }
+        Readable r;
         try
         {
-            return service.Decode(command.Op);
+            r = Decode(read);
         }
         catch (LogFormatException e)
         {
-            refused = new CommandResult(CommandStatus.Rejected, null, e.Message);
-            return null;
+            return new CommandResult(CommandStatus.Rejected, null, e.Message);
         }
+        if (r.Op is not { } op) return r.Refused!;
+        return op.IsRead ? r.Service!.Read(op, _slot) : new CommandResult(CommandStatus.Rejected, null, $"{r.Service!.Name}: {op.GetType().Name} is not a read");
     }
 
     /// <summary>The operation <paramref name="command"/> carries, as its service reads it (for status, tests and tools).</summary>
     /// <exception cref="LogFormatException">No service has its id, or its service cannot read it.</exception>
-    public LogOp Decode(LogCommand command) =>
-        Decode(command, out _, out var refused) ?? throw new LogFormatException(refused!.Error!);
+    public LogOp Operation(LogCommand command) => Decode(command) is { Op: { } op } ? op : throw new LogFormatException(Decode(command).Refused!.Error!);
 
     /// <summary>The slot a <see cref="ReadBarrier"/>'s answer names, or -1 for another answer.</summary>
     public static long BarrierSlot(CommandResult result) =>

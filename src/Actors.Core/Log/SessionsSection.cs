@@ -18,7 +18,7 @@ public sealed record SessionsSection(ImmutableArray<Session> Sessions)
     {
         if (section is null) return Empty;
         LogFormat.Expect(section, Format, "sessions");
-        return new([.. LogFormat.ReadDelimited(section.Bytes, Schema.Session.Parser, "sessions").Select(FromMessage)]);
+        return new([.. LogFormat.ReadDelimited<Schema.Session>(section.Bytes, "sessions").Select(FromMessage)]);
     }
 
     private static Schema.Session ToMessage(Session s)
@@ -39,7 +39,7 @@ public sealed record SessionsSection(ImmutableArray<Session> Sessions)
         if (m.Result is { } r)
         {
             if (!Enum.IsDefined(typeof(CommandStatus), r.Status))
-                throw new LogFormatException($"sessions: unknown command status {r.Status} (written by a newer version? upgrade this node)");
+                throw new LogFormatException($"sessions: unknown command status {r.Status} (written by a newer version? upgrade this node)", newer: true);
             result = new CommandResult((CommandStatus)r.Status, r.HasValue ? r.Value.ToByteArray() : null, r.HasError ? r.Error : null);
         }
         return new Session(m.ClientId, m.Seq, m.Digest, result, m.LastActive);

@@ -65,6 +65,12 @@ public sealed class Replica
     /// <summary>The leader last heard of, or null.</summary>
     public int? Leader { get; private set; }
 
+    /// <summary>
+    /// The slot this replica stopped at because it holds a command this version cannot read (written by a newer version),
+    /// or null.
+    /// </summary>
+    public long? HaltedAt { get; private set; }
+
     /// <summary>The latest snapshot this replica holds.</summary>
     public StateSnapshot LastSnapshot => _lastSnapshot;
 
@@ -133,10 +139,21 @@ public sealed class Replica
         var before = NextToApply;
         while (_log.TryGetValue(NextToApply, out var value))
         {
+            // A slot is applied whole or not at all: one command this version cannot read (written by a newer one) stops
+            // the replica here, since applying or refusing it could differ from a replica that knows it.
+            string? unknown = null;
+            var commands = value.IsNoOp ? [] : _state.DecodeAll(value.Commands, out unknown);
+            if (commands is null)
+            {
+                if (HaltedAt != NextToApply)
+                    fx.Errors.Add($"replica {Self} stops at slot {NextToApply}: {unknown}; it applies nothing more until it runs a version that reads it");
+                HaltedAt = NextToApply;
+                break;
+            }
+            HaltedAt = null;
             _state.Advance(NextToApply, value.Stamp);
-            if (!value.IsNoOp)
-                foreach (var command in value.Commands)
-                    fx.Applied.Add(new AppliedCommand(command, _state.Apply(command)));
+            foreach (var command in commands)
+                fx.Applied.Add(new AppliedCommand(command.Command, _state.Apply(command)));
             NextToApply++;
             _appliedSinceSnapshot++;
         }
@@ -214,9 +231,9 @@ public sealed class Replica
 
     private void OnCatchUp(CatchUpResponse r, Effects fx)
     {
-        if (r.Snapshot is { } snap && snap.AppliedThrough >= NextToApply)
+        if (r.Snapshot is { } snap && snap.AppliedThrough >= NextToApply && Restore(snap, r.From, fx) is { } restored)
         {
-            _state = new ReplicatedState(_rules, snap, _more);
+            _state = restored;
             _lastSnapshot = snap;
             NextToApply = snap.AppliedThrough + 1;
             foreach (var stale in _log.Keys.Where(s => s < NextToApply).ToList()) _log.Remove(stale);
@@ -231,6 +248,20 @@ public sealed class Replica
         ApplyReady(fx);
         _catchUpSentAt = long.MinValue;
         MaybeCatchUp(fx);
+    }
+
+    /// <summary>The state <paramref name="snap"/> holds, or null (an error said why) when this version cannot read it.</summary>
+    private ReplicatedState? Restore(StateSnapshot snap, int from, Effects fx)
+    {
+        try
+        {
+            return new ReplicatedState(_rules, snap, _more);
+        }
+        catch (LogFormatException e)
+        {
+            fx.Errors.Add($"replica {Self} refuses the snapshot at slot {snap.AppliedThrough} from node {from}: {e.Message}");
+            return null;
+        }
     }
 
     private void OnSnapshotSaved(SnapshotSaved s, Effects fx)

@@ -19,14 +19,14 @@ public static class RingCodec
     /// <exception cref="LogFormatException">The bytes are not a ring operation this version knows.</exception>
     public static RingOp Decode(ReadOnlySpan<byte> bytes)
     {
-        var m = LogFormatException.Parse(RingOperation.Parser, bytes, "ring");
+        var m = LogFormatException.Parse<RingOperation>(bytes, "ring");
         return m.OpCase switch
         {
             RingOperation.OpOneofCase.Join => new RingJoin(m.Join.Node, m.Join.Address, m.Join.Weight),
             RingOperation.OpOneofCase.Leave => new RingLeave(m.Leave.Node),
             RingOperation.OpOneofCase.Drain => new RingDrain(m.Drain.Node),
             RingOperation.OpOneofCase.Weight => new RingWeight(m.Weight.Node, m.Weight.Weight_),
-            _ => throw LogFormatException.UnknownOperation("ring"),
+            _ => throw LogFormatException.NoOperation("ring"),
         };
     }
 }

@@ -24,12 +24,12 @@ public sealed record RingSection(long Version, ImmutableArray<RingMember> Member
     {
         if (section is null) return Empty;
         LogFormat.Expect(section, Format, "ring");
-        var m = LogFormatException.Parse(Schema.Section.Parser, section.Bytes, "ring");
+        var m = LogFormatException.Parse<Schema.Section>(section.Bytes, "ring");
         var members = ImmutableArray.CreateBuilder<RingMember>(m.Members.Count);
         foreach (var x in m.Members)
         {
             if (!Enum.IsDefined(typeof(RingMemberStatus), x.Status))
-                throw new LogFormatException($"ring: unknown member status {x.Status} (written by a newer version? upgrade this node)");
+                throw new LogFormatException($"ring: unknown member status {x.Status} (written by a newer version? upgrade this node)", newer: true);
             members.Add(new RingMember(x.Node, x.Address, x.Weight, (RingMemberStatus)x.Status));
         }
         return new(m.Version, members.MoveToImmutable());

@@ -168,6 +168,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     private void Handle(IPaxosMessage message)
     {
         var fx = _core.Step(message);
+        foreach (var e in fx.Errors) _log.Error(e);
         if (fx.Applied.Count > 0 || _core.State.LogTime != _publishedLogTime)
         {
             _publishedLogTime = _core.State.LogTime;

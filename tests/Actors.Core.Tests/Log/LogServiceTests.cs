@@ -44,7 +44,7 @@ public sealed class LogServiceTests
         {
             var command = LogCommand.Of("c", 1, op);
             Assert.Equal(op.Service, command.Service);
-            var back = state.Decode(command);
+            var back = state.Operation(command);
             Assert.Equal(op.GetType(), back.GetType());
             Assert.Equal(command.Op, back.Encode());
             Assert.Equal(CommandDigest.Of(op), CommandDigest.Of(back));
@@ -53,20 +53,27 @@ public sealed class LogServiceTests
     }
 
     [Fact]
-    public void A_command_for_no_service_or_with_bytes_its_service_cannot_read_is_refused_and_changes_nothing()
+    public void A_command_with_bytes_no_version_reads_is_refused_and_changes_nothing()
     {
         var state = new ReplicatedState(LogRules.Default);
-        var unknown = state.Apply(new LogCommand("c", 1, 99, [1, 2, 3]));
-        Assert.Equal(CommandStatus.Rejected, unknown.Status);
-        Assert.Contains("no service with id 99", unknown.Error);
         var garbage = state.Apply(new LogCommand("c", 2, KvStateMachine.ServiceId, [0xFF, 0xFF, 0xFF]));
         Assert.Equal(CommandStatus.Rejected, garbage.Status);
         Assert.Contains("kv: malformed", garbage.Error);
         var empty = state.Apply(new LogCommand("c", 3, KvStateMachine.ServiceId, []));
         Assert.Equal(CommandStatus.Rejected, empty.Status);
-        Assert.Contains("unknown to this version", empty.Error);
+        Assert.Contains("kv: an operation of no kind", empty.Error);
         Assert.Equal(0, state.SessionCount);
         Assert.Equal(CommandStatus.Ok, state.Apply(LogCommand.Of("c", 4, new KvPut("k", [1]))).Status);
+    }
+
+    [Fact]
+    public void A_command_for_a_service_this_node_does_not_run_is_neither_applied_nor_refused()
+    {
+        var state = new ReplicatedState(LogRules.Default);
+        var e = Assert.Throws<LogFormatException>(() => state.Apply(new LogCommand("c", 1, 99, [1, 2, 3])));
+        Assert.True(e.Newer);
+        Assert.Contains("no service with id 99", e.Message);
+        Assert.Equal(0, state.SessionCount);
     }
 
     [Fact]

@@ -309,15 +309,38 @@ public sealed class Simulator
     private int _unreadable;
     private int _unreadableApplied;
 
-    /// <summary>A command for a service no node runs, or random bytes for a service that runs, submitted through a random node.</summary>
+    /// <summary>
+    /// A command whose bytes no version can read, submitted through a random node: a random valid operation of a service less
+    /// its last byte (a cut field), or a field longer than the bytes that follow it.
+    /// </summary>
     private void SubmitUnreadable()
     {
         var n = _nodes[_rng.Next(_nodes.Length)];
         if (!n.Up) return;
-        int[] services = [KvStateMachine.ServiceId, RingStateMachine.ServiceId, JournalStateMachine.ServiceId, BarrierService.ServiceId, 99];
-        var bytes = new byte[_rng.Next(40)];
-        _rng.NextBytes(bytes);
-        var command = new LogCommand(UnreadablePrefix + ++_unreadable, 1, services[_rng.Next(services.Length)], bytes);
+        byte[] bytes;
+        int service;
+        if (_rng.Next(2) == 0)
+        {
+            var op = _rng.Next(3) switch
+            {
+                0 => (LogOp)RandomOp(),
+                1 => RandomRingOp(),
+                _ => new JournalAppend("unreadable", [new JournalEvent(1, 1, "m", Encoding.UTF8.GetBytes("e" + _rng.Next(100)), "w")]),
+            };
+            var whole = op.Encode();
+            bytes = whole[..^1];
+            service = op.Service;
+        }
+        else
+        {
+            // Field 1 (every service's first operation) said to be 127 bytes long, and fewer random bytes after it.
+            bytes = new byte[2 + _rng.Next(100)];
+            _rng.NextBytes(bytes);
+            bytes[0] = 0x0A;
+            bytes[1] = 0x7F;
+            service = _rng.Next(1, 5);
+        }
+        var command = new LogCommand(UnreadablePrefix + ++_unreadable, 1, service, bytes);
         Enqueue(-1, new Outbound(n.Id, PaxosRole.Proposer, new Submit([command], 0)), Delay());
     }
 
@@ -660,13 +683,12 @@ public sealed class Simulator
 
     private void OnApplied(Node n, AppliedCommand applied)
     {
-        // Random bytes may read as a valid operation now and then; whatever they do, every replica does the same (the
-        // states are compared at the end), and a command of no service is always refused.
+        // Every replica refuses a command no version can read (the states are compared at the end).
         if (applied.Command.ClientId.StartsWith(UnreadablePrefix, StringComparison.Ordinal))
         {
             _unreadableApplied++;
-            if (applied.Command.Service == 99 && applied.Result.Status != CommandStatus.Rejected)
-                _violations.Add($"a command of no service was answered {applied.Result.Status} at node {n.Id}");
+            if (applied.Result.Status != CommandStatus.Rejected)
+                _violations.Add($"an unreadable command was answered {applied.Result.Status} at node {n.Id}");
             return;
         }
         var c = _clients.FirstOrDefault(x => x.ClientId == applied.Command.ClientId);
