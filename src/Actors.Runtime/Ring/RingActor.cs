@@ -14,23 +14,26 @@ namespace Actors.Runtime.Ring;
 /// and answers <see cref="GetRing"/>. While this node leads, it keeps the ring matched to the cluster: it proposes,
 /// through the log, a join for every Up member that asks for a share of the ring (its <see cref="RingSettings.Roles"/>)
 /// and a leave for every member it saw removed from the cluster, or that has been absent from its view for
-/// <see cref="AbsentGrace"/> (<see cref="RingReconciler"/>). It plans nothing until it is Up itself. Ring operations are idempotent,
-/// so a deposed leader's late proposal does no harm; one not reflected in the ring after a while is proposed again.
+/// <see cref="AbsentGrace"/> (<see cref="RingProposals"/>, in ticks of its retry timer). It plans nothing until it is Up
+/// itself. Ring operations are idempotent, so a deposed leader's late proposal does no harm; one not reflected in the ring
+/// after a while is proposed again.
 /// </summary>
 public sealed class RingActor : ReceiveActor, IWithTimers
 {
-    private static readonly TimeSpan ProposeAgainAfter = TimeSpan.FromSeconds(3);
+    /// <summary>The retry timer's interval: one tick of <see cref="RingProposals"/>.</summary>
     private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>An operation not reflected in the ring after this long is proposed again.</summary>
+    private static readonly TimeSpan ProposeAgainAfter = TimeSpan.FromSeconds(3);
 
     /// <summary>A ring member absent from this node's view of the cluster this long (while this node leads) leaves the ring.</summary>
     public static readonly TimeSpan AbsentGrace = TimeSpan.FromSeconds(30);
 
+    private readonly RingProposals _proposals = new((long)(AbsentGrace / RetryEvery), (long)(ProposeAgainAfter / RetryEvery));
+
     private readonly PaxosTransport _transport;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<UniqueAddress, Member> _members = new();
-    private readonly Dictionary<RingOp, DateTime> _proposed = new();
-    private readonly HashSet<int> _removed = new();
-    private readonly Dictionary<int, DateTime> _absentSince = new();
     private readonly string _clientPrefix = ReplicatedState.EphemeralPrefix + "ring-" + Guid.NewGuid().ToString("N")[..8];
     private RingState? _ring;
     private long _seq;
@@ -63,7 +66,7 @@ public sealed class RingActor : ReceiveActor, IWithTimers
         {
             _members.Remove(e.Member.UniqueAddress);
             // A node of another log that claimed an id of this one leaves nothing to remove from this log's ring.
-            if (_transport.Settings.OtherLog(e.Member.Roles) is null && IdOf(e.Member) is { } id) _removed.Add(id);
+            if (_transport.Settings.OtherLog(e.Member.Roles) is null && IdOf(e.Member) is { } id) _proposals.Removed(id);
             Reconcile();
         });
         Receive<ClusterEvent.IMemberEvent>(e =>
@@ -78,6 +81,7 @@ public sealed class RingActor : ReceiveActor, IWithTimers
         });
         Receive<Retry>(_ =>
         {
+            _proposals.Tick();
             if (_ring is null) AskReplica();
             Reconcile();
         });
@@ -111,30 +115,12 @@ public sealed class RingActor : ReceiveActor, IWithTimers
         var self = Cluster.Get(Context.System).SelfUniqueAddress;
         if (_transport.Leader != _transport.Settings.Self || !_members.TryGetValue(self, out var me) || me.Status != MemberStatus.Up)
         {
-            _proposed.Clear();
-            _absentSince.Clear();
+            _proposals.NotLeading();
             return;
         }
-        var now = DateTime.UtcNow;
-        foreach (var stale in _proposed.Where(p => now - p.Value >= ProposeAgainAfter).Select(p => p.Key).ToList()) _proposed.Remove(stale);
-
-        var nodes = ClusterNodes().ToList();
-        var present = nodes.Select(n => n.Node).ToHashSet();
-        _removed.ExceptWith(present);
-        foreach (var id in present) _absentSince.Remove(id);
-        var gone = new HashSet<int>(_removed);
-        foreach (var member in _ring.Members.Where(m => !present.Contains(m.Node)))
-        {
-            if (!_absentSince.TryGetValue(member.Node, out var since)) _absentSince[member.Node] = since = now;
-            if (now - since >= AbsentGrace) gone.Add(member.Node);
-        }
-
-        var plan = RingReconciler.Plan(_ring, nodes, gone);
         var commands = ImmutableArray.CreateBuilder<LogCommand>();
-        foreach (var op in plan)
+        foreach (var op in _proposals.Plan(_ring, ClusterNodes().ToList()))
         {
-            if (_proposed.ContainsKey(op)) continue;
-            _proposed[op] = now;
             commands.Add(LogCommand.Of(_clientPrefix, ++_seq, op));
             _log.Info("ring: proposing {0}", op);
         }
