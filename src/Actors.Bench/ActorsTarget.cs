@@ -12,7 +12,7 @@ namespace Actors.Bench;
 /// series of its own:
 /// <list type="bullet">
 /// <item><c>actors</c> (path <c>direct</c>): each closed-loop client is a long-lived actor that sends the public messages
-/// with its own client id and consecutive sequence numbers to <c>/user/kv</c> of the nodes, spread round-robin at first
+/// with its own client id and consecutive sequence numbers to <c>/user/log</c> of the nodes, spread round-robin at first
 /// and then to the leader that replies name (<see cref="LeaderRoute"/>), as any application sending raw messages would.</item>
 /// <item><c>actors-client</c> (path <c>client</c>): one <see cref="ActorsClient"/> shared by every closed-loop client,
 /// concurrent calls, as an application uses it.</item>
@@ -59,9 +59,9 @@ public sealed class ActorsTarget(BenchOptions options, Workload workload) : IKvT
         cancellationToken.ThrowIfCancellationRequested();
 
         _system = ActorSystem.Create("bench", BenchAkkaConfig.Remote);
-        _route = new LeaderRoute(_system, "/user/kv");
+        _route = new LeaderRoute(_system, "/user/log");
         foreach (var address in _cluster.ContactPoints(Nodes))
-            _nodes.Add(await _system.ActorSelection(address + "/user/kv").ResolveOne(TimeSpan.FromSeconds(10), cancellationToken));
+            _nodes.Add(await _system.ActorSelection(address + "/user/log").ResolveOne(TimeSpan.FromSeconds(10), cancellationToken));
         await FirstPutAsync(cancellationToken);
         if (Series.Contains("actors-client"))
         {

@@ -30,7 +30,7 @@ public sealed record BenchOptions(
     IReadOnlyList<string> Paths)
 {
     /// <summary>
-    /// Names accepted by <c>--path</c>: <c>direct</c> sends the public messages straight to the nodes' <c>/user/kv</c>
+    /// Names accepted by <c>--path</c>: <c>direct</c> sends the public messages straight to the nodes' <c>/user/log</c>
     /// from long-lived client actors; <c>client</c> goes through one <see cref="Contracts.Client.ActorsClient"/> shared by
     /// every closed-loop client, as an application does.
     /// </summary>

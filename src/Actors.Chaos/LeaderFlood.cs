@@ -12,7 +12,7 @@ public sealed record FloodOutcome(int Node, int Sent, int Overloaded, int Answer
 }
 
 /// <summary>
-/// Sends a burst of writes straight to one node's entry (<c>/user/kv</c>) from the harness's own actor system, as clients
+/// Sends a burst of writes straight to one node's entry (<c>/user/log</c>) from the harness's own actor system, as clients
 /// that keep a cut-off leader as their contact would: with no majority, it can hold at most max-pending of them and must
 /// refuse the rest as overloaded. The writes go to keys of their own (<c>flood-N</c>), which the checked history never reads.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class LeaderFlood(ActorSystem system, ClusterControl cluster, int 
     /// </summary>
     public async Task<FloodOutcome> Run(int node, TimeSpan hold)
     {
-        var entry = system.ActorSelection(cluster.ContactPoints[node - 1] + "/user/kv");
+        var entry = system.ActorSelection(cluster.ContactPoints[node - 1] + "/user/log");
         var value = "flood"u8.ToArray();
         var replies = Enumerable.Range(0, Count)
             .Select(i => Ask(entry, new Put($"flood-{i}", value), hold))

@@ -47,7 +47,7 @@ public sealed class SharedIdWorkload(ActorSystem system, IReadOnlyList<string> c
     /// <summary>Sends one request (a put of <paramref name="value"/>, or a get when it is null) once and records it.</summary>
     private async Task<KvOutcome> Send(string clientId, int historyId, long seq, string key, int node, string? value)
     {
-        var entry = system.ActorSelection(contactPoints[node] + "/user/kv");
+        var entry = system.ActorSelection(contactPoints[node] + "/user/log");
         // Sent once to one node, so the node's log time is the issue time (reads need none).
         KvRequest request = value is not null
             ? new Put(key, Encoding.UTF8.GetBytes(value), clientId, seq) { Issued = KvRequest.IssuedOnArrival }

@@ -65,8 +65,8 @@ internal sealed class CommandHostService(ActorSystem system, Task<ActorsNodeRefs
         var refs = await node.WaitAsync(cancellationToken);
         var paxos = refs.PaxosSettings;
         var palettes = new CommandRegistry(log)
-            .Register(new KvPalette(refs.Kv, refs.KvSettings.RequestTimeout))
-            .Register(new RingPalette(refs.Ring, refs.Kv, refs.KvSettings.RequestTimeout, refs.Sharding.NumberOfShards))
+            .Register(new KvPalette(refs.Entry, refs.KvSettings.RequestTimeout))
+            .Register(new RingPalette(refs.Ring, refs.Entry, refs.KvSettings.RequestTimeout, refs.Sharding.NumberOfShards))
             .Register(new ShardingPalette(system, refs.KvSettings.RequestTimeout))
             .Register(new PaxosPalette(system, refs.Transport))
             .Register(new ClusterPalette(system))

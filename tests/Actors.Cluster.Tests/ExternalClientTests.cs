@@ -51,7 +51,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         }
 
         await Increments(10);
-        // Replies name the leader: by now the client sends straight to its /user/kv.
+        // Replies name the leader: by now the client sends straight to its /user/log.
         await AwaitDirectRoute(client);
         // Kill every node in turn (the one the client is connected to among them), restarting each before the next.
         for (var node = 1; node <= 3; node++)
@@ -127,6 +127,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
             .ToHashSet();
         var clusterClient = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system).WithInitialContacts(contacts.ToImmutableHashSet())));
 
+        // Raw messages go to /user/kv, the path of earlier versions (an alias of /user/log), and to /user/log itself.
         // A write with a client id carries the log time its client knew when it first sent it: learn one from any reply.
         KvReply? reply = null;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -148,7 +149,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
         do reply = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("raw", Encoding.UTF8.GetBytes("v"), "raw-client", 1) { Issued = known }), TimeSpan.FromSeconds(30));
         while (reply.Status is KvReplyStatus.Timeout or KvReplyStatus.Unavailable && DateTime.UtcNow < deadline);
         Assert.Equal(KvReplyStatus.Ok, reply.Status);
-        var get = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Get("raw", "raw-client", 2)), TimeSpan.FromSeconds(30));
+        var get = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/log", new Get("raw", "raw-client", 2)), TimeSpan.FromSeconds(30));
         Assert.Equal("v", Encoding.UTF8.GetString(get.Value!));
         var bad = await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Put("", [1], "raw-client", 3) { Issued = known }), TimeSpan.FromSeconds(30));
         Assert.Equal(KvReplyStatus.Rejected, bad.Status);
@@ -168,7 +169,7 @@ public sealed class ExternalClientTests(ITestOutputHelper output)
             new Put("raw", Encoding.UTF8.GetBytes("resurrected"), "raw-client", 1) { Issued = issued }), TimeSpan.FromSeconds(30));
         Assert.Equal(KvReplyStatus.SessionExpired, late.Status);
         Assert.Contains("session expired", late.Error);
-        Assert.Equal("v", Encoding.UTF8.GetString((await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/kv", new Get("raw")), TimeSpan.FromSeconds(30))).Value!));
+        Assert.Equal("v", Encoding.UTF8.GetString((await clusterClient.Ask<KvReply>(new ClusterClient.Send("/user/log", new Get("raw")), TimeSpan.FromSeconds(30))).Value!));
 
         // ActorsClient issues each request at the log time it last heard of. Idle for longer than the TTL, its next write is
         // refused once as expired (it was sent once, so never applied): it issues it again and it is applied.

@@ -10,8 +10,8 @@ namespace Actors.Contracts.Client;
 /// <summary>
 /// Talks to an Actors cluster from an ActorSystem that is not a member of it (its provider must be
 /// <c>remote</c>). The first requests go through <see cref="ClusterClient"/> to the receptionist of one of the contact
-/// points and on to <c>/user/kv</c>; every reply names the leader, and from then on requests go straight to the
-/// leader's <c>/user/kv</c> over Akka.Remote (no receptionist, no forward from a follower). An attempt the leader does not
+/// points and on to <c>/user/log</c>; every reply names the leader, and from then on requests go straight to the
+/// leader's <c>/user/log</c> over Akka.Remote (no receptionist, no forward from a follower). An attempt the leader does not
 /// answer goes back through the cluster client, which moves to another contact point when one is lost, and the next
 /// reply names the new leader.
 /// <para>

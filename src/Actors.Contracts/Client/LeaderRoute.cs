@@ -24,7 +24,7 @@ public sealed class LeaderRoute
     private (string Address, DateTime Until)? _failed;
 
     /// <param name="system">The system requests are sent from.</param>
-    /// <param name="servicePath">The entry point's path on every node, such as <c>/user/kv</c>.</param>
+    /// <param name="servicePath">The entry point's path on every node, such as <c>/user/log</c>.</param>
     public LeaderRoute(ActorSystem system, string servicePath)
     {
         _system = system;

@@ -1,7 +1,7 @@
 namespace Actors.Contracts.Kv;
 
 /// <summary>
-/// A request to the key-value store, sent to <c>/user/kv</c> on any node. Keys are non-empty UTF-8 strings
+/// A request to the key-value store, sent to <c>/user/log</c> on any node. Keys are non-empty UTF-8 strings
 /// (1 KiB at most by default), values byte arrays (1 MiB at most by default).
 /// <para>
 /// (<see cref="ClientId"/>, <see cref="Seq"/>) identifies a command: a retry with the same pair is applied at
@@ -81,7 +81,7 @@ public enum KvReplyStatus
 /// <param name="Seq">The <see cref="KvRequest.Seq"/> of the request answered (0 for a request without a client id), so a
 /// client can tell the answer to its current request from a late answer to an earlier one.</param>
 /// <param name="Leader">The Akka address of the node that leads the cluster as the answering node knows it (such as
-/// <c>akka.tcp://actors@127.0.0.1:4053</c>), or null when it knows none. Requests sent to that node's <c>/user/kv</c> skip
+/// <c>akka.tcp://actors@127.0.0.1:4053</c>), or null when it knows none. Requests sent to that node's <c>/user/log</c> skip
 /// the forward from a follower.</param>
 /// <param name="LogTime">The answering node's log time (milliseconds of the leaders' clocks, as the log agreed them), for the
 /// client's next <see cref="KvRequest.Issued"/>; 0 from a node of an older version.</param>

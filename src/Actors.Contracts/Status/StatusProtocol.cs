@@ -1,6 +1,6 @@
 namespace Actors.Contracts.Status;
 
-/// <summary>Asks <c>/user/kv</c> of a node for that node's view of the consensus; answered with <see cref="NodeStatus"/>.</summary>
+/// <summary>Asks <c>/user/log</c> of a node for that node's view of the consensus; answered with <see cref="NodeStatus"/>.</summary>
 public sealed record GetNodeStatus : IActorsMessage
 {
     public static readonly GetNodeStatus Instance = new();

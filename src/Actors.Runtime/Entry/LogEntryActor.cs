@@ -5,21 +5,24 @@ using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
 using Actors.Core.Ring;
+using Actors.Runtime.Kv;
 using Actors.Runtime.Paxos;
 using Actors.Runtime.Ring;
 using Akka.Actor;
 
-namespace Actors.Runtime.Kv;
+namespace Actors.Runtime.Entry;
 
 /// <summary>
-/// <c>/user/kv</c> on every node: validates requests, submits writes to the local proposer (which forwards them
-/// to the leader), and answers each client when this node's replica applies its command. Gets stay off the log: the
+/// <c>/user/log</c> on every node, the entry point of every service on the log (also reached as <c>/user/kv</c>, the
+/// path clients used before, through <see cref="EntryAlias"/>): validates requests, submits writes to the local proposer
+/// (which forwards them to the leader), and answers each client when this node's replica applies its command. Key-value
+/// requests come from clients; operations of any service come from the node itself (<see cref="SubmitLogOp"/>). Gets stay off the log: the
 /// local replica answers them linearizably by read index (<see cref="LinearizableRead"/>). Invalid input is
 /// answered <see cref="KvReplyStatus.Rejected"/> and never reaches the log; a command not answered within
 /// <c>actors.kv.request-timeout</c> is answered <see cref="KvReplyStatus.Timeout"/>. Every answer names the request's seq
 /// and the leader, so clients can send straight to it.
 /// </summary>
-public sealed class KvEntryActor : ReceiveActor, IWithTimers
+public sealed class LogEntryActor : ReceiveActor, IWithTimers
 {
     private sealed record Sweep
     {
@@ -49,7 +52,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
     /// <summary>This node's replica's log time, as its last <see cref="AppliedBatch"/> said.</summary>
     private long _logTime;
 
-    public KvEntryActor(KvSettings settings, PaxosTransport transport)
+    public LogEntryActor(KvSettings settings, PaxosTransport transport)
     {
         _settings = settings;
         _transport = transport;
@@ -74,7 +77,7 @@ public sealed class KvEntryActor : ReceiveActor, IWithTimers
 
     /// <summary>Commands go to this node's proposer through <paramref name="transport"/> (its live reference once started).</summary>
     public static Props Props(KvSettings settings, PaxosTransport transport) =>
-        Akka.Actor.Props.Create(() => new KvEntryActor(settings, transport));
+        Akka.Actor.Props.Create(() => new LogEntryActor(settings, transport));
 
     protected override void PreStart() =>
         Timers.StartPeriodicTimer("sweep", Sweep.Instance, SweepInterval);

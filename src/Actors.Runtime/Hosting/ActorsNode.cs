@@ -127,14 +127,14 @@ public static class ActorsNode
     }
 
     /// <summary>
-    /// Starts <c>/user/kv</c>, <c>/user/ring</c>, <c>/user/paxos</c> (acceptor, proposer, replica; a learner runs no
+    /// Starts <c>/user/log</c> (and its alias <c>/user/kv</c>), <c>/user/ring</c>, <c>/user/paxos</c> (acceptor, proposer, replica; a learner runs no
     /// acceptor) and the counter's shard region with settings read from the system's configuration.
     /// </summary>
     public static ActorsNodeRefs Start(ActorSystem system) =>
         Start(system, PaxosSettings.Create(system.Settings.Config), KvSettings.Create(system.Settings.Config));
 
     /// <summary>
-    /// Starts <c>/user/kv</c> and <c>/user/paxos</c> with settings already read from the system's configuration.
+    /// Starts <c>/user/log</c>, <c>/user/kv</c>, <c>/user/ring</c> and <c>/user/paxos</c> with settings already read from the system's configuration.
     /// Throws <see cref="InvalidOperationException"/> when the system's cluster roles do not name this node's id and log
     /// (build the configuration with <see cref="BuildConfig"/> or <see cref="WithNodeRole"/>).
     /// </summary>
@@ -147,18 +147,20 @@ public static class ActorsNode
                 $"and its log, {paxos.LogRole} (which scopes clients and shards to this log): " +
                 "build its configuration with ActorsNode.BuildConfig or ActorsNode.WithNodeRole");
         var transport = new PaxosTransport(system, paxos);
-        var kvActor = system.ActorOf(KvEntryActor.Props(kv, transport), "kv");
+        var entry = system.ActorOf(Entry.LogEntryActor.Props(kv, transport), "log");
+        var alias = system.ActorOf(Entry.EntryAlias.Props(entry), "kv");
         // Before the replica, so it hears the ring the replica publishes once it has recovered.
         var ringActor = system.ActorOf(Ring.RingActor.Props(transport), "ring");
-        var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Rules, kvActor), "paxos");
-        // Systems outside the cluster reach /user/kv through ClusterClient and this node's receptionist.
-        ClusterClientReceptionist.Get(system).RegisterService(kvActor);
+        var paxosActor = system.ActorOf(PaxosSupervisor.Props(transport, kv.Rules, entry), "paxos");
+        // Systems outside the cluster reach /user/log (and /user/kv, as before) through ClusterClient and this node's receptionist.
+        ClusterClientReceptionist.Get(system).RegisterService(entry);
+        ClusterClientReceptionist.Get(system).RegisterService(alias);
         var sharding = Sharding.ShardingSettings.Create(system.Settings.Config);
         var counter = sharding.Counter
             ? Sharding.ActorsSharding.StartRegion(system, Sharding.CounterEntity.TypeName, id => Sharding.CounterEntity.Props(id, sharding), sharding,
                 Sharding.EntityStop.Instance)
             : null;
-        return new ActorsNodeRefs(kvActor, paxosActor, paxos, kv, transport, ringActor, sharding, counter);
+        return new ActorsNodeRefs(entry, paxosActor, paxos, kv, transport, ringActor, sharding, counter);
     }
 }
 
@@ -166,5 +168,5 @@ public static class ActorsNode
 /// The top-level actors of a node and the settings they run with; <see cref="Counter"/> is the built-in counter's shard
 /// region, or null when <c>actors.sharding.counter</c> is off.
 /// </summary>
-public sealed record ActorsNodeRefs(IActorRef Kv, IActorRef Paxos, PaxosSettings PaxosSettings, KvSettings KvSettings, PaxosTransport Transport,
+public sealed record ActorsNodeRefs(IActorRef Entry, IActorRef Paxos, PaxosSettings PaxosSettings, KvSettings KvSettings, PaxosTransport Transport,
     IActorRef Ring, Sharding.ShardingSettings Sharding, IActorRef? Counter);

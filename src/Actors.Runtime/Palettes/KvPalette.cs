@@ -8,7 +8,7 @@ using Akka.Actor;
 namespace Actors.Runtime.Palettes;
 
 /// <summary>
-/// <c>kv put|get|cas|delete</c>: the linearizable key-value store through this node's <c>/user/kv</c>.
+/// <c>kv put|get|cas|delete</c>: the linearizable key-value store through this node's <c>/user/log</c>.
 /// Values are taken and printed as UTF-8 text. Exit 0 on success; 1 when <c>get</c> finds nothing (and
 /// prints nothing) or <c>cas</c> does not swap; 2 on errors, with the message on stderr.
 /// </summary>

@@ -15,7 +15,7 @@ namespace Actors.Runtime.Persistence;
 /// event acknowledged before it began. An append whose first sequence number is not above the highest written is refused
 /// (a second incarnation of the same actor writing) and fails the write, so that the writer stops; a payload that cannot be
 /// serialized or is over the size limit is rejected. Configure it as
-/// <c>actors.persistence.journal</c> (hocon/actors.conf); it needs the node's actors (<c>/user/kv</c>, the replica) running.
+/// <c>actors.persistence.journal</c> (hocon/actors.conf); it needs the node's actors (<c>/user/log</c>, the replica) running.
 /// Event adapters' manifests and tags are not kept.
 /// </summary>
 public sealed class LogJournal : AsyncWriteJournal

@@ -8,7 +8,7 @@ using Akka.Configuration;
 namespace Actors.Runtime.Persistence;
 
 /// <summary>
-/// What the log-backed journal and snapshot store share: writes go through the log (<c>/user/kv</c>, as a
+/// What the log-backed journal and snapshot store share: writes go through the log (<c>/user/log</c>, as a
 /// <see cref="SubmitLogOp"/>), reads take a read barrier and then read the local replica, and payloads are serialized
 /// with the serializer Akka binds to their type.
 /// </summary>
@@ -46,11 +46,11 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
         CommandResult result;
         try
         {
-            result = await system.ActorSelection("/user/kv").Ask<CommandResult>(new SubmitLogOp(op), Timeout);
+            result = await system.ActorSelection("/user/log").Ask<CommandResult>(new SubmitLogOp(op), Timeout);
         }
         catch (AskTimeoutException)
         {
-            throw new TimeoutException($"{op.GetType().Name} not answered within {Timeout.TotalSeconds:0.#}s (is /user/kv running on this node?)");
+            throw new TimeoutException($"{op.GetType().Name} not answered within {Timeout.TotalSeconds:0.#}s (is /user/log running on this node?)");
         }
         return result.Status switch
         {

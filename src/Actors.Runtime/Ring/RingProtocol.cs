@@ -16,7 +16,7 @@ public sealed record GetRing
 }
 
 /// <summary>
-/// Node-local: asks <c>/user/kv</c> to put <see cref="Op"/> through the log; answered with the <see cref="Core.Log.CommandResult"/>
+/// Node-local: asks <c>/user/log</c> to put <see cref="Op"/> through the log; answered with the <see cref="Core.Log.CommandResult"/>
 /// it was applied with (status Timeout when it was not applied within the request timeout: it may still be).
 /// </summary>
 public sealed record SubmitLogOp(Core.Log.LogOp Op);

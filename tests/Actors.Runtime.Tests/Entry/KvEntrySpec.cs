@@ -4,6 +4,7 @@ using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
 using Actors.Runtime.Hosting;
+using Actors.Runtime.Entry;
 using Actors.Runtime.Kv;
 using Actors.Runtime.Paxos;
 using Actors.Runtime.Tests.Support;
@@ -35,7 +36,7 @@ public sealed class KvEntrySpec : TestKit
         _proposer = CreateTestProbe();
         transport.RegisterLocal(PaxosRole.Proposer, _proposer.Ref);
         transport.RegisterLocal(PaxosRole.Replica, CreateTestProbe().Ref);
-        _entry = Sys.ActorOf(KvEntryActor.Props(KvSettings.Create(Sys.Settings.Config), transport), "kv");
+        _entry = Sys.ActorOf(LogEntryActor.Props(KvSettings.Create(Sys.Settings.Config), transport), "log");
         // The replica has applied a slot stamped at log time 1000.
         _entry.Tell(new AppliedBatch([], LogTime: 1000));
     }

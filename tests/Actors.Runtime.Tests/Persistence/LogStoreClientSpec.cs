@@ -10,7 +10,7 @@ using Xunit;
 namespace Actors.Runtime.Tests.Persistence;
 
 /// <summary>
-/// The log-backed snapshot store against a stand-in for the node's entry point (<c>/user/kv</c>, answering read barriers)
+/// The log-backed snapshot store against a stand-in for the node's entry point (<c>/user/log</c>, answering read barriers)
 /// and replica (<c>/user/paxos/replica</c>, answering queries as the test scripts them): a failed read is a failure,
 /// never "no snapshot", after which an entity would recover from its first event with the events before its snapshot
 /// deleted.
@@ -52,7 +52,7 @@ public sealed class LogStoreClientSpec() : TestKit(Akka.Configuration.Configurat
 
     private async Task<IActorRef> Store(params object[] answers)
     {
-        Sys.ActorOf(Props.Create(() => new Entry()), "kv");
+        Sys.ActorOf(Props.Create(() => new Entry()), "log");
         Sys.ActorOf(Props.Create(() => new Paxos(new Queue<object>(answers))), "paxos");
         // The replica stand-in exists once its parent's constructor has run: a query sent before would go to dead letters.
         await AwaitAssertAsync(async () => await Sys.ActorSelection("/user/paxos/replica").ResolveOne(TimeSpan.FromSeconds(1)),

@@ -14,7 +14,7 @@ public sealed class RingSpec
         c.Nodes[node]!.Ring.Ask<RingState>(GetRing.Instance, TimeSpan.FromSeconds(5));
 
     private static Task<CommandResult> Submit(LocalCluster c, int node, RingOp op) =>
-        c.Nodes[node]!.Kv.Ask<CommandResult>(new SubmitLogOp(op), TimeSpan.FromSeconds(15));
+        c.Nodes[node]!.Entry.Ask<CommandResult>(new SubmitLogOp(op), TimeSpan.FromSeconds(15));
 
     /// <summary>Every running node holds the same ring, with <paramref name="check"/> true of it; returns it.</summary>
     private static async Task<RingState> AwaitSameRing(LocalCluster c, Action<RingState> check)

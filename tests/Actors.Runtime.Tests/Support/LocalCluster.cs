@@ -85,7 +85,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// time when it arrives (the entry lowers a later time to its own), which a test's direct asks stand for.
     /// </summary>
     public Task<KvReply> AskKv(int node, KvRequest request) =>
-        Nodes[node]!.Kv.Ask<KvReply>(request is not Get && request.ClientId != "" && request.Issued == 0 ? request with { Issued = KvRequest.IssuedOnArrival } : request,
+        Nodes[node]!.Entry.Ask<KvReply>(request is not Get && request.ClientId != "" && request.Issued == 0 ? request with { Issued = KvRequest.IssuedOnArrival } : request,
             TimeSpan.FromSeconds(10));
 
     /// <summary>
