@@ -46,7 +46,8 @@ public sealed class LogEntryActor : ReceiveActor, IWithTimers
     private readonly string _ephemeralPrefix;
     /// <summary>The requests waiting for their commands, and the policy of resubmits and timeouts (<see cref="EntryWaiters{TRequester}"/>).</summary>
     private readonly EntryWaiters<IActorRef> _waiting;
-    private readonly ImmutableArray<LogCommand>.Builder _writes = ImmutableArray.CreateBuilder<LogCommand>();
+    /// <summary>Writes on their way to the local proposer, in one submit per burst (no size bound: it is a local message).</summary>
+    private readonly SubmitBatcher _writes = new(long.MaxValue);
     private long _ephemeralSeq;
 
     /// <summary>This node's replica's log time, as its last <see cref="AppliedBatch"/> said.</summary>
@@ -207,16 +208,12 @@ public sealed class LogEntryActor : ReceiveActor, IWithTimers
             _transport.Send(new Outbound(_transport.Settings.Self, PaxosRole.Replica, new LinearizableRead(command)));
             return;
         }
-        _writes.Add(command);
-        if (_writes.Count > 1) return; // the marker is on its way
-        Self.Tell(FlushWrites.Instance);
+        if (_writes.Add(_transport.Settings.Self, 0, [command])) Self.Tell(FlushWrites.Instance);
     }
 
     private void Flush()
     {
-        if (_writes.Count == 0) return;
-        _transport.Send(new Outbound(_transport.Settings.Self, PaxosRole.Proposer, new Submit(_writes.ToImmutable(), 0)));
-        _writes.Clear();
+        foreach (var o in _writes.Flush()) _transport.Send(o);
     }
 
     private void Expire()

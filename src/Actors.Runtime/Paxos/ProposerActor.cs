@@ -22,10 +22,10 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly PaxosGuard _guard;
     private readonly IActorRef _refusedListener;
-    private readonly Dictionary<(int To, int Hops), List<LogCommand>> _forward = new();
+    /// <summary>Client commands forwarded to another node, collected into as few submits as fit (see <see cref="Dispatch"/>).</summary>
+    private readonly SubmitBatcher _forward;
     private Proposer _core = null!;
     private long _recoveredRound;
-    private bool _flushQueued;
     private int? _lastLeader;
 
     /// <summary>Sends the commands collected for forwarding (see <see cref="Dispatch"/>).</summary>
@@ -38,6 +38,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
     {
         _transport = transport;
         _refusedListener = refusedListener ?? ActorRefs.Nobody;
+        _forward = new SubmitBatcher(transport.Settings.Core.MaxBatchBytes);
         PersistenceId = $"paxos-proposer-{transport.Settings.Self}";
         _guard = new PaxosGuard(transport, _log, "proposer");
     }
@@ -80,11 +81,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
         switch (message)
         {
             case FlushForward:
-                _flushQueued = false;
-                foreach (var ((to, hops), commands) in _forward)
-                foreach (var part in Proposer.SplitByBytes(commands, _transport.Settings.Core.MaxBatchBytes))
-                    _transport.Send(new Outbound(to, PaxosRole.Proposer, new Submit(part, hops)));
-                _forward.Clear();
+                foreach (var o in _forward.Flush()) _transport.Send(o);
                 break;
             case RoundReserved:
                 // Only this actor's own journal holds these; one from anywhere else is ignored.
@@ -156,13 +153,7 @@ public sealed class ProposerActor : UntypedPersistentActor, IWithTimers
         {
             if (o.Message is Submit s && o.To != _core.Self)
             {
-                if (!_forward.TryGetValue((o.To, s.Hops), out var list)) _forward[(o.To, s.Hops)] = list = new();
-                list.AddRange(s.Commands);
-                if (!_flushQueued)
-                {
-                    _flushQueued = true;
-                    Self.Tell(FlushForward.Instance);
-                }
+                if (_forward.Add(o.To, s.Hops, s.Commands)) Self.Tell(FlushForward.Instance);
             }
             else
             {
