@@ -18,15 +18,11 @@ public sealed record JournalSection(ImmutableArray<JournalStreamSection> Streams
     /// <summary>The format this version writes (journal.proto: a sequence of length-delimited streams).</summary>
     public const int Format = 1;
 
-    public ServiceSection Encode() => new(JournalStateMachine.ServiceId, Format, LogFormat.Delimited(Streams.Select(ToMessage)));
+    public ServiceSection Encode() => LogFormat.Section(JournalStateMachine.ServiceId, Format, Streams, ToMessage);
 
     /// <exception cref="LogFormatException">A format this version does not know, or malformed bytes.</exception>
-    public static JournalSection Decode(ServiceSection? section)
-    {
-        if (section is null) return Empty;
-        LogFormat.Expect(section, Format, "journal");
-        return new([.. LogFormat.ReadDelimited<Schema.Stream>(section.Bytes, "journal").Select(FromMessage)]);
-    }
+    public static JournalSection Decode(ServiceSection? section) =>
+        new([.. LogFormat.Items<JournalStreamSection, Schema.Stream>(section, Format, "journal", FromMessage)]);
 
     private static Schema.Stream ToMessage(JournalStreamSection s)
     {

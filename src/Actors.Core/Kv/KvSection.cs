@@ -11,14 +11,10 @@ public sealed record KvSection(ImmutableArray<KvEntry> Entries)
     /// <summary>The format this version writes (kv.proto: a sequence of length-delimited entries).</summary>
     public const int Format = 1;
 
-    public ServiceSection Encode() => new(KvStateMachine.ServiceId, Format,
-        LogFormat.Delimited(Entries.Select(e => new Schema.Entry { Key = e.Key, Value = LogFormat.Wrap(e.Value) })));
+    public ServiceSection Encode() =>
+        LogFormat.Section(KvStateMachine.ServiceId, Format, Entries, e => new Schema.Entry { Key = e.Key, Value = LogFormat.Wrap(e.Value) });
 
     /// <exception cref="LogFormatException">A format this version does not know, or malformed bytes.</exception>
-    public static KvSection Decode(ServiceSection? section)
-    {
-        if (section is null) return Empty;
-        LogFormat.Expect(section, Format, "kv");
-        return new([.. LogFormat.ReadDelimited<Schema.Entry>(section.Bytes, "kv").Select(e => new KvEntry(e.Key, e.Value.ToByteArray()))]);
-    }
+    public static KvSection Decode(ServiceSection? section) =>
+        new([.. LogFormat.Items<KvEntry, Schema.Entry>(section, Format, "kv", e => new KvEntry(e.Key, e.Value.ToByteArray()))]);
 }

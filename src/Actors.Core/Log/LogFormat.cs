@@ -60,6 +60,20 @@ public static class LogFormat
     /// </summary>
     public static ByteString Wrap(byte[]? bytes) => bytes is null ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(bytes);
 
+    /// <summary>A section of <paramref name="items"/>, each written as its message, one after the other (<see cref="Delimited{T}"/>).</summary>
+    public static ServiceSection Section<TItem, TMessage>(int service, int format, IEnumerable<TItem> items, Func<TItem, TMessage> toMessage)
+        where TMessage : IMessage => new(service, format, Delimited(items.Select(toMessage)));
+
+    /// <summary>The items of a section <see cref="Section{TItem,TMessage}"/> wrote in <paramref name="format"/>; none when it is null.</summary>
+    /// <exception cref="LogFormatException">Another format, malformed bytes, or fields this version does not know.</exception>
+    public static List<TItem> Items<TItem, TMessage>(ServiceSection? section, int format, string service, Func<TMessage, TItem> fromMessage)
+        where TMessage : IMessage<TMessage>, new()
+    {
+        if (section is null) return [];
+        Expect(section, format, service);
+        return ReadDelimited<TMessage>(section.Bytes, service).Select(fromMessage).ToList();
+    }
+
     /// <summary>Messages one after the other, each with its length before it: a section written and read item by item.</summary>
     public static byte[] Delimited<T>(IEnumerable<T> messages) where T : IMessage
     {

@@ -11,15 +11,11 @@ public sealed record SessionsSection(ImmutableArray<Session> Sessions)
     /// <summary>The format this version writes (log.proto: a sequence of length-delimited sessions).</summary>
     public const int Format = 1;
 
-    public ServiceSection Encode() => new(ReplicatedState.SessionsSectionId, Format, LogFormat.Delimited(Sessions.Select(ToMessage)));
+    public ServiceSection Encode() => LogFormat.Section(ReplicatedState.SessionsSectionId, Format, Sessions, ToMessage);
 
     /// <exception cref="LogFormatException">A format this version does not know, or malformed bytes.</exception>
-    public static SessionsSection Decode(ServiceSection? section)
-    {
-        if (section is null) return Empty;
-        LogFormat.Expect(section, Format, "sessions");
-        return new([.. LogFormat.ReadDelimited<Schema.Session>(section.Bytes, "sessions").Select(FromMessage)]);
-    }
+    public static SessionsSection Decode(ServiceSection? section) =>
+        new([.. LogFormat.Items<Session, Schema.Session>(section, Format, "sessions", FromMessage)]);
 
     private static Schema.Session ToMessage(Session s)
     {
