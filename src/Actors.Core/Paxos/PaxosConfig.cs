@@ -28,6 +28,8 @@ namespace Actors.Core.Paxos;
 /// the leader too (<see cref="Paxos.PreVote"/>). Off only in tests that show what it prevents.</param>
 /// <param name="CheckQuorum">A leader that has heard fewer than a majority of acceptors for two election timeouts steps down.
 /// Off only in tests that show what it prevents.</param>
+/// <param name="SnapshotChunkBytes">Bytes per piece of a snapshot sent to a lagging replica, which asks for the pieces one
+/// by one; 0: a snapshot travels whole in its catch-up answer.</param>
 public sealed record PaxosConfig(
     ImmutableArray<int> Members,
     int Window = 4,
@@ -43,7 +45,8 @@ public sealed record PaxosConfig(
     ulong Fingerprint = 0,
     int MaxWindow = 64,
     bool PreVote = true,
-    bool CheckQuorum = true)
+    bool CheckQuorum = true,
+    int SnapshotChunkBytes = 0)
 {
     /// <summary>Acceptors that make a majority.</summary>
     public int Quorum => Members.Length / 2 + 1;
@@ -66,6 +69,7 @@ public sealed record PaxosConfig(
         if (MaxBatchBytes < 1) throw new ArgumentException("paxos: max-batch-bytes must be at least 1");
         if (IdleStampTicks < 1) throw new ArgumentException("paxos: idle-stamp-ticks must be at least 1");
         if (CatchUpBatch < 1) throw new ArgumentException("paxos: catch-up batch must be at least 1");
+        if (SnapshotChunkBytes < 0) throw new ArgumentException("paxos: snapshot-chunk-bytes must not be negative");
         return this;
     }
 }

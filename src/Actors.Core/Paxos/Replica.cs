@@ -7,7 +7,8 @@ namespace Actors.Core.Paxos;
 /// The learner/replica role as a deterministic state machine: it learns chosen values, applies them to the
 /// key-value state machine strictly in slot order, snapshots every <see cref="PaxosConfig.SnapshotEvery"/>
 /// applied slots, and catches up from a peer (chosen values, or its snapshot when they were compacted)
-/// when it learns that the log has moved past it. It also answers linearizable reads off the log: it asks the leader for a
+/// when it learns that the log has moved past it. With <see cref="PaxosConfig.SnapshotChunkBytes"/> set, a snapshot
+/// travels in pieces the receiver asks for one by one (<see cref="SnapshotSender"/>, <see cref="SnapshotReceiver"/>). It also answers linearizable reads off the log: it asks the leader for a
 /// read index (<see cref="PendingReads"/>) and answers each read from its state once it has applied through that index.
 /// </summary>
 public sealed class Replica
@@ -25,6 +26,10 @@ public sealed class Replica
     private long _appliedSinceSnapshot;
     private bool _snapshotInProgress;
     private readonly PendingReads _reads;
+
+    /// <summary>Snapshots this replica serves in pieces, and the one it receives so; null when snapshots travel whole.</summary>
+    private readonly SnapshotSender? _sender;
+    private readonly SnapshotReceiver? _receiver;
 
     /// <param name="config">Shared Paxos parameters.</param>
     /// <param name="self">This node's id.</param>
@@ -46,6 +51,11 @@ public sealed class Replica
         _state = new ReplicatedState(rules, _lastSnapshot, _more);
         NextToApply = _lastSnapshot.AppliedThrough + 1;
         _reads = new PendingReads(ReadHoldTicks(_config), readIdStart);
+        if (_config.SnapshotChunkBytes > 0)
+        {
+            _sender = new SnapshotSender(self, _config.SnapshotChunkBytes, fingerprint: _config.Fingerprint);
+            _receiver = new SnapshotReceiver(self, _config.RetransmitTicks);
+        }
     }
 
     /// <summary>Ticks a read waits for its read index before it is dropped: ten election timeouts.</summary>
@@ -106,8 +116,21 @@ public sealed class Replica
                 break;
             case Tick:
                 _now++;
+                if (_receiver is not null)
+                {
+                    if (_receiver.Current is { } transfer && transfer.Slot < NextToApply) _receiver.Reset(); // caught up past it
+                    if (_receiver.Tick() is { } again && _receiver.Current is { } cur)
+                        fx.Send.Add(new Outbound(cur.From, PaxosRole.Replica, again));
+                }
                 MaybeCatchUp(fx);
                 AskForReadIndex(fx);
+                break;
+            case SnapshotChunk c:
+                if (!FromThisLog(c.Fingerprint) || _receiver is null) break;
+                OnChunk(c, fx);
+                break;
+            case SnapshotChunkRequest r:
+                if (_sender?.Chunk(r.Slot, r.Offset) is { } piece) fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, piece));
                 break;
             case LinearizableRead r:
                 _reads.Add(r.Command, _now);
@@ -187,6 +210,8 @@ public sealed class Replica
     private void MaybeCatchUp(Effects fx)
     {
         if (NextToApply >= KnownCommit) return;
+        // While a snapshot arrives piece by piece, asking for another catch-up would only start it over.
+        if (_receiver?.Current is not null) return;
         if (_catchUpSentAt != long.MinValue && _now - _catchUpSentAt < _config.RetransmitTicks) return;
         var peer = PickPeer();
         if (peer is null) return;
@@ -224,6 +249,14 @@ public sealed class Replica
             decisions.Add(new DecidedSlot(slot, v));
         }
         if (snapshot is null && decisions.Count == 0) return;
+        if (snapshot is not null && _sender is not null)
+        {
+            // A snapshot may be larger than a message may be: it travels in pieces the receiver asks for one by one. The
+            // decisions after it stay here; the receiver asks for them once the snapshot is installed.
+            if (!_sender.Holds(snapshot.AppliedThrough)) _sender.Load(snapshot.AppliedThrough, SnapshotFormat.Encode(snapshot));
+            if (_sender.Chunk(snapshot.AppliedThrough, 0) is { } first) fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, first));
+            return;
+        }
         fx.Send.Add(new Outbound(r.From, PaxosRole.Replica, new CatchUpResponse(snapshot, decisions.ToImmutable(), Self, _config.Fingerprint)));
     }
 
@@ -248,6 +281,25 @@ public sealed class Replica
         ApplyReady(fx);
         _catchUpSentAt = long.MinValue;
         MaybeCatchUp(fx);
+    }
+
+    private void OnChunk(SnapshotChunk chunk, Effects fx)
+    {
+        if (chunk.Slot < NextToApply) return; // caught up past it already
+        var whole = _receiver!.Offer(chunk, out var next);
+        if (next is not null) fx.Send.Add(new Outbound(chunk.From, PaxosRole.Replica, next));
+        if (whole is null) return;
+        StateSnapshot snapshot;
+        try
+        {
+            snapshot = SnapshotFormat.Decode(whole);
+        }
+        catch (LogFormatException e)
+        {
+            fx.Errors.Add($"replica {Self}: the snapshot through slot {chunk.Slot} from node {chunk.From} could not be read ({e.Message}); catching up again");
+            return;
+        }
+        OnCatchUp(new CatchUpResponse(snapshot, [], chunk.From, _config.Fingerprint), fx);
     }
 
     /// <summary>The state <paramref name="snap"/> holds, or null (an error said why) when this version cannot read it.</summary>

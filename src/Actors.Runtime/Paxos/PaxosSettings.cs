@@ -153,6 +153,7 @@ public sealed class PaxosSettings
         var id = NodeId(members, self, ActorsConfig.Int(c, p + "node-id", 0));
 
         var rules = Kv.KvSettings.Create(c).Rules.Fingerprint;
+        var chunk = (int)ActorsConfig.Bytes(c, p + "snapshot-chunk-bytes", 1024, 8L * 1024 * 1024);
         var core = new PaxosConfig(
             Enumerable.Range(1, members.Length).ToImmutableArray(),
             Window: ActorsConfig.Int(c, p + "window", 1, 1024),
@@ -166,7 +167,8 @@ public sealed class PaxosSettings
             MaxPending: ActorsConfig.Int(c, p + "max-pending", 1),
             IdleStampTicks: ActorsConfig.Int(c, p + "idle-stamp-ticks", 1),
             MaxBatchBytes: (int)ActorsConfig.Bytes(c, p + "max-batch-bytes", 1024, 64L * 1024 * 1024),
-            Fingerprint: FingerprintOf(members, rules));
+            Fingerprint: FingerprintOf(members, rules),
+            SnapshotChunkBytes: chunk);
         try
         {
             core.Validate();
@@ -175,7 +177,6 @@ public sealed class PaxosSettings
         {
             throw new ConfigurationException("actors." + e.Message.Replace(": ", ".", StringComparison.Ordinal), e);
         }
-        var chunk = (int)ActorsConfig.Bytes(c, p + "snapshot-chunk-bytes", 1024, 8L * 1024 * 1024);
         // A message over the transport's frame size is dropped without a word: refuse settings that would make one.
         var frame = c.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128000;
         if (core.MaxBatchBytes + FrameOverhead > frame)

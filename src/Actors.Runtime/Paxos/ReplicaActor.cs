@@ -11,15 +11,15 @@ namespace Actors.Runtime.Paxos;
 /// applied commands to the key-value entry point, and saves the state in its journal in pieces of
 /// <c>actors.paxos.snapshot-chunk-bytes</c> (<see cref="StatePieces"/>), so no record has to hold all of it; once a
 /// save is written whole, the journal before it is deleted. Messages pass a <see cref="PaxosGuard"/> before they reach
-/// the core.
+/// the core, which also sends and receives snapshots in pieces (<see cref="PaxosConfig.SnapshotChunkBytes"/>).
 /// </summary>
 public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 {
     private readonly PaxosTransport _transport;
     private readonly LogRules _rules;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private StateSnapshot? _saving;
-    private StateSnapshot? _nextToSave;
+    /// <summary>The saves of the state, one at a time (<see cref="SnapshotSaves"/>).</summary>
+    private readonly SnapshotSaves _saves = new();
     private readonly List<IActorRef> _subscribers = new();
 
     /// <summary>The log time last told to the subscribers.</summary>
@@ -27,13 +27,9 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     /// <summary>The key-value entry point: it asks for linearizable reads, and only it gets their answers.</summary>
     private readonly IActorRef _readers;
     private Core.Ring.RingState? _publishedRing;
-    private readonly SnapshotSender _snapshotSender;
-    private readonly SnapshotReceiver _snapshotReceiver;
     private StateSnapshot? _recovered;
     /// <summary>The saved state as recovery finds it; dropped once recovered, so its bytes are not held for good.</summary>
     private StatePieceAssembler? _savedPieces = new();
-    /// <summary>Set when the journal refused a piece of the save under way: that save is not whole and is made again.</summary>
-    private bool _pieceRejected;
     private readonly PaxosGuard _guard;
     private Replica _core = null!;
 
@@ -43,8 +39,6 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         _rules = rules;
         _subscribers.Add(appliedListener);
         _readers = appliedListener;
-        _snapshotSender = new SnapshotSender(transport.Settings.Self, transport.Settings.SnapshotChunkBytes, fingerprint: transport.Settings.Fingerprint);
-        _snapshotReceiver = new SnapshotReceiver(transport.Settings.Self, transport.Settings.Core.RetransmitTicks);
         PersistenceId = $"paxos-replica-{transport.Settings.Self}";
         _guard = new PaxosGuard(transport, _log, "replica");
 
@@ -70,7 +64,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 
         Command<RetrySnapshot>(_ =>
         {
-            if (_saving is null) SaveNext();
+            if (_saves.Retry() is { } retry) StartSave(retry);
         });
         Command<DeleteMessagesSuccess>(_ => { });
         Command<DeleteMessagesFailure>(_ => { });
@@ -144,17 +138,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         {
             case null:
                 return;
-            case SnapshotChunk chunk:
-                OnChunk(chunk);
-                return;
-            case SnapshotChunkRequest r:
-                if (_snapshotSender.Chunk(r.Slot, r.Offset) is { } piece)
-                    _transport.Send(new Outbound(r.From, PaxosRole.Replica, piece));
-                return;
             case Tick t:
-                if (_snapshotReceiver.Current is { } transfer && transfer.Slot < _core.NextToApply) _snapshotReceiver.Reset();
-                if (_snapshotReceiver.Tick() is { } again && _snapshotReceiver.Current is { } cur)
-                    _transport.Send(new Outbound(cur.From, PaxosRole.Replica, again));
                 Handle(t);
                 // Keeps a restarted proposer informed of how far this node has applied.
                 _transport.Send(new Outbound(_core.Self, PaxosRole.Proposer, new AppliedThrough(_core.NextToApply - 1)));
@@ -182,57 +166,15 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
             _publishedRing = _core.State.Ring;
             Context.System.EventStream.Publish(new Ring.RingChanged(_publishedRing));
         }
-        foreach (var o in fx.Send)
-        {
-            if (o.Message is CatchUpResponse { Snapshot: { } snapshot } && o.To != _core.Self)
-            {
-                // A snapshot may be larger than a frame: it travels in pieces the receiver asks for one by one. The
-                // decisions after it are dropped; the receiver asks for them once the snapshot is installed.
-                if (!_snapshotSender.Holds(snapshot.AppliedThrough))
-                    _snapshotSender.Load(snapshot.AppliedThrough, Context.System.Serialization.FindSerializerFor(snapshot).ToBinary(snapshot));
-                if (_snapshotSender.Chunk(snapshot.AppliedThrough, 0) is { } first)
-                    _transport.Send(new Outbound(o.To, PaxosRole.Replica, first));
-                continue;
-            }
-            // While a snapshot arrives piece by piece, asking for another catch-up would only start it over.
-            if (o.Message is CatchUpRequest && _snapshotReceiver.Current is not null) continue;
-            _transport.Send(o);
-        }
+        foreach (var o in fx.Send) _transport.Send(o);
         if (fx.SaveSnapshot is { } snap)
         {
-            // One save at a time; a newer snapshot waiting replaces an older one that waits.
-            _nextToSave = snap;
-            if (_saving is null) SaveNext();
+            if (_saves.Offer(snap) is { } start) StartSave(start);
         }
     }
 
-    private void OnChunk(SnapshotChunk chunk)
+    private void StartSave(StateSnapshot snap)
     {
-        if (chunk.Slot < _core.NextToApply) return; // caught up past it already
-        var whole = _snapshotReceiver.Offer(chunk, out var next);
-        if (next is not null) _transport.Send(new Outbound(chunk.From, PaxosRole.Replica, next));
-        if (whole is null) return;
-        StateSnapshot snapshot;
-        try
-        {
-            snapshot = (StateSnapshot)Context.System.Serialization.Deserialize(whole, Serialization.PaxosSerializer.Id, "log.snapshot");
-        }
-        catch (Exception e)
-        {
-            _log.Warning(e, "replica: the snapshot through slot {0} from node {1} could not be read; catching up again", chunk.Slot, chunk.From);
-            return;
-        }
-        _log.Info("replica: installing the snapshot through slot {0} from node {1} ({2} bytes)", chunk.Slot, chunk.From, whole.Length);
-        // The chunks passed the guard (a known sender, this log's fingerprint): the whole is an answer of this log.
-        Handle(new CatchUpResponse(snapshot, [], chunk.From, _transport.Settings.Fingerprint));
-    }
-
-    private void SaveNext()
-    {
-        if (_nextToSave is not { } snap) return;
-        _nextToSave = null;
-        _saving = snap;
-        _pieceRejected = false;
         // The snapshot sender keeps what it serves a lagging peer: replacing it here would cut that transfer short.
         var bytes = Context.System.Serialization.FindSerializerFor(snap).ToBinary(snap);
         Write(new Save(snap, StatePieces.Cut(snap.AppliedThrough, bytes, _transport.Settings.SnapshotChunkBytes)), 0);
@@ -263,19 +205,18 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         DeferAsync(from, _ =>
         {
             var next = from + PiecesPerWrite;
-            if (!_pieceRejected && next < save.Pieces.Count) Write(save, next);
-            else Saved(save.Snap, save.First);
+            if (_saves.Continue && next < save.Pieces.Count) Write(save, next);
+            else Saved(save.First);
         });
     }
 
-    private void Saved(StateSnapshot snap, long first)
+    private void Saved(long first)
     {
-        _saving = null;
-        if (_pieceRejected || first <= 0)
+        var (snap, whole, next) = _saves.End(first);
+        if (!whole)
         {
             // Compaction waits for this save: make it again rather than stop compacting for good.
             _log.Warning("replica: the journal refused part of the state through slot {0}; saving again in {1}", snap.AppliedThrough, SnapshotRetry);
-            _nextToSave ??= snap;
             Timers.StartSingleTimer("snapshot-retry", RetrySnapshot.Instance, SnapshotRetry);
             return;
         }
@@ -283,7 +224,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         if (first > 1) DeleteMessages(first - 1);
         DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue));
         Handle(new SnapshotSaved(snap.AppliedThrough));
-        SaveNext();
+        if (next is not null) StartSave(next);
     }
 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
@@ -291,7 +232,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         if (@event is StatePiece p)
         {
             _log.Warning(cause, "replica: the journal refused the piece at {0} of the state through slot {1}", p.Offset, p.Slot);
-            _pieceRejected = true;
+            _saves.PieceRefused();
             return;
         }
         base.OnPersistRejected(cause, @event, sequenceNr);

@@ -327,18 +327,14 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
     }
 
     /// <summary>
-    /// Before a snapshot section as this version writes it: the service id, the section's format (4 bytes each) and its
-    /// bytes (length-prefixed) follow, which the serializer never reads. A snapshot written before services encoded their
-    /// own sections has a section id (1 to 5) here instead, followed by its fields (<see cref="LegacyFormat"/>).
+    /// Before a snapshot section as this version writes it (<see cref="SnapshotFormat"/>): the service id, the section's
+    /// format (4 bytes each) and its bytes (length-prefixed) follow, which the serializer never reads. A snapshot written
+    /// before services encoded their own sections has a section id (1 to 5) here instead, followed by its fields
+    /// (<see cref="LegacyFormat"/>).
     /// </summary>
-    private const byte SectionTag = 0xFE;
+    private const byte SectionTag = SnapshotFormat.SectionTag;
 
-    private static void WriteSnapshot(WireWriter w, StateSnapshot s)
-    {
-        var sections = s.Sections.IsDefault ? [] : s.Sections;
-        w.Long(s.AppliedThrough).Long(s.LogTime).Int(sections.Length);
-        foreach (var section in sections) w.Byte(SectionTag).Int(section.Service).Int(section.Format).Bytes(section.Bytes);
-    }
+    private static void WriteSnapshot(WireWriter w, StateSnapshot s) => w.Raw(SnapshotFormat.Encode(s));
 
     private static StateSnapshot ReadSnapshot(ref WireReader r)
     {

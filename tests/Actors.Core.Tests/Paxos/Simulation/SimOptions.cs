@@ -30,6 +30,8 @@ public sealed record SimOptions
     public int ClientTimeout { get; init; } = 400;
     public int ClientRetries { get; init; } = 3;
     public int SnapshotEvery { get; init; } = 7;
+    /// <summary>Bytes per piece of a snapshot sent to a lagging replica, which asks for the pieces one by one; 0: whole.</summary>
+    public int SnapshotChunkBytes { get; init; }
     public int Window { get; init; } = 4;
 
     /// <summary>The most slots a leader keeps in flight (its window widens up to this under load); at least <see cref="Window"/>.</summary>

@@ -21,7 +21,8 @@ public sealed record SimReport(
     int ClusterRestarts = 0,
     int Elections = 0,
     int OkAfterDeafened = 0,
-    int UnreadableApplied = 0);
+    int UnreadableApplied = 0,
+    int PiecewiseInstalls = 0);
 
 /// <summary>
 /// A seeded discrete-event simulation of a Paxos cluster: every node runs an acceptor, a proposer and a
@@ -124,7 +125,8 @@ public sealed class Simulator
             Enumerable.Range(0, options.Nodes).ToImmutableArray(),
             Window: options.Window, MaxWindow: options.MaxWindow, MaxBatch: options.MaxBatch, HeartbeatTicks: 2, ElectionTimeoutTicks: 10,
             RetransmitTicks: 4, SnapshotEvery: options.SnapshotEvery, CatchUpBatch: 5, MaxBatchBytes: options.MaxBatchBytes,
-            PreVote: !options.NoPreVote, CheckQuorum: !options.NoCheckQuorum, Fingerprint: LogFingerprint, MaxPending: options.MaxPending);
+            PreVote: !options.NoPreVote, CheckQuorum: !options.NoCheckQuorum, Fingerprint: LogFingerprint, MaxPending: options.MaxPending,
+            SnapshotChunkBytes: options.SnapshotChunkBytes);
         _rules = LogRules.Default with { SessionTtl = options.SessionTtl };
         _nodes = Enumerable.Range(0, options.Nodes + options.Learners).Select(i => new Node(i) { Learner = i >= options.Nodes }).ToArray();
         foreach (var n in _nodes) Boot(n);
@@ -185,7 +187,7 @@ public sealed class Simulator
                             $"leaders: {string.Join(", ", _nodes.Select(n => $"{n.Id}:{n.Proposer.Role}/{n.Proposer.Leader}/{n.Proposer.Ballot}/fu{n.Proposer.FirstUnchosen}/if{n.Proposer.InFlightCount}/p{n.Proposer.PendingCount}/next{n.Replica.NextToApply}/commit{n.Replica.KnownCommit}/promised{n.Acceptor.Promised}/compacted{n.Acceptor.CompactedThrough}"))}");
         if (_violations.Count == 0) CheckConvergence();
 
-        return new SimReport(_history, _violations, _crashes, _partitions, _delivered, _proposerRestarts, _clusterRestarts, _elections, _okAfterDeafened, _unreadableApplied);
+        return new SimReport(_history, _violations, _crashes, _partitions, _delivered, _proposerRestarts, _clusterRestarts, _elections, _okAfterDeafened, _unreadableApplied, _piecewiseInstalls);
     }
 
     private void CheckConvergence()
@@ -308,6 +310,9 @@ public sealed class Simulator
 
     private int _unreadable;
     private int _unreadableApplied;
+
+    /// <summary>Snapshots a replica installed from pieces (<see cref="SimOptions.SnapshotChunkBytes"/>).</summary>
+    private int _piecewiseInstalls;
 
     /// <summary>
     /// A command whose bytes no version can read, submitted through a random node: a random valid operation of a service less
@@ -455,7 +460,9 @@ public sealed class Simulator
             return;
         }
         var wasLeader = n.Proposer.Role == ProposerRole.Leader;
+        var appliedBefore = n.Replica.NextToApply;
         var fx = o.Role == PaxosRole.Proposer ? n.Proposer.Step(o.Message) : n.Replica.Step(o.Message);
+        if (o.Message is SnapshotChunk && n.Replica.NextToApply > appliedBefore) _piecewiseInstalls++;
         if (!wasLeader && n.Proposer.Role == ProposerRole.Leader && _now < _o.FaultPhase) _elections++;
         if (n.Proposer.PendingCount > _config.MaxPending && _overPending++ == 0)
             _violations.Add($"node {n.Id}'s proposer ({n.Proposer.Role}) holds {n.Proposer.PendingCount} commands, over max-pending {_config.MaxPending}, at t={_now}");
