@@ -26,9 +26,9 @@ public sealed class JournalStateMachine : ILogService
 
     long ILogService.Growth(LogOp op) => op is JournalOp journal ? Growth(journal) : 0;
 
-    CommandResult ILogService.Apply(LogOp op, long slot) => Execute((JournalOp)op);
+    CommandResult ILogService.Apply(LogOp op, long slot, long logTime) => Execute((JournalOp)op);
 
-    CommandResult ILogService.Read(LogOp op, long slot) => Rejected($"journal: {op.GetType().Name} is not a read");
+    CommandResult ILogService.Read(LogOp op, long slot, long logTime) => Rejected($"journal: {op.GetType().Name} is not a read");
 
     private readonly Dictionary<string, JournalStream> _streams = new(StringComparer.Ordinal);
 

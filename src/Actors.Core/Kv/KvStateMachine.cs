@@ -25,9 +25,9 @@ public sealed class KvStateMachine : ILogService
 
     long ILogService.Growth(LogOp op) => op is KvOp kv ? Growth(kv) : 0;
 
-    CommandResult ILogService.Apply(LogOp op, long slot) => Execute((KvOp)op);
+    CommandResult ILogService.Apply(LogOp op, long slot, long logTime) => Execute((KvOp)op);
 
-    CommandResult ILogService.Read(LogOp op, long slot) => Execute((KvOp)op);
+    CommandResult ILogService.Read(LogOp op, long slot, long logTime) => Execute((KvOp)op);
 
     private readonly Dictionary<string, byte[]> _data = new(StringComparer.Ordinal);
     private readonly KvLimits _limits;

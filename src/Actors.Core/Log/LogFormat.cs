@@ -36,11 +36,16 @@ public sealed class LogFormatException(string message, bool newer = false, Excep
         {
             throw new LogFormatException($"{service}: malformed bytes ({e.Message})", inner: e);
         }
-        if (message.CalculateSize() != bytes.Length) throw UnknownFields(service);
-        return message;
+        if (message.CalculateSize() == bytes.Length) return message;
+        // Rare: the parser dropped something, or the bytes are not as an encoder writes them. Only fields it does not know
+        // (kept by a parser that keeps them) mean a newer version; an encoding no version writes (a varint longer than
+        // it needs, invalid UTF-8) is malformed, and refused alike by every version.
+        var kept = new MessageParser<T>(() => new T()).ParseFrom(bytes);
+        if (kept.CalculateSize() != message.CalculateSize()) throw UnknownFields(service);
+        throw new LogFormatException($"{service}: malformed bytes (not as any encoder writes them)");
     }
 
-    /// <summary>Fields this version does not know (or an encoding no version writes).</summary>
+    /// <summary>Fields this version does not know.</summary>
     public static LogFormatException UnknownFields(string service) =>
         new($"{service}: fields unknown to this version (written by a newer one? upgrade this node)", newer: true);
 

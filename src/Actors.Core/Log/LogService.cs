@@ -33,14 +33,18 @@ public interface ILogService
     /// </summary>
     long Growth(LogOp op);
 
-    /// <summary>Applies <paramref name="op"/>, the operation of slot <paramref name="slot"/>, and returns its reply.</summary>
-    CommandResult Apply(LogOp op, long slot);
+    /// <summary>
+    /// Applies <paramref name="op"/>, the operation of slot <paramref name="slot"/>, and returns its reply.
+    /// <paramref name="logTime"/> is the log's time at that slot (the leader's stamps, never going back): what expires in
+    /// a service expires by it, so every replica expires the same thing at the same slot.
+    /// </summary>
+    CommandResult Apply(LogOp op, long slot, long logTime);
 
     /// <summary>
-    /// Answers a read (<see cref="LogOp.IsRead"/>) from the state as it is after slot <paramref name="slot"/>, changing
-    /// nothing.
+    /// Answers a read (<see cref="LogOp.IsRead"/>) from the state as it is after slot <paramref name="slot"/> (log time
+    /// <paramref name="logTime"/>), changing nothing.
     /// </summary>
-    CommandResult Read(LogOp op, long slot);
+    CommandResult Read(LogOp op, long slot, long logTime);
 
     /// <summary>
     /// The service's data as a snapshot section (its id, its section format, the bytes), which its registration's
@@ -80,8 +84,8 @@ public sealed class BarrierService : ILogService
 
     public long Growth(LogOp op) => 0;
 
-    public CommandResult Apply(LogOp op, long slot) => CommandResult.Ok;
+    public CommandResult Apply(LogOp op, long slot, long logTime) => CommandResult.Ok;
 
     /// <summary>The slot applied through (8 bytes, little-endian), which the reader then requires of the replica it reads.</summary>
-    public CommandResult Read(LogOp op, long slot) => new(CommandStatus.Ok, BitConverter.GetBytes(slot));
+    public CommandResult Read(LogOp op, long slot, long logTime) => new(CommandStatus.Ok, BitConverter.GetBytes(slot));
 }

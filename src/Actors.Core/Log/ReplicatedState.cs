@@ -237,7 +237,7 @@ public sealed class ReplicatedState
             return new CommandResult(CommandStatus.Rejected, null, e.Message);
         }
         if (r.Op is not { } op) return r.Refused!;
-        return op.IsRead ? r.Service!.Read(op, _slot) : new CommandResult(CommandStatus.Rejected, null, $"{r.Service!.Name}: {op.GetType().Name} is not a read");
+        return op.IsRead ? r.Service!.Read(op, _slot, LogTime) : new CommandResult(CommandStatus.Rejected, null, $"{r.Service!.Name}: {op.GetType().Name} is not a read");
     }
 
     /// <summary>The operation <paramref name="command"/> carries, as its service reads it (for status, tests and tools).</summary>
@@ -269,6 +269,6 @@ public sealed class ReplicatedState
             return new CommandResult(CommandStatus.Rejected, null,
                 $"state full: the replicated state holds {DataBytes} bytes of data and this {op.GetType().Name} would add {growth}, over " +
                 $"actors.log.max-state-bytes ({_rules.MaxStateBytes}); delete keys or events to make room (deletes and reads still pass)");
-        return service.Apply(op, _slot);
+        return service.Apply(op, _slot, LogTime);
     }
 }

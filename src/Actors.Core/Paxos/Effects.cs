@@ -46,4 +46,10 @@ public sealed class Effects
 
     /// <summary>A snapshot the replica wants saved; the driver answers with <see cref="SnapshotSaved"/>.</summary>
     public StateSnapshot? SaveSnapshot { get; set; }
+
+    /// <summary>A peer's snapshot the replica installed in this step (for the driver's log).</summary>
+    public SnapshotInstalled? Installed { get; set; }
 }
+
+/// <summary>A replica installed the snapshot through <paramref name="Slot"/> that node <paramref name="From"/> sent, of <paramref name="Bytes"/> bytes of sections.</summary>
+public sealed record SnapshotInstalled(long Slot, int From, long Bytes);

@@ -264,11 +264,14 @@ public sealed class Replica
 
     private void OnCatchUp(CatchUpResponse r, Effects fx)
     {
+        var before = NextToApply;
         if (r.Snapshot is { } snap && snap.AppliedThrough >= NextToApply && Restore(snap, r.From, fx) is { } restored)
         {
             _state = restored;
             _lastSnapshot = snap;
+            fx.Installed = new SnapshotInstalled(snap.AppliedThrough, r.From, snap.Bytes);
             NextToApply = snap.AppliedThrough + 1;
+            HaltedAt = null;
             foreach (var stale in _log.Keys.Where(s => s < NextToApply).ToList()) _log.Remove(stale);
             if (NextToApply > KnownCommit) KnownCommit = NextToApply;
             _appliedSinceSnapshot = 0;
@@ -279,7 +282,9 @@ public sealed class Replica
         }
         foreach (var d in r.Decisions) Learn(d.Slot, d.Value);
         ApplyReady(fx);
-        _catchUpSentAt = long.MinValue;
+        // An answer that moved this replica on is followed at once by the next request; one that did not (a replica stopped
+        // at a slot it cannot read, a snapshot it refused) waits for the retransmit time, so no two replicas ping-pong.
+        if (NextToApply > before) _catchUpSentAt = long.MinValue;
         MaybeCatchUp(fx);
     }
 

@@ -28,9 +28,9 @@ public sealed class RingStateMachine : ILogService
 
     long ILogService.Growth(LogOp op) => 0;
 
-    CommandResult ILogService.Apply(LogOp op, long slot) => Execute((RingOp)op, slot);
+    CommandResult ILogService.Apply(LogOp op, long slot, long logTime) => Execute((RingOp)op, slot);
 
-    CommandResult ILogService.Read(LogOp op, long slot) => Rejected($"ring: {op.GetType().Name} is not a read");
+    CommandResult ILogService.Read(LogOp op, long slot, long logTime) => Rejected($"ring: {op.GetType().Name} is not a read");
 
     private readonly int _virtualNodesPerWeight;
 

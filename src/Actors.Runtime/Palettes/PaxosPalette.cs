@@ -81,6 +81,7 @@ public sealed class PaxosPalette : CommandPalette
                 window = p.Window,
                 pending = p.Pending,
                 reads = r.Reads,
+                haltedAt = r.HaltedAt,
                 members = members.Select(Json),
                 learners = learners.Select(Json),
             }) + "\n");
@@ -94,6 +95,8 @@ public sealed class PaxosPalette : CommandPalette
         sb.AppendLine($"ballot:         {(p.Ballot == Ballot.Zero ? "none" : p.Ballot.ToString())}");
         sb.AppendLine($"first unchosen: {p.FirstUnchosen}");
         sb.AppendLine($"last applied:   {r.LastApplied}");
+        if (r.HaltedAt is { } halted)
+            sb.AppendLine($"STOPPED AT:     slot {halted}: it holds a command this version cannot read (written by a newer one); upgrade this node");
         sb.AppendLine($"snapshot:       {(r.SnapshotThrough < 0 ? "none" : $"through slot {r.SnapshotThrough}")}");
         sb.AppendLine($"keys:           {r.Keys}");
         sb.AppendLine($"sessions:       {r.Sessions}");

@@ -24,7 +24,7 @@ public sealed record GetReplicaStatus
 /// of the services' data against its limit (<c>actors.log.max-state-bytes</c>).
 /// </summary>
 public sealed record ReplicaStatus(long LastApplied, long KnownCommit, long SnapshotThrough, int Keys, int Sessions, int Reads = 0,
-    long StateBytes = 0, long MaxStateBytes = 0, long DataBytes = 0);
+    long StateBytes = 0, long MaxStateBytes = 0, long DataBytes = 0, long? HaltedAt = null);
 
 /// <summary>
 /// Subscribes <see cref="Subscriber"/> (a local actor) to the commands this node's replica applies: it receives every

@@ -72,7 +72,7 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
         Command<DeleteSnapshotsFailure>(_ => { });
         Command<GetReplicaStatus>(_ => Sender.Tell(new ReplicaStatus(
             _core.NextToApply - 1, _core.KnownCommit, _core.LastSnapshot.AppliedThrough, _core.State.Kv.Count, _core.State.SessionCount, _core.ReadsHeld,
-            _core.State.Bytes, _rules.MaxStateBytes, _core.State.DataBytes)));
+            _core.State.Bytes, _rules.MaxStateBytes, _core.State.DataBytes, _core.HaltedAt)));
         Command<SubscribeApplied>(s =>
         {
             if (_subscribers.Contains(s.Subscriber)) return;
@@ -153,6 +153,8 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
     {
         var fx = _core.Step(message);
         foreach (var e in fx.Errors) _log.Error(e);
+        if (fx.Installed is { } installed)
+            _log.Info("replica: installing the snapshot through slot {0} from node {1} ({2} bytes)", installed.Slot, installed.From, installed.Bytes);
         if (fx.Applied.Count > 0 || _core.State.LogTime != _publishedLogTime)
         {
             _publishedLogTime = _core.State.LogTime;

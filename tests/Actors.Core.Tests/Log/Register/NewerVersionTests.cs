@@ -61,12 +61,38 @@ public sealed class NewerVersionTests
         Assert.True(Assert.Throws<LogFormatException>(() => state.Apply(new LogCommand("c", 1, KvStateMachine.ServiceId, newOperation))).Newer);
         Assert.Null(state.Kv.Peek("k"));
 
+        // A length written longer than it needs (0x81 0x00 for 1) parses, but no encoder writes it: malformed, not newer.
+        byte[] overlong = [0x0A, 0x07, 0x0A, 0x81, 0x00, (byte)'k', 0x12, 0x01, 0x01];
+        var odd = state.Apply(new LogCommand("c", 1, KvStateMachine.ServiceId, overlong));
+        Assert.Equal(CommandStatus.Rejected, odd.Status);
+        Assert.Contains("not as any encoder writes them", odd.Error);
+
         // A cut field is malformed for every version: refused, the same on every replica, and the replica goes on.
         var cut = LogCommand.Of("c", 1, new KvPut("k", [1])).Op[..^1];
         var refused = state.Apply(new LogCommand("c", 1, KvStateMachine.ServiceId, cut));
         Assert.Equal(CommandStatus.Rejected, refused.Status);
         Assert.Contains("kv: malformed", refused.Error);
         Assert.Equal(CommandStatus.Ok, state.Apply(LogCommand.Of("c", 2, new KvPut("k", [1]), 1)).Status);
+    }
+
+    [Fact]
+    public void A_stopped_replica_asks_peers_for_more_only_at_the_retransmit_pace()
+    {
+        var r = new Replica(Config, 3, LogRules.Default);
+        r.Step(Chosen(0, Put(1, "a")));
+        r.Step(Chosen(1, Register(2)));
+        r.Step(Chosen(2, Put(3, "b")));
+        Assert.Equal(1, r.HaltedAt);
+        var ask = r.Step(new CommitInfo(1, 5));
+        Assert.Single(ask.Send, o => o.Message is CatchUpRequest);
+        // The answer holds slots it has already: no progress, so no new request at once (a ping-pong between peers).
+        var answer = r.Step(new CatchUpResponse(null, [new DecidedSlot(1, Chosen(1, Register(2)).Value), new DecidedSlot(2, Chosen(2, Put(3, "b")).Value)], 1));
+        Assert.DoesNotContain(answer.Send, o => o.Message is CatchUpRequest);
+        Assert.Equal(1, r.NextToApply);
+        var asked = 0;
+        for (var tick = 0; tick < Config.RetransmitTicks; tick++)
+            asked += r.Step(Tick.Instance).Send.Count(o => o.Message is CatchUpRequest);
+        Assert.Equal(1, asked);
     }
 
     [Fact]
@@ -87,7 +113,13 @@ public sealed class NewerVersionTests
             .Select(s => s.Service == KvStateMachine.ServiceId ? s with { Format = 2 } : s)]);
         fx = r.Step(new CatchUpResponse(newerFormat, [], 1));
         Assert.Contains(fx.Errors, e => e.Contains("snapshot section format 2 is unknown to this version"));
+        Assert.Null(fx.Installed);
         Assert.Equal(1, r.NextToApply);
+
+        // A snapshot it can read is installed, and the step says so.
+        fx = r.Step(new CatchUpResponse(new ReplicatedState(LogRules.Default).Snapshot(5), [], 2));
+        Assert.Equal(new SnapshotInstalled(5, 2, fx.Installed!.Bytes), fx.Installed);
+        Assert.Equal(6, r.NextToApply);
     }
 
     [Fact]

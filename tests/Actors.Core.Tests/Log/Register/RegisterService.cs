@@ -65,7 +65,7 @@ public sealed class RegisterService : ILogService
 
     public long Growth(LogOp op) => 0;
 
-    public CommandResult Apply(LogOp op, long slot)
+    public CommandResult Apply(LogOp op, long slot, long logTime)
     {
         var set = (RegisterSet)op;
         var before = Get(set.Name);
@@ -73,7 +73,7 @@ public sealed class RegisterService : ILogService
         return new CommandResult(CommandStatus.Ok, before is null ? null : Encoding.UTF8.GetBytes(before));
     }
 
-    public CommandResult Read(LogOp op, long slot) => new(CommandStatus.Rejected, null, $"{Name}: {op.GetType().Name} is not a read");
+    public CommandResult Read(LogOp op, long slot, long logTime) => new(CommandStatus.Rejected, null, $"{Name}: {op.GetType().Name} is not a read");
 
     public ServiceSection Save() =>
         new(ServiceId, Format, Encoding.UTF8.GetBytes(string.Concat(_values.Select(p => $"{p.Key}\t{p.Value}\n"))));
