@@ -51,6 +51,12 @@ public sealed class CommandContext
     /// </summary>
     public CommandResponse Ok<T>(T value, Func<T, string> render) => CommandResponse.Ok(Output(value, render));
 
+    /// <summary>
+    /// Exit 0 with <paramref name="json"/> serialized on one line when <see cref="Json"/> is set (the names as declared),
+    /// otherwise with <paramref name="text"/>.
+    /// </summary>
+    public CommandResponse Show(object json, Func<string> text) => CommandResponse.Ok(Json ? JsonSerializer.Serialize(json) + "\n" : text());
+
     /// <summary>Exit 1 (valid request, negative answer) with <paramref name="text"/> on stdout.</summary>
     public CommandResponse Negative(string text) => CommandResponse.Negative(text);
 

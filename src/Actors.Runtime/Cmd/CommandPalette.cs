@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Actors.Contracts.Cmd;
+using Akka.Actor;
 
 namespace Actors.Runtime.Cmd;
 
@@ -77,6 +78,22 @@ public abstract class CommandPalette : ICommandPalette
 
     /// <summary>Registers an asynchronous command handler; commands are listed in registration order.</summary>
     /// <exception cref="ArgumentException">The name is invalid or already registered, or the usage does not parse.</exception>
+    /// <summary>
+    /// Asks <paramref name="target"/> and waits at most <paramref name="timeout"/> for its <typeparamref name="T"/>; null
+    /// when none came in time (the caller says who did not answer, and what that means).
+    /// </summary>
+    protected static async Task<T?> AskOrNull<T>(ICanTell target, object message, TimeSpan timeout, CancellationToken ct) where T : class
+    {
+        try
+        {
+            return await target.Ask<T>(message, timeout, ct);
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
+    }
+
     protected void Register(CommandSpec spec, Func<CommandContext, CancellationToken, Task<CommandResponse>> handler)
     {
         ArgumentNullException.ThrowIfNull(spec);

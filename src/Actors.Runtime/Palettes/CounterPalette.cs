@@ -40,20 +40,13 @@ public sealed class CounterPalette : CommandPalette
 
     private async Task<CommandResponse> Ask(CommandContext ctx, CounterMessage message, CancellationToken ct)
     {
-        CounterReply reply;
-        try
-        {
-            reply = await _region.Ask<CounterReply>(message, _timeout, ct);
-        }
-        catch (AskTimeoutException)
-        {
+        if (await AskOrNull<CounterReply>(_region, message, _timeout, ct) is not { } reply)
             return ctx.Error($"counter {message.CounterId} did not answer within {_timeout.TotalSeconds:0.#}s (its shard may be moving, or the log has no quorum); " +
                              "an add may still be applied: repeat it with the same REQUEST-ID");
-        }
         if (reply.Error is { } error) return ctx.Error(error);
-        if (ctx.Json) return ctx.Ok(JsonSerializer.Serialize(new { id = reply.CounterId, value = reply.Value, applied = reply.Applied }) + "\n");
         var note = message is CounterAdd && !reply.Applied ? " (already applied: this request id was seen before)" : "";
-        return ctx.Ok(reply.Value.ToString(CultureInfo.InvariantCulture) + note + "\n");
+        return ctx.Show(new { id = reply.CounterId, value = reply.Value, applied = reply.Applied },
+            () => reply.Value.ToString(CultureInfo.InvariantCulture) + note + "\n");
     }
 
     private static string? ValidId(string id) =>

@@ -44,16 +44,9 @@ public sealed class KvPalette : CommandPalette
 
     private async Task<CommandResponse> Run(CommandContext ctx, KvRequest request, CancellationToken ct)
     {
-        KvReply reply;
-        try
-        {
-            // The entry point answers Timeout itself; this outer limit only guards against a lost reply.
-            reply = await _kv.Ask<KvReply>(request, _timeout + TimeSpan.FromSeconds(2), ct);
-        }
-        catch (AskTimeoutException)
-        {
+        // The entry point answers Timeout itself; this outer limit only guards against a lost reply.
+        if (await AskOrNull<KvReply>(_kv, request, _timeout + TimeSpan.FromSeconds(2), ct) is not { } reply)
             return ctx.Error($"no reply from the node within {_timeout.TotalSeconds + 2:0}s");
-        }
 
         var op = ctx.Command;
         if (ctx.Json)

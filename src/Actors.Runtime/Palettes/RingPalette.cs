@@ -104,20 +104,12 @@ public sealed class RingPalette : CommandPalette
 
     private async Task<CommandResponse> Submit(CommandContext ctx, RingOp op, string done, CancellationToken ct)
     {
-        CommandResult result;
-        try
-        {
-            // The entry point answers on its own when the operation is not applied in time; this only guards a lost reply.
-            result = await _kv.Ask<CommandResult>(new SubmitLogOp(op), _timeout + TimeSpan.FromSeconds(2), ct);
-        }
-        catch (AskTimeoutException)
-        {
+        // The entry point answers on its own when the operation is not applied in time; this only guards a lost reply.
+        if (await AskOrNull<CommandResult>(_kv, new SubmitLogOp(op), _timeout + TimeSpan.FromSeconds(2), ct) is not { } result)
             return ctx.Error($"no reply from the node within {_timeout.TotalSeconds + 2:0}s");
-        }
         if (result.Status != CommandStatus.Ok) return ctx.Error(result.Error ?? result.Status.ToString());
         var version = (await Current(ct))?.Version;
-        if (ctx.Json) return ctx.Ok(JsonSerializer.Serialize(new { op = ctx.Command, status = "ok", version }) + "\n");
-        return ctx.Ok($"{done} (ring version {version})\n");
+        return ctx.Show(new { op = ctx.Command, status = "ok", version }, () => $"{done} (ring version {version})\n");
     }
 
     private static int? ParseNode(string s) =>

@@ -27,15 +27,9 @@ public sealed class ShardingPalette : CommandPalette
         var types = new List<(string Type, List<string> Nodes)>();
         foreach (var type in sharding.ShardTypeNames.OrderBy(t => t, StringComparer.Ordinal))
         {
-            try
-            {
-                var regions = await sharding.ShardRegion(type).Ask<CurrentRegions>(GetCurrentRegions.Instance, _timeout, ct);
-                types.Add((type, regions.Regions.Select(a => a.ToString()).OrderBy(a => a, StringComparer.Ordinal).ToList()));
-            }
-            catch (AskTimeoutException)
-            {
+            if (await AskOrNull<CurrentRegions>(sharding.ShardRegion(type), GetCurrentRegions.Instance, _timeout, ct) is not { } regions)
                 return ctx.Error($"the coordinator of {type} did not answer within {_timeout.TotalSeconds:0.#}s");
-            }
+            types.Add((type, regions.Regions.Select(a => a.ToString()).OrderBy(a => a, StringComparer.Ordinal).ToList()));
         }
         if (ctx.Json) return ctx.Ok(JsonSerializer.Serialize(types.Select(t => new { type = t.Type, regions = t.Nodes })) + "\n");
         if (types.Count == 0) return ctx.Ok("no entity type runs on this node\n");
@@ -57,15 +51,9 @@ public sealed class ShardingPalette : CommandPalette
             var known = string.Join(", ", sharding.ShardTypeNames.OrderBy(t => t, StringComparer.Ordinal));
             return ctx.Error($"no entity type '{type}' on this node (known: {(known.Length == 0 ? "none" : known)})");
         }
-        ClusterShardingStats stats;
-        try
-        {
-            stats = await sharding.ShardRegion(type).Ask<ClusterShardingStats>(new GetClusterShardingStats(_timeout), _timeout + TimeSpan.FromSeconds(2), ct);
-        }
-        catch (AskTimeoutException)
-        {
+        if (await AskOrNull<ClusterShardingStats>(sharding.ShardRegion(type), new GetClusterShardingStats(_timeout), _timeout + TimeSpan.FromSeconds(2), ct)
+            is not { } stats)
             return ctx.Error($"the regions of {type} did not answer within {_timeout.TotalSeconds:0.#}s");
-        }
         var rows = stats.Regions
             .Select(r => new
             {
