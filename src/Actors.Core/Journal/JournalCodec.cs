@@ -7,7 +7,12 @@ namespace Actors.Core.Journal;
 /// <summary>The journal service's operations as the log carries them (journal.proto).</summary>
 public static class JournalCodec
 {
-    public static byte[] Encode(JournalOp op)
+    public static byte[] Encode(JournalOp op) => Message(op).ToByteArray();
+
+    /// <summary>Bytes of <paramref name="op"/>'s encoding, without making it (the payloads are not copied).</summary>
+    public static int Size(JournalOp op) => Message(op).CalculateSize();
+
+    private static JournalOperation Message(JournalOp op)
     {
         var m = new JournalOperation();
         switch (op)
@@ -27,7 +32,7 @@ public static class JournalCodec
                 break;
             default: throw new ArgumentException($"journal: no encoding for {op.GetType().Name}");
         }
-        return m.ToByteArray();
+        return m;
     }
 
     /// <exception cref="LogFormatException">The bytes are not a journal operation this version knows.</exception>

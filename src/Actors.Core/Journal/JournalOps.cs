@@ -23,11 +23,6 @@ public sealed record StoredSnapshot(long SequenceNr, long Timestamp, int Seriali
 {
     /// <summary>Bytes of its encoding: sequence number, timestamp, serializer id, manifest, payload.</summary>
     public long EncodedBytes => 8 + 8 + 4 + EncodedSize.String(Manifest) + EncodedSize.Bytes(Payload);
-
-    /// <summary>True when both are the same snapshot, compared by content.</summary>
-    public static bool ContentEquals(StoredSnapshot a, StoredSnapshot b) =>
-        a.SequenceNr == b.SequenceNr && a.Timestamp == b.Timestamp && a.SerializerId == b.SerializerId
-        && a.Manifest == b.Manifest && a.Payload.AsSpan().SequenceEqual(b.Payload);
 }
 
 /// <summary>

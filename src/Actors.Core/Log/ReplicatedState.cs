@@ -242,7 +242,11 @@ public sealed class ReplicatedState
 
     /// <summary>The operation <paramref name="command"/> carries, as its service reads it (for status, tests and tools).</summary>
     /// <exception cref="LogFormatException">No service has its id, or its service cannot read it.</exception>
-    public LogOp Operation(LogCommand command) => Decode(command) is { Op: { } op } ? op : throw new LogFormatException(Decode(command).Refused!.Error!);
+    public LogOp Operation(LogCommand command)
+    {
+        var read = Decode(command);
+        return read.Op ?? throw new LogFormatException(read.Refused!.Error!);
+    }
 
     /// <summary>The slot a <see cref="ReadBarrier"/>'s answer names, or -1 for another answer.</summary>
     public static long BarrierSlot(CommandResult result) =>

@@ -160,7 +160,8 @@ public sealed class Replica
     private void ApplyReady(Effects fx)
     {
         var before = NextToApply;
-        while (_log.TryGetValue(NextToApply, out var value))
+        // Stopped at a slot this version cannot read: its content never changes, so it is not read again.
+        while (HaltedAt != NextToApply && _log.TryGetValue(NextToApply, out var value))
         {
             // A slot is applied whole or not at all: one command this version cannot read (written by a newer one) stops
             // the replica here, since applying or refusing it could differ from a replica that knows it.
@@ -168,12 +169,10 @@ public sealed class Replica
             var commands = value.IsNoOp ? [] : _state.DecodeAll(value.Commands, out unknown);
             if (commands is null)
             {
-                if (HaltedAt != NextToApply)
-                    fx.Errors.Add($"replica {Self} stops at slot {NextToApply}: {unknown}; it applies nothing more until it runs a version that reads it");
+                fx.Errors.Add($"replica {Self} stops at slot {NextToApply}: {unknown}; it applies nothing more until it runs a version that reads it");
                 HaltedAt = NextToApply;
                 break;
             }
-            HaltedAt = null;
             _state.Advance(NextToApply, value.Stamp);
             foreach (var command in commands)
                 fx.Applied.Add(new AppliedCommand(command.Command, _state.Apply(command)));

@@ -177,7 +177,6 @@ public sealed class ReplicaActor : ReceivePersistentActor, IWithTimers
 
     private void StartSave(StateSnapshot snap)
     {
-        // The snapshot sender keeps what it serves a lagging peer: replacing it here would cut that transfer short.
         var bytes = Context.System.Serialization.FindSerializerFor(snap).ToBinary(snap);
         Write(new Save(snap, StatePieces.Cut(snap.AppliedThrough, bytes, _transport.Settings.SnapshotChunkBytes)), 0);
     }

@@ -30,7 +30,7 @@ internal sealed class LogStoreClient(ActorSystem system, Config pluginConfig)
     public string? Refuse(JournalOp op)
     {
         if (JournalLimits.Validate(op) is { } error) return error;
-        var size = op.Encode().Length;
+        var size = JournalCodec.Size(op);
         return size > _maxOperationBytes
             ? $"journal: an operation of {size} encoded bytes does not fit akka.remote.dot-netty.tcp.maximum-frame-size less {PaxosSettings.FrameOverhead} bytes ({_maxOperationBytes})"
             : null;

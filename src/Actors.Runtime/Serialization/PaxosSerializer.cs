@@ -2,11 +2,8 @@ using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Runtime.Serialization;
 using Actors.Contracts.Serialization;
-using Actors.Core.Kv;
 using Actors.Core.Log;
 using Actors.Core.Paxos;
-using Actors.Core.Journal;
-using Actors.Core.Ring;
 using Actors.Runtime.Paxos;
 using Akka.Actor;
 using Akka.Serialization;
@@ -77,7 +74,8 @@ public sealed class PaxosSerializer(ExtendedActorSystem system) : SerializerWith
             Accept a => 64 + EncodedValues.GetValue(a.Value, EncodeValue).Length,
             Decision d => 64 + EncodedValues.GetValue(d.Value, EncodeValue).Length,
             ValueAccepted v => 64 + EncodedValues.GetValue(v.Value, EncodeValue).Length,
-            CatchUpResponse or StateSnapshot or Promise or AcceptorSnapshot => 4096,
+            StateSnapshot s => (int)Math.Min(64 + s.Bytes + 13L * (s.Sections.IsDefault ? 0 : s.Sections.Length), int.MaxValue),
+            CatchUpResponse or Promise or AcceptorSnapshot => 4096,
             StatePiece p => 64 + p.Data.Length,
             _ => 64,
         });
